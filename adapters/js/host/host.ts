@@ -1,0 +1,210 @@
+/**
+ * The JS implementation of the host ABI (SPEC.md §2), shared by every JS engine and async
+ * strategy. It knows nothing about how the guest suspends: strategies wrap `invokeAsync`.
+ * Engine-neutral: web-standard APIs only; files and network go through HostIO.
+ */
+import type { Grants, InstanceState } from '../../../harness/adapter.ts';
+import { ErrorCode, MAX_CALL_BYTES, MAX_PATH_BYTES, MAX_URL_BYTES, type HostFunctionName } from '../../../harness/abi.ts';
+import { isInside, resolveCallGrant, resolveFileGrant, resolveHttpGrant } from './capabilities.ts';
+import { CancelledError, DeniedError, HostError } from './errors.ts';
+import { EventLog } from './events.ts';
+import { IoFailure, type HostIO } from './io.ts';
+import { readGuest, readGuestString, writeGuest, type MemoryRef } from './memory.ts';
+
+export type Raw = number | bigint;
+type AsyncImpl = (args: Raw[], signal: AbortSignal) => Promise<Raw | undefined>;
+
+/** Completes on the next macrotask turn (setTimeout(0) is clamped to ~1 ms; a MessageChannel is not). */
+function nextTurn(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const channel = new MessageChannel();
+    const onAbort = () => {
+      channel.port1.close();
+      reject(signal.reason);
+    };
+    channel.port1.onmessage = () => {
+      signal.removeEventListener('abort', onAbort);
+      channel.port1.close();
+      resolve();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    channel.port2.postMessage(null);
+  });
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+const GENERIC: Record<string, (input: Uint8Array) => Uint8Array> = {
+  reverse: (input) => input.slice().reverse(),
+  upper: (input) => input.map((b) => (b >= 0x61 && b <= 0x7a ? b - 32 : b)),
+};
+
+interface PendingOp {
+  callId: number | null;
+  controller: AbortController;
+}
+
+export class Host {
+  readonly log = new EventLog();
+  private nextOp = 0;
+  private readonly ops = new Map<number, PendingOp>();
+  private readonly gates = new Map<number, (value: number) => void>();
+  /** Calls cancelled while running guest code: their next host call is refused at once. */
+  private readonly cancelledCalls = new Map<number, CancelledError>();
+  private memory: MemoryRef = () => undefined;
+
+  private readonly io: HostIO;
+  private readonly grants: Grants;
+
+  constructor(io: HostIO, grants: Grants) {
+    this.io = io;
+    this.grants = grants;
+  }
+
+  bindMemory(memory: MemoryRef): void {
+    this.memory = memory;
+  }
+
+  /** Sync imports: they return before the guest continues. */
+  readonly sync = {
+    mark: (value: number): void => this.log.record({ fn: 'mark', kind: 'mark', detail: value }),
+    identity_i32: (value: number): number => value,
+    pending: (): number => this.log.counters.pending,
+  };
+
+  private readonly impls: Record<string, AsyncImpl> = {
+    sleep: async ([ms], signal) => {
+      await delay(Math.max(0, Number(ms)), signal);
+      return undefined;
+    },
+    yield: async (_args, signal) => {
+      await nextTurn(signal);
+      return undefined;
+    },
+    echo_i32: async ([v]) => v,
+    echo_i64: async ([v]) => v,
+    echo_f32: async ([v]) => v,
+    echo_f64: async ([v]) => v,
+    fail: async ([code]) => {
+      throw new HostError('fail', Number(code), `fail(${Number(code)}) requested by the guest`);
+    },
+    gate: ([id], signal) =>
+      new Promise<Raw>((resolve, reject) => {
+        const key = Number(id);
+        if (this.gates.has(key)) throw new HostError('gate', ErrorCode.INVALID_ARGUMENT, `gate ${key} is already awaited`);
+        const onAbort = () => {
+          this.gates.delete(key);
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.gates.set(key, (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        });
+      }),
+    read_file: async ([pathPtr, pathLen, bufPtr, bufCap], signal) => {
+      const path = readGuestString('read_file', this.memory, Number(pathPtr), Number(pathLen), MAX_PATH_BYTES);
+      const decision = resolveFileGrant(path, this.grants);
+      if (!decision.granted) throw new DeniedError('read_file', decision.capability, decision.reason);
+      const { hostPath, hostRoot } = decision.value;
+      const [real, root] = await Promise.all([this.io.realpath(hostPath), this.io.realpath(hostRoot)]).catch(ioError('read_file'));
+      if (!isInside(real, root)) throw new DeniedError('read_file', `file:${path}`, 'path resolves outside its mount (symlink escape)');
+      const bytes = await this.io.readFile(real, Number(bufCap) >>> 0, signal).catch(ioError('read_file'));
+      return writeGuest('read_file', this.memory, Number(bufPtr), Number(bufCap), bytes);
+    },
+    http_get: async ([urlPtr, urlLen, bufPtr, bufCap], signal) => {
+      const url = readGuestString('http_get', this.memory, Number(urlPtr), Number(urlLen), MAX_URL_BYTES);
+      const decision = resolveHttpGrant(url, this.grants);
+      if (!decision.granted) throw new DeniedError('http_get', decision.capability, decision.reason);
+      const { status, body } = await this.io.httpGet(decision.value.href, Number(bufCap) >>> 0, signal).catch(ioError('http_get'));
+      if (status < 200 || status > 299) throw new HostError('http_get', ErrorCode.HTTP_STATUS, `HTTP status ${status}`);
+      return writeGuest('http_get', this.memory, Number(bufPtr), Number(bufCap), body);
+    },
+    call: async ([namePtr, nameLen, inPtr, inLen, outPtr, outCap]) => {
+      const name = readGuestString('call', this.memory, Number(namePtr), Number(nameLen), 256);
+      const decision = resolveCallGrant(name, this.grants);
+      if (!decision.granted) throw new DeniedError('call', decision.capability, decision.reason);
+      const fn = GENERIC[name];
+      if (!fn) throw new HostError('call', ErrorCode.NOT_FOUND, `no generic host function named ${JSON.stringify(name)}`);
+      if (Number(inLen) >>> 0 > MAX_CALL_BYTES) throw new HostError('call', ErrorCode.TOO_LARGE, `input of ${Number(inLen) >>> 0} bytes exceeds ${MAX_CALL_BYTES}`);
+      const output = fn(readGuest('call', this.memory, Number(inPtr), Number(inLen)));
+      return writeGuest('call', this.memory, Number(outPtr), Number(outCap), output);
+    },
+  };
+
+  /**
+   * Runs one async host operation on behalf of call `callId`, recording start and end in the
+   * event log. A cancelled call aborts the operation; its cleanup runs before `abort` is logged.
+   */
+  async invokeAsync(fn: HostFunctionName, args: Raw[], callId: number | null): Promise<Raw | undefined> {
+    const impl = this.impls[fn];
+    if (!impl) throw new HostError(fn, ErrorCode.NOT_FOUND, `${fn} is not an async host function`);
+    const refused = callId === null ? undefined : this.cancelledCalls.get(callId);
+    if (refused) throw refused;
+    const op = ++this.nextOp;
+    const controller = new AbortController();
+    this.ops.set(op, { callId, controller });
+    this.log.record({ op, fn, kind: 'start' });
+    try {
+      const value = await impl(args, controller.signal);
+      this.log.record({ op, fn, kind: 'ok' });
+      return value;
+    } catch (err) {
+      if (controller.signal.aborted) {
+        this.log.record({ op, fn, kind: 'abort', detail: String((controller.signal.reason as Error)?.message ?? controller.signal.reason) });
+        throw controller.signal.reason;
+      }
+      const error = err instanceof HostError ? err : new HostError(fn, ErrorCode.IO, `unexpected host failure: ${String(err)}`);
+      this.log.record({ op, fn, kind: 'error', detail: error.code });
+      throw error;
+    } finally {
+      this.ops.delete(op);
+    }
+  }
+
+  /** Cancels call `callId`: aborts its pending operations and refuses its later ones. */
+  cancelCall(callId: number, reason: CancelledError): void {
+    this.cancelledCalls.set(callId, reason);
+    for (const { callId: owner, controller } of this.ops.values()) {
+      if (owner === callId) controller.abort(reason);
+    }
+  }
+
+  /** The call finished; forget its cancellation mark. */
+  endCall(callId: number): void {
+    this.cancelledCalls.delete(callId);
+  }
+
+  openGate(id: number, value: number): void {
+    const release = this.gates.get(id);
+    if (!release) throw new Error(`no guest is waiting on gate ${id}`);
+    this.gates.delete(id);
+    this.log.record({ fn: 'gate', kind: 'gate-open', detail: id });
+    release(value);
+  }
+
+  state(): InstanceState {
+    const mem = this.memory();
+    return { ...this.log.snapshot(), memoryBytes: mem ? mem.buffer.byteLength : null };
+  }
+}
+
+function ioError(fn: string) {
+  return (err: unknown): never => {
+    if (err instanceof CancelledError || err instanceof HostError) throw err;
+    if (err instanceof IoFailure) throw new HostError(fn, err.kind === 'not-found' ? ErrorCode.NOT_FOUND : ErrorCode.IO, err.message);
+    throw err;
+  };
+}

@@ -1,0 +1,73 @@
+/** An instantiated guest in a JS engine: the Instance contract over any Strategy and the JS host. */
+import type { CallOptions, Instance, InstanceState } from '../../harness/adapter.ts';
+import type { Outcome } from '../../harness/outcome.ts';
+import { fromJs, type Value } from '../../harness/values.ts';
+import { CancelledError } from './host/errors.ts';
+import type { Host } from './host/host.ts';
+import { normaliseError } from './normalise.ts';
+import type { CallTracker, Strategy } from './strategies/strategy.ts';
+
+const toRaw = (v: Value): number | bigint => v.value;
+
+export class JsInstance implements Instance {
+  private nextCall = 0;
+  private readonly active = new Set<number>();
+
+  private readonly instance: WebAssembly.Instance;
+  private readonly host: Host;
+  private readonly strategy: Strategy;
+  private readonly tracker: CallTracker;
+
+  constructor(instance: WebAssembly.Instance, host: Host, strategy: Strategy, tracker: CallTracker) {
+    this.instance = instance;
+    this.host = host;
+    this.strategy = strategy;
+    this.tracker = tracker;
+  }
+
+  async call(exportName: string, args: Value[], options: CallOptions): Promise<Outcome> {
+    const exported = this.instance.exports[exportName];
+    if (typeof exported !== 'function') return { kind: 'engine-error', name: 'MissingExport', message: `the guest exports no function ${JSON.stringify(exportName)}` };
+    if (options.signal?.aborted) return { kind: 'cancelled', message: 'cancelled before the call started' };
+    const callId = ++this.nextCall;
+    this.active.add(callId);
+    const started = performance.now();
+    const cancel = (reason: CancelledError) => this.host.cancelCall(callId, reason);
+    const onAbort = () => cancel(new CancelledError('cancel', 'call cancelled by the harness'));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = options.deadlineMs === undefined ? undefined : setTimeout(() => cancel(new CancelledError('timeout', `deadline of ${options.deadlineMs} ms passed`)), options.deadlineMs);
+    try {
+      const raw = await this.strategy.start(exported, args.map(toRaw), this.tracker, callId);
+      return { kind: 'ok', values: resultValues(options.results, raw) };
+    } catch (err) {
+      return normaliseError(err, performance.now() - started);
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      this.host.endCall(callId);
+      this.active.delete(callId);
+    }
+  }
+
+  async inspect(): Promise<InstanceState> {
+    return this.host.state();
+  }
+
+  async openGate(id: number, value: number): Promise<void> {
+    this.host.openGate(id, value);
+  }
+
+  async dispose(): Promise<void> {
+    for (const callId of this.active) this.host.cancelCall(callId, new CancelledError('cancel', 'instance disposed'));
+  }
+}
+
+function resultValues(types: CallOptions['results'], raw: unknown): Value[] {
+  if (types.length === 0) {
+    if (raw !== undefined) throw new TypeError(`expected no result, got ${String(raw)}`);
+    return [];
+  }
+  if (types.length === 1) return [fromJs(types[0]!, raw)];
+  if (!Array.isArray(raw) || raw.length !== types.length) throw new TypeError(`expected ${types.length} results`);
+  return types.map((t, i) => fromJs(t, raw[i]));
+}

@@ -1,0 +1,45 @@
+/** A Session for any JS engine: compile, link the host ABI through a strategy, instantiate. */
+import { InstantiationFailure, type Instance, type InstantiateOptions, type ModuleHandle, type Session } from '../../harness/adapter.ts';
+import { Host } from './host/host.ts';
+import type { HostIO } from './host/io.ts';
+import { JsInstance } from './instance.ts';
+import type { Strategy } from './strategies/strategy.ts';
+
+export function createJsSession(strategy: Strategy, io: HostIO): Session {
+  const modules = new Map<string, WebAssembly.Module>();
+  const instances = new Set<Instance>();
+  let nextModule = 0;
+  return {
+    async load(wasm, name) {
+      const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
+      const id = `${name}#${++nextModule}`;
+      modules.set(id, module);
+      return { id };
+    },
+    async instantiate(handle: ModuleHandle, options: InstantiateOptions) {
+      const module = modules.get(handle.id);
+      if (!module) throw new InstantiationFailure(`unknown module ${handle.id}`);
+      if (options.limits?.memoryPages !== undefined || options.limits?.fuel !== undefined) {
+        throw new InstantiationFailure(`the ${strategy.name} JS adapter cannot enforce memory or fuel limits`);
+      }
+      const host = new Host(io, options.grants ?? {});
+      const tracker = { current: null };
+      let wasm: WebAssembly.Instance;
+      try {
+        wasm = await WebAssembly.instantiate(module, strategy.imports(host, tracker));
+      } catch (err) {
+        throw new InstantiationFailure(String((err as Error)?.message ?? err));
+      }
+      const memory = wasm.exports['memory'];
+      host.bindMemory(() => (memory instanceof WebAssembly.Memory ? memory : undefined));
+      const instance = new JsInstance(wasm, host, strategy, tracker);
+      instances.add(instance);
+      return instance;
+    },
+    async close() {
+      await Promise.all([...instances].map((i) => i.dispose()));
+      instances.clear();
+      modules.clear();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/** JSPI: async imports wrapped in WebAssembly.Suspending, exports entered through WebAssembly.promising. */
+import { HOST_FUNCTIONS, HOST_MODULE, type HostFunctionName } from '../../../harness/abi.ts';
+import type { Host, Raw } from '../host/host.ts';
+import type { CallTracker, Strategy } from './strategy.ts';
+
+export const jspiAvailable = (): boolean => typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function';
+
+export const jspi: Strategy = {
+  name: 'jspi',
+  imports(host: Host, tracker: CallTracker): WebAssembly.Imports {
+    const module: Record<string, unknown> = { ...host.sync };
+    for (const [name, sig] of Object.entries(HOST_FUNCTIONS)) {
+      if (!sig.async) continue;
+      module[name] = new WebAssembly.Suspending((...args: Raw[]) => {
+        const callId = tracker.current;
+        // Restore the owner before the guest resumes. With several calls interleaving in one
+        // instance another resumption can run first; a single call per instance is exact.
+        return host.invokeAsync(name as HostFunctionName, args, callId).finally(() => {
+          tracker.current = callId;
+        });
+      });
+    }
+    return { [HOST_MODULE]: module as WebAssembly.ModuleImports };
+  },
+  start(exported, args, tracker, callId) {
+    const promising = WebAssembly.promising(exported);
+    const previous = tracker.current;
+    tracker.current = callId;
+    try {
+      // Runs synchronously until the first suspension.
+      return promising(...args);
+    } finally {
+      tracker.current = previous;
+    }
+  },
+};

@@ -1,0 +1,7 @@
+/** The adapters `awc` knows, in matrix order. A new runtime is one more entry here. */
+import type { Adapter } from '../harness/adapter.ts';
+import { nodeJspi } from './node-jspi/adapter.ts';
+
+export const ADAPTERS: readonly Adapter[] = [nodeJspi];
+
+export const DEFAULT_ADAPTER_ID = 'node-jspi';

@@ -1,0 +1,163 @@
+/**
+ * The adapter contract: every runtime under test is reached through these interfaces,
+ * whether it runs inside the harness's process or behind the wire protocol.
+ */
+import type { Outcome } from './outcome.ts';
+import type { Value, ValueType } from './values.ts';
+
+/** How the runtime turns a host promise/future into a suspended guest. */
+export type AsyncStrategy = 'jspi' | 'asyncify' | 'jco-jspi' | 'native-async';
+/** What cancelling a call can interrupt: nothing, only a pending host call, or running guest code too. */
+export type CancellationKind = 'none' | 'at-host-call' | 'preemptive';
+/** What happens to concurrent calls into one instance. */
+export type ReentrancyPolicy = 'reject' | 'serialise' | 'interleave';
+/** What an instance does after one of its calls was cancelled. */
+export type PostCancelPolicy = 'reusable' | 'refused';
+
+export interface Features {
+  strategy: AsyncStrategy;
+  cancellation: CancellationKind;
+  /** Fuel metering that traps with out-of-fuel. */
+  fuel: boolean;
+  /** The host can cap linear memory below the module's own maximum. */
+  memoryLimits: boolean;
+  reentrancy: ReentrancyPolicy;
+  postCancel: PostCancelPolicy;
+  /** Core modules / components accepted by `load`. */
+  coreModules: boolean;
+  components: boolean;
+}
+
+/**
+ * Feature tags a case can require. Derived from `Features` so a case names one flat string
+ * and `awc list` can print it.
+ */
+export const FEATURE_TAGS = [
+  'core-modules',
+  'components',
+  'cancel-at-host-call',
+  'cancel-preemptive',
+  'fuel',
+  'memory-limits',
+  'reentrancy-declared',
+] as const;
+export type FeatureTag = (typeof FEATURE_TAGS)[number];
+
+export function featureTags(f: Features): Set<FeatureTag> {
+  const tags = new Set<FeatureTag>(['reentrancy-declared']);
+  if (f.coreModules) tags.add('core-modules');
+  if (f.components) tags.add('components');
+  if (f.cancellation !== 'none') tags.add('cancel-at-host-call');
+  if (f.cancellation === 'preemptive') tags.add('cancel-preemptive');
+  if (f.fuel) tags.add('fuel');
+  if (f.memoryLimits) tags.add('memory-limits');
+  return tags;
+}
+
+export interface AdapterDescription {
+  id: string;
+  available: boolean;
+  /** Why it is unavailable (runtime missing, build failed, ...). */
+  reason?: string;
+  engine: { name: string; version: string };
+  strategy: AsyncStrategy;
+  features: Features;
+  /** Exact flags the engine runs with (provenance). */
+  flags: string[];
+  /** In-process, or the command line of an out-of-process agent. */
+  process: 'in-process' | { command: string[] };
+}
+
+export interface Adapter {
+  readonly id: string;
+  /** Must not throw: an adapter whose runtime is missing says so with available=false. */
+  describe(): Promise<AdapterDescription>;
+  open(env: HostEnvironment): Promise<Session>;
+}
+
+/** Resources the harness provides to every host implementation. */
+export interface HostEnvironment {
+  /** Origin of the harness's loopback HTTP server, e.g. http://127.0.0.1:41234 */
+  httpOrigin: string;
+}
+
+/** Capability grants; everything not granted is denied. */
+export interface Grants {
+  /** read_file: a guest path prefix mounted on a host directory, with allowed glob patterns relative to the mount. */
+  files?: { mount: string; hostDir: string; allow: string[] }[];
+  /** http_get: exact origins (scheme://host:port) the guest may fetch from. */
+  http?: { origins: string[] };
+  /** call: names of generic bytes-in/bytes-out host functions the guest may invoke. */
+  calls?: string[];
+}
+
+export interface Limits {
+  /** Maximum linear memory in 64 KiB pages. */
+  memoryPages?: number;
+  /** Fuel units before out-of-fuel. */
+  fuel?: number;
+}
+
+export interface InstantiateOptions {
+  grants?: Grants;
+  limits?: Limits;
+}
+
+export interface CallOptions {
+  /** Result types of the export, so values can be typed exactly. */
+  results: ValueType[];
+  /** Outcome `timeout` if the call has not finished after this many milliseconds. */
+  deadlineMs?: number;
+  /** Aborting it cancels the call: outcome `cancelled`. */
+  signal?: AbortSignal;
+}
+
+export interface ModuleHandle {
+  readonly id: string;
+}
+
+export interface Session {
+  load(wasm: Uint8Array, name: string): Promise<ModuleHandle>;
+  /** Resolves to an instance, or rejects with an InstantiationFailure (a limit, a link error). */
+  instantiate(module: ModuleHandle, options: InstantiateOptions): Promise<Instance>;
+  close(): Promise<void>;
+}
+
+export class InstantiationFailure extends Error {
+  override name = 'InstantiationFailure';
+}
+
+/** One host event, in the order the host observed it. */
+export interface HostEvent {
+  seq: number;
+  /** Host operation id (absent for marks and gate openings). */
+  op?: number;
+  fn: string;
+  kind: 'start' | 'ok' | 'error' | 'abort' | 'mark' | 'gate-open';
+  detail?: string | number;
+}
+
+export interface HostCounters {
+  started: number;
+  succeeded: number;
+  failed: number;
+  /** Operations whose abort/cleanup ran (cancellation, deadline). */
+  aborted: number;
+  pending: number;
+}
+
+export interface InstanceState {
+  counters: HostCounters;
+  /** The most recent events (bounded); `droppedEvents` says how many older ones were discarded. */
+  events: HostEvent[];
+  droppedEvents: number;
+  memoryBytes: number | null;
+}
+
+export interface Instance {
+  call(exportName: string, args: Value[], options: CallOptions): Promise<Outcome>;
+  inspect(): Promise<InstanceState>;
+  /** Completes the guest's pending `gate(id)` host call with `value` (see SPEC.md, host ABI). */
+  openGate(id: number, value: number): Promise<void>;
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,44 @@
+/** What a conformance case is, and what it gets to work with. */
+import type { AdapterDescription, FeatureTag, Instance, InstantiateOptions, Session } from './adapter.ts';
+
+export const LEVELS = ['MUST', 'SHOULD', 'MAY'] as const;
+export type Level = (typeof LEVELS)[number];
+
+/** JSON-serialisable facts that back a verdict (expected vs actual, host events, sizes). */
+export type Evidence = Record<string, unknown>;
+
+export type Verdict = { pass: true; evidence?: Evidence } | { pass: false; message: string; evidence?: Evidence };
+
+/** Resources the harness sets up once per run for host functions to reach. */
+export interface HarnessEnvironment {
+  /** Loopback HTTP server, e.g. http://127.0.0.1:41234 (routes: SPEC.md §2.5). */
+  httpOrigin: string;
+  /** Paths the loopback server has been asked for so far, in order. */
+  httpRequests: readonly string[];
+  /** Host directory with the data files of SPEC.md §2.4, mounted at /data by the usual grant. */
+  dataDir: string;
+}
+
+export interface CaseContext {
+  adapter: AdapterDescription;
+  session: Session;
+  env: HarnessEnvironment;
+  /** Loads a fixture (path under fixtures/) and instantiates it; disposed when the case ends. */
+  instantiate(fixture: string, options?: InstantiateOptions): Promise<Instance>;
+  /** Aborted when the case's own timeout passes: long loops in a case should stop. */
+  signal: AbortSignal;
+}
+
+export interface Case {
+  /** Dotted, stable, unique: suite.group.name */
+  id: string;
+  suite: string;
+  title: string;
+  /** Requirement id in SPEC.md, e.g. PROP-ECHO-I64 */
+  requirement: string;
+  level: Level;
+  requires: FeatureTag[];
+  /** Overrides the runner's per-case timeout. */
+  timeoutMs?: number;
+  run(ctx: CaseContext): Promise<Verdict>;
+}

@@ -1,0 +1,42 @@
+/** Verdict helpers for cases: compare an outcome with what the spec requires, keeping the evidence. */
+import type { Evidence, Verdict } from './case.ts';
+import { formatOutcome, isOkWith, isTrapOf, outcomeToJson, type Outcome, type TrapKind } from './outcome.ts';
+import { formatValue, toJsonValue, type Value } from './values.ts';
+
+export const pass = (evidence?: Evidence): Verdict => (evidence ? { pass: true, evidence } : { pass: true });
+export const fail = (message: string, evidence?: Evidence): Verdict => (evidence ? { pass: false, message, evidence } : { pass: false, message });
+
+export function expectOk(actual: Outcome, values: Value[], extra: Evidence = {}): Verdict {
+  const evidence = { expected: { kind: 'ok', values: values.map(toJsonValue) }, actual: outcomeToJson(actual), ...extra };
+  if (isOkWith(actual, values)) return pass(evidence);
+  return fail(`expected ok(${values.map(formatValue).join(', ')}), got ${formatOutcome(actual)}`, evidence);
+}
+
+export function expectTrap(actual: Outcome, kind: TrapKind, extra: Evidence = {}): Verdict {
+  const evidence = { expected: { kind: 'trap', trap: kind }, actual: outcomeToJson(actual), ...extra };
+  if (isTrapOf(actual, kind)) return pass(evidence);
+  return fail(`expected trap ${kind}, got ${formatOutcome(actual)}`, evidence);
+}
+
+export function expectHostError(actual: Outcome, fn: string, code: number, extra: Evidence = {}): Verdict {
+  const evidence = { expected: { kind: 'host-error', function: fn, code }, actual: outcomeToJson(actual), ...extra };
+  if (actual.kind !== 'host-error') return fail(`expected host-error ${fn} code=${code}, got ${formatOutcome(actual)}`, evidence);
+  if (actual.function !== fn || actual.code !== code) {
+    return fail(`host error lost its identity: expected ${fn} code=${code}, got ${actual.function} code=${actual.code}`, evidence);
+  }
+  if (actual.message.trim() === '') return fail('host error carries no message', evidence);
+  return pass(evidence);
+}
+
+export function expectDenied(actual: Outcome, fn: string, extra: Evidence = {}): Verdict {
+  const evidence = { expected: { kind: 'denied', function: fn }, actual: outcomeToJson(actual), ...extra };
+  if (actual.kind === 'denied' && actual.function === fn) return pass(evidence);
+  return fail(`expected denied from ${fn}, got ${formatOutcome(actual)}`, evidence);
+}
+
+/** Runs several checks; the first failing one decides, all evidence is kept. */
+export function all(...verdicts: Verdict[]): Verdict {
+  const evidence = Object.assign({}, ...verdicts.map((v, i) => (v.evidence ? { [`check${i + 1}`]: v.evidence } : {})));
+  const failed = verdicts.find((v) => !v.pass);
+  return failed && !failed.pass ? fail(failed.message, evidence) : pass(evidence);
+}

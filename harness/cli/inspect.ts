@@ -1,0 +1,62 @@
+/** `awc list`, `awc adapters`, `awc validate`: read-only commands. */
+import { readFile } from 'node:fs/promises';
+import { ADAPTERS } from '../../adapters/registry.ts';
+import { ALL_CASES } from '../../suites/index.ts';
+import { REQUIREMENTS } from '../../suites/requirements.ts';
+import { validateReport } from '../report/validate.ts';
+import { selectCases } from '../selection.ts';
+import { adapterLine } from './format.ts';
+import { EXIT } from './run.ts';
+
+export function listCommand(flags: { json: boolean; suite: string[]; case?: string }): number {
+  const cases = selectCases(ALL_CASES, flags.suite, flags.case);
+  if (flags.json) {
+    const rows = cases.map((c) => ({ id: c.id, suite: c.suite, requirement: c.requirement, level: c.level, requires: c.requires, title: c.title }));
+    process.stdout.write(JSON.stringify({ cases: rows, requirements: REQUIREMENTS }, null, 2) + '\n');
+    return EXIT.OK;
+  }
+  for (const c of cases) {
+    process.stdout.write(`${c.id}\n    ${c.level} ${c.requirement}  ${c.title}${c.requires.length ? `  [requires: ${c.requires.join(', ')}]` : ''}\n`);
+  }
+  process.stdout.write(`${cases.length} case(s)\n`);
+  return EXIT.OK;
+}
+
+export async function adaptersCommand(flags: { json: boolean }): Promise<number> {
+  const descriptions = await Promise.all(ADAPTERS.map((a) => a.describe()));
+  if (flags.json) {
+    process.stdout.write(JSON.stringify(descriptions, null, 2) + '\n');
+    return EXIT.OK;
+  }
+  for (const d of descriptions) {
+    process.stdout.write(adapterLine(d) + '\n');
+    const f = d.features;
+    process.stdout.write(`    cancellation ${f.cancellation}, reentrancy ${f.reentrancy}, after cancel ${f.postCancel}, fuel ${f.fuel}, memory limits ${f.memoryLimits}, core modules ${f.coreModules}, components ${f.components}\n`);
+  }
+  return EXIT.OK;
+}
+
+export async function validateCommand(file: string): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    process.stderr.write(`awc validate: cannot read ${file}: ${(err as Error).message}\n`);
+    return EXIT.USAGE;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    process.stderr.write(`awc validate: ${file} is not JSON: ${(err as Error).message}\n`);
+    return EXIT.USAGE;
+  }
+  const result = validateReport(data);
+  if (!result.valid) {
+    process.stderr.write(`awc validate: ${file} does not match reports/report.schema.json:\n${result.errors.map((e) => `  ${e}`).join('\n')}\n`);
+    return EXIT.USAGE;
+  }
+  const r = result.report;
+  process.stdout.write(`${file}: valid report (schema ${r.schemaVersion}), ${r.results.length} result(s) on ${r.adapters.length} adapter(s)\n`);
+  return EXIT.OK;
+}

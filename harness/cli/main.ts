@@ -1,0 +1,78 @@
+/** The `awc` command line. Exit codes: 0 ok, 1 failures, 2 usage or input error, 3 internal error, 130 interrupted. */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { TOOL_VERSION } from '../report/build.ts';
+import { DEFAULT_CASE_TIMEOUT_MS } from '../runner.ts';
+import { UsageError } from '../selection.ts';
+import { adaptersCommand, listCommand, validateCommand } from './inspect.ts';
+import { EXIT, runCommand } from './run.ts';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+};
+
+const program = new Command()
+  .name('awc')
+  .description('async-wasm-conformance: does a WebAssembly runtime get async host calls right, and what does it cost?')
+  .version(TOOL_VERSION)
+  .showHelpAfterError()
+  .addHelpText('after', `\nExit codes: 0 every MUST case passed (or is a listed known failure), 1 a MUST case failed or an adapter was unavailable,\n2 usage or input error, 3 internal error (e.g. the harness produced an invalid report), 130 interrupted.`);
+
+program
+  .command('run')
+  .description('run conformance cases on adapters and write a JSON report (default: every suite on node-jspi)')
+  .option('-a, --adapter <id>', 'adapter to run, repeatable; "all" for every adapter', collect, [])
+  .option('-s, --suite <name>', 'suite to run, repeatable', collect, [])
+  .option('-c, --case <glob>', 'only cases whose id matches this glob, e.g. "propagation.echo.*"')
+  .option('-o, --out <file>', 'report path (default: reports/out/run-<time>.json)')
+  .addOption(new Option('--timeout <ms>', 'per-case timeout in milliseconds').argParser(positiveInt).default(DEFAULT_CASE_TIMEOUT_MS))
+  .option('-q, --quiet', 'print only results that did not pass while running', false)
+  .option('--allow-unavailable', 'exit 0 even if a selected adapter is unavailable', false)
+  .action(async (flags) => {
+    process.exitCode = await runCommand(flags, process.argv.slice(2));
+  });
+
+program
+  .command('list')
+  .description('list the conformance cases with their requirement ids and levels')
+  .option('-s, --suite <name>', 'only this suite, repeatable', collect, [])
+  .option('-c, --case <glob>', 'only cases whose id matches this glob')
+  .option('--json', 'machine-readable output (cases and requirements)', false)
+  .action((flags) => {
+    process.exitCode = listCommand(flags);
+  });
+
+program
+  .command('adapters')
+  .description('list the adapters, whether each is available here, and what it declares')
+  .option('--json', 'machine-readable output', false)
+  .action(async (flags) => {
+    process.exitCode = await adaptersCommand(flags);
+  });
+
+program
+  .command('validate')
+  .description('check a report against reports/report.schema.json')
+  .argument('<file>', 'report JSON file')
+  .action(async (file: string) => {
+    process.exitCode = await validateCommand(file);
+  });
+
+program.exitOverride((err) => {
+  // Help and version are not errors; everything else commander rejects is a usage error.
+  process.exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? EXIT.OK : EXIT.USAGE);
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof UsageError) {
+    process.stderr.write(`awc: ${err.message}\n`);
+    process.exitCode = EXIT.USAGE;
+  } else {
+    process.stderr.write(`awc: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = EXIT.INTERNAL;
+  }
+}

@@ -1,0 +1,102 @@
+/** `awc run`: select, set up the host environment, run, write a validated report, summarise. */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { ADAPTERS, DEFAULT_ADAPTER_ID } from '../../adapters/registry.ts';
+import { ALL_CASES } from '../../suites/index.ts';
+import { createDataDir } from '../env/data-dir.ts';
+import { startLoopbackServer } from '../env/http-server.ts';
+import { DEFAULT_OUT_DIR } from '../paths.ts';
+import { buildReport, writeReport } from '../report/build.ts';
+import { failingMust } from '../report/summary.ts';
+import { InvalidReportError, validator } from '../report/validate.ts';
+import { runCases } from '../runner.ts';
+import { selectAdapters, selectCases } from '../selection.ts';
+import { adapterLine, progressLine, summaryText } from './format.ts';
+
+export interface RunFlags {
+  adapter: string[];
+  suite: string[];
+  case?: string;
+  out?: string;
+  timeout: number;
+  quiet: boolean;
+  allowUnavailable: boolean;
+}
+
+export const EXIT = { OK: 0, FAILURES: 1, USAGE: 2, INTERNAL: 3, INTERRUPTED: 130 } as const;
+
+const quote = (s: string) => (/^[\w.@/-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+export const reproduceCommand = (adapterId: string, caseId: string) => `npx awc run --adapter ${quote(adapterId)} --case ${quote(caseId)}`;
+
+function defaultOutPath(startedAt: Date): string {
+  return join(DEFAULT_OUT_DIR, `run-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+}
+
+export async function runCommand(flags: RunFlags, argv: string[]): Promise<number> {
+  const adapters = selectAdapters(ADAPTERS, flags.adapter, DEFAULT_ADAPTER_ID);
+  const cases = selectCases(ALL_CASES, flags.suite, flags.case);
+  validator();
+  const startedAt = new Date();
+  const outPath = resolve(flags.out ?? defaultOutPath(startedAt));
+  const log = (line: string) => process.stderr.write(line + '\n');
+
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    log('\ninterrupted: finishing the current case, skipping the rest, writing the report (Ctrl-C again to abort at once)');
+    interrupt.abort();
+    process.once('SIGINT', () => process.exit(EXIT.INTERRUPTED));
+  };
+  process.once('SIGINT', onSigint);
+
+  const [server, data] = await Promise.all([startLoopbackServer(), createDataDir()]);
+  log(`awc run: ${cases.length} case(s) × ${adapters.length} adapter(s)`);
+  let output;
+  try {
+    output = await runCases({
+      adapters,
+      cases,
+      env: { httpOrigin: server.origin, httpRequests: server.requests, dataDir: data.dataMount },
+      caseTimeoutMs: flags.timeout,
+      reproduce: reproduceCommand,
+      signal: interrupt.signal,
+      onAdapter: (d) => log(adapterLine(d)),
+      onResult: (r, i, n) => {
+        if (!flags.quiet || r.status !== 'pass') log(progressLine(r, i, n));
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    await Promise.all([server.close(), data.remove()]);
+  }
+
+  const report = buildReport({
+    startedAt,
+    finishedAt: new Date(),
+    invocation: { argv, filters: { adapters: adapters.map((a) => a.id), suites: flags.suite, case: flags.case ?? null } },
+    ...output,
+  });
+  try {
+    await writeReport(report, outPath);
+  } catch (err) {
+    // Keep what was measured, under a name no tool mistakes for a valid report.
+    const kept = `${outPath}.invalid.json`;
+    await mkdir(dirname(kept), { recursive: true });
+    await writeFile(kept, JSON.stringify(report, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
+    log(`internal error: ${err instanceof InvalidReportError ? err.message : (err as Error)?.stack ?? String(err)}\nthe unvalidated report was kept at ${kept}`);
+    return EXIT.INTERNAL;
+  }
+  log(summaryText(report, outPath));
+
+  if (interrupt.signal.aborted) return EXIT.INTERRUPTED;
+  const failing = failingMust(report.results);
+  const unavailable = report.adapters.filter((a) => !a.available);
+  if (failing.length > 0) {
+    log(`\n${failing.length} MUST case(s) failed.`);
+    return EXIT.FAILURES;
+  }
+  if (unavailable.length > 0 && !flags.allowUnavailable) {
+    log(`\nexit 1: adapter(s) ${unavailable.map((a) => a.id).join(', ')} unavailable, so nothing was verified for them (--allow-unavailable to accept).`);
+    return EXIT.FAILURES;
+  }
+  return EXIT.OK;
+}

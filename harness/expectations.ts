@@ -1,0 +1,62 @@
+/**
+ * Known failures per adapter (adapters/expectations/<adapter-id>.json). A listed case that
+ * fails is `expected-fail` (still shown, with the reason); one that passes is `unexpected-pass`,
+ * which counts as a failure so stale entries get noticed.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import picomatch from 'picomatch';
+import { EXPECTATIONS_DIR } from './paths.ts';
+
+export interface KnownFailure {
+  /** A case id or a glob over case ids. */
+  case: string;
+  reason: string;
+  /** Where the defect is tracked, when known. */
+  link?: string;
+}
+
+export interface Expectations {
+  adapter: string;
+  knownFailures: KnownFailure[];
+}
+
+export class ExpectationsError extends Error {
+  override name = 'ExpectationsError';
+}
+
+export function parseExpectations(text: string, source: string): Expectations {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new ExpectationsError(`${source}: not JSON: ${(err as Error).message}`);
+  }
+  const e = data as Partial<Expectations>;
+  if (typeof e?.adapter !== 'string' || !Array.isArray(e.knownFailures)) throw new ExpectationsError(`${source}: needs "adapter" (string) and "knownFailures" (array)`);
+  e.knownFailures.forEach((k, i) => {
+    if (typeof k?.case !== 'string' || typeof k.reason !== 'string' || k.reason.trim() === '') {
+      throw new ExpectationsError(`${source}: knownFailures[${i}] needs "case" and a non-empty "reason"`);
+    }
+  });
+  return e as Expectations;
+}
+
+/** The adapter's expectations, or none when it has no file. */
+export async function loadExpectations(adapterId: string, dir = EXPECTATIONS_DIR): Promise<Expectations> {
+  const path = join(dir, `${adapterId}.json`);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { adapter: adapterId, knownFailures: [] };
+    throw err;
+  }
+  const parsed = parseExpectations(text, path);
+  if (parsed.adapter !== adapterId) throw new ExpectationsError(`${path}: says adapter ${parsed.adapter}, expected ${adapterId}`);
+  return parsed;
+}
+
+export function findKnownFailure(expectations: Expectations, caseId: string): KnownFailure | undefined {
+  return expectations.knownFailures.find((k) => picomatch.isMatch(caseId, k.case));
+}

@@ -1,0 +1,43 @@
+/** The report's shape; reports/report.schema.json is the normative form of the same thing. */
+import type { AdapterDescription } from '../adapter.ts';
+import type { Evidence, Level } from '../case.ts';
+
+export const SCHEMA_VERSION = '0.1.0';
+
+export const STATUSES = ['pass', 'fail', 'expected-fail', 'unexpected-pass', 'unsupported', 'unavailable', 'timeout', 'error', 'skipped'] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** Statuses that count as a failure of the case's requirement. */
+export const FAILING_STATUSES: ReadonlySet<Status> = new Set(['fail', 'unexpected-pass', 'timeout', 'error']);
+
+export interface CaseResult {
+  caseId: string;
+  adapterId: string;
+  suite: string;
+  requirement: string;
+  level: Level;
+  status: Status;
+  durationMs: number;
+  message?: string;
+  evidence?: Evidence;
+  /** Command line that reruns just this case on just this adapter. */
+  reproduce?: string;
+}
+
+export interface Summary {
+  total: number;
+  byStatus: Record<Status, number>;
+  byLevel: Record<Level, Record<Status, number>>;
+}
+
+export interface Report {
+  schemaVersion: string;
+  tool: { name: string; version: string; commit: string | null };
+  startedAt: string;
+  finishedAt: string;
+  machine: { os: string; arch: string; cpu: string; cores: number; node: string };
+  invocation: { argv: string[]; filters: { adapters: string[]; suites: string[]; case: string | null } };
+  adapters: AdapterDescription[];
+  results: CaseResult[];
+  summary: Summary;
+}

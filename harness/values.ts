@@ -1,0 +1,89 @@
+/** Wasm values as the harness passes them to and receives them from adapters. */
+
+export const VALUE_TYPES = ['i32', 'i64', 'f32', 'f64'] as const;
+export type ValueType = (typeof VALUE_TYPES)[number];
+
+/** A typed wasm value; i64 is a bigint so no precision is lost. */
+export type Value =
+  | { type: 'i32'; value: number }
+  | { type: 'i64'; value: bigint }
+  | { type: 'f32'; value: number }
+  | { type: 'f64'; value: number };
+
+/** JSON form of a value: i64 as a decimal string, floats with their exact bit pattern. */
+export type JsonValue =
+  | { type: 'i32'; value: number }
+  | { type: 'i64'; value: string }
+  | { type: 'f32' | 'f64'; value: string; bits: string };
+
+export const i32 = (value: number): Value => ({ type: 'i32', value: value | 0 });
+export const i64 = (value: bigint): Value => ({ type: 'i64', value: BigInt.asIntN(64, value) });
+export const f32 = (value: number): Value => ({ type: 'f32', value: Math.fround(value) });
+export const f64 = (value: number): Value => ({ type: 'f64', value });
+
+/** Bit pattern of a float value as fixed-width hex (what the JS number holds, payload included). */
+export function floatBits(type: 'f32' | 'f64', value: number): string {
+  if (type === 'f32') {
+    const view = new DataView(new ArrayBuffer(4));
+    view.setFloat32(0, value);
+    return view.getUint32(0).toString(16).padStart(8, '0');
+  }
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, value);
+  return view.getBigUint64(0).toString(16).padStart(16, '0');
+}
+
+export function toJsonValue(v: Value): JsonValue {
+  switch (v.type) {
+    case 'i32':
+      return { type: 'i32', value: v.value };
+    case 'i64':
+      return { type: 'i64', value: v.value.toString() };
+    default:
+      return { type: v.type, value: Object.is(v.value, -0) ? '-0' : String(v.value), bits: floatBits(v.type, v.value) };
+  }
+}
+
+export function fromJsonValue(j: JsonValue): Value {
+  switch (j.type) {
+    case 'i32':
+      return i32(j.value);
+    case 'i64':
+      return i64(BigInt(j.value));
+    default: {
+      const bytes = j.type === 'f32' ? 4 : 8;
+      const view = new DataView(new ArrayBuffer(bytes));
+      if (bytes === 4) {
+        view.setUint32(0, Number.parseInt(j.bits, 16));
+        return { type: 'f32', value: view.getFloat32(0) };
+      }
+      view.setBigUint64(0, BigInt('0x' + j.bits));
+      return { type: 'f64', value: view.getFloat64(0) };
+    }
+  }
+}
+
+/** Exact equality: same type and same bits (so -0 differs from +0, NaN equals the same NaN). */
+export function sameValue(a: Value, b: Value): boolean {
+  if (a.type !== b.type) return false;
+  if (a.type === 'f32' || a.type === 'f64') return floatBits(a.type, a.value) === floatBits(a.type, b.value as number);
+  return a.value === b.value;
+}
+
+/** Converts a JS value returned by a wasm export into a typed Value, or throws if it has the wrong JS type. */
+export function fromJs(type: ValueType, raw: unknown): Value {
+  if (type === 'i64') {
+    if (typeof raw !== 'bigint') throw new TypeError(`expected a bigint for i64, got ${typeof raw}`);
+    return i64(raw);
+  }
+  if (typeof raw !== 'number') throw new TypeError(`expected a number for ${type}, got ${typeof raw}`);
+  return type === 'i32' ? i32(raw) : type === 'f32' ? { type, value: raw } : { type, value: raw };
+}
+
+export function formatValue(v: Value): string {
+  if (v.type === 'f32' || v.type === 'f64') {
+    const shown = Object.is(v.value, -0) ? '-0' : String(v.value);
+    return `${v.type}:${shown} (0x${floatBits(v.type, v.value)})`;
+  }
+  return `${v.type}:${v.value}`;
+}

@@ -1,0 +1,58 @@
+/** Helpers shared by the suites: defining a case against a requirement, calling exports, guest bytes. */
+import type { FeatureTag, Instance } from '../harness/adapter.ts';
+import type { Case, CaseContext, Verdict } from '../harness/case.ts';
+import type { Outcome } from '../harness/outcome.ts';
+import { i32, i64, type Value, type ValueType } from '../harness/values.ts';
+import { requirement, type RequirementId } from './requirements.ts';
+
+export interface CaseSpec {
+  id: string;
+  title: string;
+  requirement: RequirementId;
+  requires?: FeatureTag[];
+  timeoutMs?: number;
+  run(ctx: CaseContext): Promise<Verdict>;
+}
+
+/** The suite is the id's first segment; the level comes from the requirement. */
+export function defineCase(spec: CaseSpec): Case {
+  const req = requirement(spec.requirement);
+  return {
+    id: spec.id,
+    suite: spec.id.split('.')[0]!,
+    title: spec.title,
+    requirement: req.id,
+    level: req.level,
+    requires: spec.requires ?? ['core-modules'],
+    ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
+    run: spec.run,
+  };
+}
+
+/** Calls an export with a generous deadline so a lost wake-up becomes a timeout outcome, not a hang. */
+export function call(instance: Instance, name: string, args: Value[], results: ValueType[], deadlineMs = 10_000): Promise<Outcome> {
+  return instance.call(name, args, { results, deadlineMs });
+}
+
+/** FNV-1a 32-bit, as the fixtures' `fnv` export computes it, as a signed i32. */
+export function fnv1a(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193);
+  return h | 0;
+}
+
+/**
+ * Writes bytes into guest memory at `offset` through the fixture's `store_i64` export (8 bytes
+ * per call, zero-padded), so any adapter can do it without a memory-write method.
+ */
+export async function writeGuestBytes(instance: Instance, offset: number, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length; at += 8) {
+    const chunk = new Uint8Array(8);
+    chunk.set(bytes.subarray(at, at + 8));
+    const word = new DataView(chunk.buffer).getBigInt64(0, true);
+    const outcome = await call(instance, 'store_i64', [i32(offset + at), i64(word)], []);
+    if (outcome.kind !== 'ok') throw new Error(`store_i64 at ${offset + at} failed: ${JSON.stringify(outcome)}`);
+  }
+}
+
+export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);

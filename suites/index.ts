@@ -1,0 +1,11 @@
+/** Every conformance case, grouped by suite, in a stable order. */
+import type { Case } from '../harness/case.ts';
+import { errorCases } from './propagation/errors.ts';
+import { ioCases } from './propagation/io.ts';
+import { trapCases } from './propagation/traps.ts';
+import { valueCases } from './propagation/values.ts';
+import { suspensionCases } from './suspension/cases.ts';
+
+export const ALL_CASES: readonly Case[] = [...valueCases, ...errorCases, ...ioCases, ...trapCases, ...suspensionCases];
+
+export const SUITES: readonly string[] = [...new Set(ALL_CASES.map((c) => c.suite))];

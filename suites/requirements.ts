@@ -1,0 +1,53 @@
+/**
+ * Requirement ids, levels and SPEC.md sections: the single list cases refer to. SPEC.md states
+ * each one in prose; test/spec.test.ts keeps the two in step.
+ */
+import type { Level } from '../harness/case.ts';
+
+export interface Requirement {
+  id: string;
+  level: Level;
+  section: string;
+  text: string;
+}
+
+const R = (id: string, level: Level, section: string, text: string): Requirement => ({ id, level, section, text });
+
+export const REQUIREMENTS = [
+  R('PROP-VALUE-I32', 'MUST', '4.1', 'i32 values pass through async imports unchanged.'),
+  R('PROP-VALUE-I64', 'MUST', '4.1', 'i64 values pass through async imports unchanged, extremes included, without precision loss.'),
+  R('PROP-VALUE-F32', 'MUST', '4.1', 'f32 values pass through async imports bit-exactly: -0, infinities, subnormals, extremes.'),
+  R('PROP-VALUE-F64', 'MUST', '4.1', 'f64 values pass through async imports bit-exactly: -0, infinities, subnormals, extremes.'),
+  R('PROP-NAN', 'MUST', '4.1', 'A NaN passed through an async import is still a NaN.'),
+  R('PROP-NAN-PAYLOAD', 'SHOULD', '4.1', 'A quiet NaN keeps its payload bits through an async import.'),
+  R('PROP-NAN-SIGNALLING', 'MAY', '4.1', 'A signalling NaN keeps its exact bit pattern through an async import.'),
+  R('PROP-MULTI-VALUE', 'MUST', '4.1', 'Several async results in one call, returned as a multi-value result, arrive in order.'),
+  R('PROP-HOST-ERROR', 'MUST', '4.2', 'A host rejection reaches the caller as host-error carrying the function, the code and a message.'),
+  R('PROP-HOST-ERROR-LATE', 'MUST', '4.2', 'A host rejection after many successful suspensions is reported like the first one.'),
+  R('PROP-HOST-ERROR-NESTED', 'MUST', '4.2', 'A host rejection under many suspended guest frames is reported like a shallow one.'),
+  R('PROP-AFTER-ERROR', 'MUST', '4.2', 'An instance stays usable after a call ended in a host error or a trap.'),
+  R('PROP-DENIED', 'MUST', '4.3', 'A call to a capability-checked function without the grant ends in denied, with no side effect.'),
+  R('PROP-IO-RESULT', 'MUST', '4.3', 'read_file, http_get and call write exactly the host bytes into guest memory and return their count.'),
+  R('PROP-IO-ERROR', 'MUST', '4.3', 'Failures of read_file, http_get and call are host errors with the ABI error code.'),
+  R('PROP-TRAP', 'MUST', '4.4', 'A guest trap ends the call as trap with its kind, whether or not the call had suspended before.'),
+  R('PROP-STACK-OVERFLOW', 'MUST', '4.4', 'Unbounded guest recursion traps as stack-overflow, and the runtime goes on working.'),
+  R('PROP-NESTED', 'MUST', '4.5', 'Guest functions nested many frames deep can each suspend, and results compose correctly.'),
+  R('SUSP-ORDER', 'MUST', '5.1', 'An async import suspends the guest and returns control to the host before the import completes.'),
+  R('SUSP-STACKS', 'MUST', '5.1', 'Suspended calls in different instances resume independently, in the order their host operations complete.'),
+  R('SUSP-LOCALS', 'MUST', '5.2', 'Locals of every type are intact across at least 1000 suspensions.'),
+  R('SUSP-GLOBALS', 'MUST', '5.2', 'Mutable globals read before and written after suspensions are intact across at least 1000 suspensions.'),
+  R('SUSP-MEMORY', 'MUST', '5.2', 'Linear memory is intact across at least 1000 suspensions.'),
+  R('SUSP-TABLE', 'MUST', '5.2', 'Tables called through and mutated across suspensions are intact.'),
+  R('SUSP-SIMD', 'SHOULD', '5.2', 'v128 locals are intact across suspensions (where SIMD is supported).'),
+  R('SUSP-INDIRECT', 'MUST', '5.3', 'An async import reached through call_indirect suspends like a direct call.'),
+  R('SUSP-DEEP', 'MUST', '5.3', 'A guest suspends under at least 1000 guest frames, and with every one of 200 frames suspended in turn.'),
+  R('SUSP-MANY', 'MUST', '5.4', 'One call completes at least 1000 next-turn suspensions and 10000 ready suspensions.'),
+  R('SUSP-SLEEP', 'MUST', '5.4', 'sleep(ms) suspends the guest for at least ms milliseconds.'),
+  R('SUSP-MIXED', 'MUST', '5.4', 'Suspensions on different host functions (ready, next-turn, timer) interleave in one call correctly.'),
+] as const satisfies readonly Requirement[];
+
+export type RequirementId = (typeof REQUIREMENTS)[number]['id'];
+
+export function requirement(id: RequirementId): Requirement {
+  return REQUIREMENTS.find((r) => r.id === id)!;
+}
