@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { ADAPTERS } from '../../adapters/registry.ts';
 import { ALL_CASES } from '../../suites/index.ts';
 import { REQUIREMENTS } from '../../suites/requirements.ts';
+import { loadPluginAdapters } from '../plugins.ts';
 import { validateReport } from '../report/validate.ts';
 import { selectCases } from '../selection.ts';
 import { adapterLine } from './format.ts';
@@ -22,8 +23,9 @@ export function listCommand(flags: { json: boolean; suite: string[]; case?: stri
   return EXIT.OK;
 }
 
-export async function adaptersCommand(flags: { json: boolean }): Promise<number> {
-  const descriptions = await Promise.all(ADAPTERS.map((a) => a.describe()));
+export async function adaptersCommand(flags: { json: boolean; plugin: string[] }): Promise<number> {
+  const all = [...ADAPTERS, ...(await loadPluginAdapters(flags.plugin))];
+  const descriptions = await Promise.all(all.map((a) => a.describe()));
   if (flags.json) {
     process.stdout.write(JSON.stringify(descriptions, null, 2) + '\n');
     return EXIT.OK;

@@ -18,6 +18,11 @@ const program = new Command()
   .description('async-wasm-conformance: does a WebAssembly runtime get async host calls right, and what does it cost?')
   .version(TOOL_VERSION)
   .showHelpAfterError()
+  // Set before the subcommands are added, so they inherit it. Help and version are not errors;
+  // anything else commander rejects is a usage error (exit 2).
+  .exitOverride((err) => {
+    process.exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? EXIT.OK : EXIT.USAGE);
+  })
   .addHelpText('after', `\nExit codes: 0 every MUST case passed (or is a listed known failure), 1 a MUST case failed or an adapter was unavailable,\n2 usage or input error, 3 internal error (e.g. the harness produced an invalid report), 130 interrupted.`);
 
 program
@@ -30,6 +35,7 @@ program
   .addOption(new Option('--timeout <ms>', 'per-case timeout in milliseconds').argParser(positiveInt).default(DEFAULT_CASE_TIMEOUT_MS))
   .option('-q, --quiet', 'print only results that did not pass while running', false)
   .option('--allow-unavailable', 'exit 0 even if a selected adapter is unavailable', false)
+  .option('--plugin <file>', 'load more adapters from a module exporting `adapters`, repeatable', collect, [])
   .action(async (flags) => {
     process.exitCode = await runCommand(flags, process.argv.slice(2));
   });
@@ -48,6 +54,7 @@ program
   .command('adapters')
   .description('list the adapters, whether each is available here, and what it declares')
   .option('--json', 'machine-readable output', false)
+  .option('--plugin <file>', 'also describe the adapters of this module, repeatable', collect, [])
   .action(async (flags) => {
     process.exitCode = await adaptersCommand(flags);
   });
@@ -59,11 +66,6 @@ program
   .action(async (file: string) => {
     process.exitCode = await validateCommand(file);
   });
-
-program.exitOverride((err) => {
-  // Help and version are not errors; everything else commander rejects is a usage error.
-  process.exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? EXIT.OK : EXIT.USAGE);
-});
 
 try {
   await program.parseAsync(process.argv);

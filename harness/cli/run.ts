@@ -9,6 +9,7 @@ import { DEFAULT_OUT_DIR } from '../paths.ts';
 import { buildReport, writeReport } from '../report/build.ts';
 import { failingMust } from '../report/summary.ts';
 import { InvalidReportError, validator } from '../report/validate.ts';
+import { loadPluginAdapters } from '../plugins.ts';
 import { runCases } from '../runner.ts';
 import { selectAdapters, selectCases } from '../selection.ts';
 import { adapterLine, progressLine, summaryText } from './format.ts';
@@ -21,6 +22,7 @@ export interface RunFlags {
   timeout: number;
   quiet: boolean;
   allowUnavailable: boolean;
+  plugin: string[];
 }
 
 export const EXIT = { OK: 0, FAILURES: 1, USAGE: 2, INTERNAL: 3, INTERRUPTED: 130 } as const;
@@ -33,7 +35,7 @@ function defaultOutPath(startedAt: Date): string {
 }
 
 export async function runCommand(flags: RunFlags, argv: string[]): Promise<number> {
-  const adapters = selectAdapters(ADAPTERS, flags.adapter, DEFAULT_ADAPTER_ID);
+  const adapters = selectAdapters([...ADAPTERS, ...(await loadPluginAdapters(flags.plugin))], flags.adapter, DEFAULT_ADAPTER_ID);
   const cases = selectCases(ALL_CASES, flags.suite, flags.case);
   validator();
   const startedAt = new Date();

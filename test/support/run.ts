@@ -1,0 +1,23 @@
+/** Running cases in tests with the real host environment (loopback server, data directory). */
+import type { Adapter } from '../../harness/adapter.ts';
+import type { Case } from '../../harness/case.ts';
+import { createDataDir } from '../../harness/env/data-dir.ts';
+import { startLoopbackServer } from '../../harness/env/http-server.ts';
+import type { Expectations } from '../../harness/expectations.ts';
+import { runCases, type RunOutput } from '../../harness/runner.ts';
+
+export async function runInTest(adapters: Adapter[], cases: readonly Case[], opts: { expectations?: Expectations; caseTimeoutMs?: number } = {}): Promise<RunOutput> {
+  const [server, data] = await Promise.all([startLoopbackServer(), createDataDir()]);
+  try {
+    return await runCases({
+      adapters,
+      cases: [...cases],
+      env: { httpOrigin: server.origin, httpRequests: server.requests, dataDir: data.dataMount },
+      reproduce: (a, c) => `npx awc run --adapter ${a} --case ${c}`,
+      ...(opts.caseTimeoutMs ? { caseTimeoutMs: opts.caseTimeoutMs } : {}),
+      ...(opts.expectations ? { expectationsFor: async () => opts.expectations! } : {}),
+    });
+  } finally {
+    await Promise.all([server.close(), data.remove()]);
+  }
+}
