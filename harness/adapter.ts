@@ -112,11 +112,24 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** A code transformation an adapter applied at load time (Asyncify), with the size cost. */
+export interface TransformEvidence {
+  name: string;
+  originalBytes: number;
+  transformedBytes: number;
+}
+
 export interface ModuleHandle {
   readonly id: string;
+  readonly transform?: TransformEvidence;
 }
 
 export interface Session {
+  /**
+   * False once the session can no longer serve (its process died or was killed); the runner
+   * then opens a fresh session for the next case. In-process sessions may omit it.
+   */
+  isAlive?(): boolean;
   load(wasm: Uint8Array, name: string): Promise<ModuleHandle>;
   /** Resolves to an instance, or rejects with an InstantiationFailure (a limit, a link error). */
   instantiate(module: ModuleHandle, options: InstantiateOptions): Promise<Instance>;
