@@ -110,6 +110,17 @@ export async function runCases(options: RunOptions): Promise<RunOutput> {
         }
         const outcome = await runOne(c, description, session, options.env, c.timeoutMs ?? timeoutMs);
         emit(finish(applyExpectations({ ...base(c), ...outcome }, expectations), reproduce(c)));
+        // A process adapter that died, or may be wedged after a timeout, is replaced for the next case.
+        if (session.isAlive && (!session.isAlive() || outcome.status === 'timeout')) {
+          await session.close().catch(() => {});
+          try {
+            session = await adapter.open({ httpOrigin: options.env.httpOrigin });
+          } catch (err) {
+            const message = `could not restart the adapter: ${(err as Error)?.message ?? String(err)}`;
+            for (const rest of options.cases.slice(options.cases.indexOf(c) + 1)) emit(finish({ ...base(rest), status: 'error', durationMs: 0, message }, reproduce(rest)));
+            break;
+          }
+        }
       }
     } finally {
       await session.close().catch(() => {});
@@ -151,8 +162,11 @@ async function runOne(c: Case, adapter: AdapterDescription, session: Session, en
     if (verdict.pass) return { status: 'pass', durationMs, ...(verdict.evidence ? { evidence: verdict.evidence } : {}) };
     return { status: 'fail', durationMs, message: verdict.message, ...(verdict.evidence ? { evidence: verdict.evidence } : {}) };
   } catch (err) {
-    const e = err as Error;
-    return { status: 'error', durationMs: performance.now() - started, message: `case threw: ${e?.name ?? 'Error'}: ${e?.message ?? String(err)}` };
+    const e = err as Error & { evidence?: Evidence };
+    const result: RunOneResult = { status: 'error', durationMs: performance.now() - started, message: `case threw: ${e?.name ?? 'Error'}: ${e?.message ?? String(err)}` };
+    // Errors from adapter processes carry evidence of their own (the adapter's stderr tail).
+    if (e?.evidence && typeof e.evidence === 'object') result.evidence = e.evidence;
+    return result;
   } finally {
     clearTimeout(timer);
     await Promise.all(instances.map((i) => i.dispose().catch(() => {})));

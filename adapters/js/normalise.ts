@@ -14,7 +14,8 @@ const TRAP_MESSAGES: [RegExp, TrapKind[]][] = [
   [/memory access out of bounds|out of bounds memory access/i, ['out-of-bounds-memory']],
   [/table index is out of bounds|out of bounds call_indirect|table out of bounds/i, ['out-of-bounds-table']],
   [/null function or function signature mismatch/i, ['indirect-call-type', 'indirect-call-null']],
-  [/call_indirect to a null table entry|null table entry/i, ['indirect-call-null']],
+  // V8 >= 15 says just "null function".
+  [/call_indirect to a null table entry|null table entry|^null function$/i, ['indirect-call-null']],
   [/signature mismatch|call_indirect to a signature that does not match/i, ['indirect-call-type']],
 ];
 

@@ -1,0 +1,74 @@
+/**
+ * The JS agent: serves the wire protocol on stdin/stdout with the shared JS host, on Node, Deno
+ * and Bun alike (only node:process, which all three provide). Usage: agent.mjs --strategy jspi
+ * The harness runs it as a self-contained bundle (harness/protocol/agent-bundle.ts).
+ */
+import process from 'node:process';
+import { Buffer } from 'node:buffer';
+import type { AsyncStrategy, Features } from '../../../harness/adapter.ts';
+import { MAX_LINE_BYTES } from '../../../harness/protocol/messages.ts';
+import { NODE_JSPI_FEATURES } from '../../node-jspi/adapter.ts';
+import { nodeIO } from '../io/node.ts';
+import { createJsSession } from '../session.ts';
+import { jspi, jspiAvailable } from '../strategies/jspi.ts';
+import type { Strategy } from '../strategies/strategy.ts';
+import { createServer } from './server.ts';
+
+interface StrategyEntry {
+  strategy: Strategy;
+  features: Features;
+  unavailable(): string | undefined;
+}
+
+const STRATEGIES: Partial<Record<AsyncStrategy, StrategyEntry>> = {
+  jspi: { strategy: jspi, features: NODE_JSPI_FEATURES, unavailable: () => (jspiAvailable() ? undefined : 'this engine has no WebAssembly.Suspending / WebAssembly.promising (JSPI)') },
+};
+
+function engine(): { name: string; version: string } {
+  const versions = process.versions as Record<string, string | undefined>;
+  const deno = (globalThis as { Deno?: { version: { deno: string; v8: string } } }).Deno;
+  if (deno) return { name: 'deno', version: `${deno.version.deno} (V8 ${deno.version.v8})` };
+  if (versions['bun']) return { name: 'bun', version: `${versions['bun']} (JavaScriptCore)` };
+  return { name: 'node', version: `${versions['node']} (V8 ${versions['v8']})` };
+}
+
+const args = process.argv.slice(2);
+const name = args[args.indexOf('--strategy') + 1] as AsyncStrategy | undefined;
+const entry = name ? STRATEGIES[name] : undefined;
+if (!entry) {
+  process.stderr.write(`usage: agent --strategy ${Object.keys(STRATEGIES).join('|')}\n`);
+  process.exit(2);
+}
+
+const serve = createServer(
+  {
+    hello: { protocolVersion: 1, engine: engine(), strategy: entry.strategy.name, features: entry.features, flags: [...process.execArgv] },
+    ...(entry.unavailable() ? { unavailable: entry.unavailable()! } : {}),
+    openSession: async () => createJsSession(entry.strategy, nodeIO),
+    decodeBase64: (text) => new Uint8Array(Buffer.from(text, 'base64')),
+  },
+  {
+    write: (line) => process.stdout.write(line + '\n'),
+    exit: (code) => {
+      // Let stdout drain before leaving.
+      process.stdout.write('', () => process.exit(code));
+    },
+  },
+);
+
+let buffered = '';
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk: string) => {
+  buffered += chunk;
+  let nl: number;
+  while ((nl = buffered.indexOf('\n')) !== -1) {
+    const line = buffered.slice(0, nl);
+    buffered = buffered.slice(nl + 1);
+    if (line.trim() !== '') serve(line);
+  }
+  if (buffered.length > MAX_LINE_BYTES) {
+    process.stderr.write(`agent: request line longer than ${MAX_LINE_BYTES} bytes; exiting\n`);
+    process.exit(1);
+  }
+});
+process.stdin.on('end', () => process.exit(0));

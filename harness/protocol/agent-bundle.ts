@@ -1,0 +1,46 @@
+/**
+ * Builds the JS agent into one self-contained ESM file with esbuild, so the very same file runs
+ * on Node 20 (no type stripping), Node 24+, Deno and Bun without any module resolution of ours.
+ * The output is named by content hash under .cache/agent/ and rebuilt when the sources change.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { ROOT } from '../paths.ts';
+
+const ENTRY = join(ROOT, 'adapters', 'js', 'agent', 'main.ts');
+const OUT_DIR = join(ROOT, '.cache', 'agent');
+
+let built: Promise<string> | undefined;
+
+/** Path of the current agent bundle (built at most once per process). */
+export function agentBundle(): Promise<string> {
+  return (built ??= buildAgent());
+}
+
+async function buildAgent(): Promise<string> {
+  const result = await build({
+    entryPoints: [ENTRY],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'es2022',
+    // binaryen is large and loaded lazily by the Asyncify strategy: resolve it from node_modules at run time.
+    external: ['binaryen'],
+    // Bundled CommonJS (ajv, picomatch) calls require() for Node built-ins; give ESM a require.
+    banner: { js: "import { createRequire as __awcCreateRequire } from 'node:module'; const require = __awcCreateRequire(import.meta.url);" },
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0]!.contents;
+  const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  const path = join(OUT_DIR, `agent-${hash}.mjs`);
+  if (!(await stat(path).catch(() => undefined))) {
+    await mkdir(OUT_DIR, { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    await writeFile(tmp, code);
+    await rename(tmp, path);
+  }
+  return path;
+}

@@ -1,0 +1,205 @@
+/**
+ * The harness side of the wire protocol: spawns an adapter command in its own process group,
+ * frames and validates every line it prints, enforces a deadline on every request, and turns
+ * any misbehaviour (crash, hang, garbage, oversized line, wrong id) into one AdapterProcessError
+ * that carries the reason and the tail of the adapter's stderr. Buffers are bounded.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { MAX_LINE_BYTES, violation, type AdapterMessage, type Method, type Notification } from './messages.ts';
+
+const STDERR_TAIL_BYTES = 8 * 1024;
+const CLOSE_GRACE_MS = 2_000;
+
+/** The adapter process can no longer serve: it died, hung, or broke the protocol. */
+export class AdapterProcessError extends Error {
+  override name = 'AdapterProcessError';
+  readonly stderrTail: string;
+  constructor(reason: string, stderrTail: string) {
+    super(stderrTail ? `${reason}\n--- adapter stderr (tail) ---\n${stderrTail}` : reason);
+    this.stderrTail = stderrTail;
+  }
+  get evidence(): Record<string, unknown> {
+    return { stderrTail: this.stderrTail };
+  }
+}
+
+/** The adapter answered a request with an error response; the process is still healthy. */
+export class AdapterRequestError extends Error {
+  override name = 'AdapterRequestError';
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(`${code}: ${message}`);
+    this.code = code;
+  }
+}
+
+interface Pending {
+  method: Method;
+  resolve(result: Record<string, unknown>): void;
+  reject(err: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const live = new Set<ProtocolClient>();
+// A harness that exits for any reason takes its adapter processes with it.
+process.once('exit', () => {
+  for (const client of live) client.kill();
+});
+
+export class ProtocolClient {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private lineChunks: Buffer[] = [];
+  private lineBytes = 0;
+  private stderr = Buffer.alloc(0);
+  private failure: AdapterProcessError | undefined;
+  private closing = false;
+  private readonly exited: Promise<void>;
+  private readonly notificationHandlers: ((n: Notification) => void)[] = [];
+
+  readonly command: readonly string[];
+
+  constructor(command: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+    this.command = command;
+    this.child = spawn(command[0]!, command.slice(1), { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    live.add(this);
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        live.delete(this);
+        if (!this.closing || this.pending.size > 0) this.fail(`adapter exited (${signal ? `signal ${signal}` : `code ${code}`})${this.inFlight()}`);
+        resolve();
+      });
+    });
+    this.child.once('error', (err) => this.fail(`cannot run ${command[0]}: ${err.message}`));
+    this.child.stdout.on('data', (chunk: Buffer) => this.onStdout(chunk));
+    this.child.stderr.on('data', (chunk: Buffer) => {
+      this.stderr = Buffer.concat([this.stderr, chunk]);
+      if (this.stderr.length > STDERR_TAIL_BYTES) this.stderr = this.stderr.subarray(this.stderr.length - STDERR_TAIL_BYTES);
+    });
+    // Writing to a dead child raises EPIPE here; the exit handler reports it.
+    this.child.stdin.on('error', () => {});
+  }
+
+  get alive(): boolean {
+    return this.failure === undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  stderrTail(): string {
+    return this.stderr.toString('utf8');
+  }
+
+  onNotification(handler: (n: Notification) => void): void {
+    this.notificationHandlers.push(handler);
+  }
+
+  /** Sends one request; rejects with AdapterProcessError on any failure of the process or after `timeoutMs`. */
+  request<T = Record<string, unknown>>(method: Method, params: object, timeoutMs: number): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = ++this.nextId;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => this.fail(`no response to ${method} (request ${id}) within ${timeoutMs} ms: the adapter hangs`), timeoutMs);
+      this.pending.set(id, { method, resolve: resolve as (r: Record<string, unknown>) => void, reject, timer });
+      this.child.stdin.write(JSON.stringify({ id, method, params }) + '\n');
+    });
+  }
+
+  /** Asks the adapter to close, then makes sure the whole process group is gone. */
+  async close(): Promise<void> {
+    if (this.closing) return this.exited;
+    if (this.alive) {
+      await this.request('close', {}, CLOSE_GRACE_MS).catch(() => {});
+    }
+    this.closing = true;
+    this.child.stdin.end();
+    const timer = setTimeout(() => this.kill(), CLOSE_GRACE_MS);
+    await this.exited;
+    clearTimeout(timer);
+    this.killGroup();
+  }
+
+  /** Kills the adapter's whole process group at once. */
+  kill(): void {
+    this.closing = true;
+    this.killGroup();
+  }
+
+  private killGroup(): void {
+    const pid = this.child.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+
+  private inFlight(): string {
+    const methods = [...this.pending.values()].map((p) => p.method);
+    return methods.length ? ` with ${methods.length} request(s) in flight (${[...new Set(methods)].join(', ')})` : '';
+  }
+
+  private fail(reason: string): void {
+    if (this.failure) return;
+    this.failure = new AdapterProcessError(reason, this.stderrTail());
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(this.failure);
+    }
+    this.pending.clear();
+    this.kill();
+  }
+
+  private onStdout(chunk: Buffer): void {
+    let start = 0;
+    for (let nl = chunk.indexOf(10); nl !== -1; nl = chunk.indexOf(10, start)) {
+      this.lineChunks.push(chunk.subarray(start, nl));
+      const line = Buffer.concat(this.lineChunks).toString('utf8');
+      this.lineChunks = [];
+      this.lineBytes = 0;
+      start = nl + 1;
+      if (line.trim() !== '') this.onLine(line);
+      if (this.failure) return;
+    }
+    const rest = chunk.subarray(start);
+    this.lineBytes += rest.length;
+    if (this.lineBytes > MAX_LINE_BYTES) {
+      this.lineChunks = [];
+      this.fail(`the adapter sent a line longer than ${MAX_LINE_BYTES} bytes`);
+      return;
+    }
+    if (rest.length) this.lineChunks.push(rest);
+  }
+
+  private onLine(line: string): void {
+    const shown = line.length > 200 ? `${line.slice(0, 200)}…` : line;
+    let message: AdapterMessage;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      return this.fail(`the adapter printed something that is not JSON on stdout: ${JSON.stringify(shown)}`);
+    }
+    const bad = violation('adapterMessage', message);
+    if (bad) return this.fail(`the adapter sent an invalid message (${bad}): ${shown}`);
+    if ('method' in message) {
+      for (const h of this.notificationHandlers) h(message);
+      return;
+    }
+    if (message.id === null) return this.fail(`the adapter could not read a request: ${'error' in message ? message.error.message : shown}`);
+    const p = this.pending.get(message.id);
+    if (!p) return this.fail(`the adapter answered request id ${message.id}, which is not in flight: ${shown}`);
+    this.pending.delete(message.id);
+    clearTimeout(p.timer);
+    if ('error' in message) return p.reject(new AdapterRequestError(message.error.code, message.error.message));
+    const wrong = violation(`${p.method}Result`, message.result);
+    if (wrong) {
+      this.pending.set(message.id, p);
+      return this.fail(`the adapter's result for ${p.method} does not match the protocol (${wrong}): ${shown}`);
+    }
+    p.resolve(message.result);
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * An Adapter reached through the wire protocol: any command that speaks it. describe() runs
+ * the handshake once; each session is one adapter process, replaced by the runner when it dies.
+ */
+import { InstantiationFailure, type Adapter, type AdapterDescription, type CallOptions, type Features, type Instance, type InstanceState, type InstantiateOptions, type ModuleHandle, type Session } from '../adapter.ts';
+import type { Outcome } from '../outcome.ts';
+import { fromJsonValue, toJsonValue, type JsonValue, type Value } from '../values.ts';
+import { AdapterRequestError, ProtocolClient } from './client.ts';
+import { PROTOCOL_VERSION, type CallResult, type HelloResult, type LoadResult } from './messages.ts';
+
+const HELLO_TIMEOUT_MS = 30_000;
+const LOAD_TIMEOUT_MS = 120_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+/** How long past a call's own deadline the adapter may take to report it, before it counts as hung. */
+const DEADLINE_GRACE_MS = 3_000;
+const CALL_TIMEOUT_WITHOUT_DEADLINE_MS = 60_000;
+
+/** How to start an adapter: a command line, or the reason there is none on this machine. */
+export type CommandResolution = { command: string[]; env?: NodeJS.ProcessEnv } | { unavailable: string };
+
+export interface ProcessAdapterConfig {
+  id: string;
+  resolve(): Promise<CommandResolution>;
+}
+
+const UNKNOWN_FEATURES: Features = { strategy: 'native-async', cancellation: 'none', fuel: false, memoryLimits: false, reentrancy: 'reject', postCancel: 'refused', coreModules: false, components: false };
+
+/** Opens a client and performs the handshake; throws with the reason on any mismatch. */
+async function handshake(command: string[], env: NodeJS.ProcessEnv | undefined): Promise<{ client: ProtocolClient; hello: HelloResult }> {
+  const client = new ProtocolClient(command, env ? { env } : {});
+  try {
+    const hello = await client.request<HelloResult>('hello', { protocolVersion: PROTOCOL_VERSION, harness: 'async-wasm-conformance' }, HELLO_TIMEOUT_MS);
+    if (hello.protocolVersion !== PROTOCOL_VERSION) throw new Error(`protocol version mismatch: the harness speaks ${PROTOCOL_VERSION}, the adapter ${hello.protocolVersion}`);
+    return { client, hello };
+  } catch (err) {
+    await client.close();
+    throw err;
+  }
+}
+
+export function processAdapter(config: ProcessAdapterConfig): Adapter {
+  let described: Promise<AdapterDescription> | undefined;
+  const unavailable = (reason: string, command: string[] = ['(none)']): AdapterDescription => ({
+    id: config.id,
+    available: false,
+    reason,
+    engine: { name: 'unknown', version: 'unknown' },
+    strategy: UNKNOWN_FEATURES.strategy,
+    features: UNKNOWN_FEATURES,
+    flags: [],
+    process: { command },
+  });
+
+  async function describeOnce(): Promise<AdapterDescription> {
+    const resolved = await config.resolve();
+    if ('unavailable' in resolved) return unavailable(resolved.unavailable);
+    try {
+      const { client, hello } = await handshake(resolved.command, resolved.env);
+      await client.close();
+      return { id: config.id, available: true, engine: hello.engine, strategy: hello.strategy, features: hello.features, flags: hello.flags, process: { command: resolved.command } };
+    } catch (err) {
+      const reason = err instanceof AdapterRequestError ? `the adapter declined the handshake: ${err.message}` : `handshake failed: ${(err as Error).message}`;
+      return unavailable(reason, resolved.command);
+    }
+  }
+
+  return {
+    id: config.id,
+    describe: () => (described ??= describeOnce()),
+    async open(): Promise<Session> {
+      const resolved = await config.resolve();
+      if ('unavailable' in resolved) throw new Error(resolved.unavailable);
+      const { client } = await handshake(resolved.command, resolved.env);
+      return new ProcessSession(client);
+    },
+  };
+}
+
+class ProcessSession implements Session {
+  private readonly client: ProtocolClient;
+  private nextCall = 0;
+
+  constructor(client: ProtocolClient) {
+    this.client = client;
+  }
+
+  isAlive(): boolean {
+    return this.client.alive;
+  }
+
+  async load(wasm: Uint8Array, name: string): Promise<ModuleHandle> {
+    const r = await this.client.request<LoadResult>('load', { name, kind: 'module', wasm: Buffer.from(wasm).toString('base64') }, LOAD_TIMEOUT_MS);
+    return r.transform ? { id: r.module, transform: r.transform } : { id: r.module };
+  }
+
+  async instantiate(module: ModuleHandle, options: InstantiateOptions): Promise<Instance> {
+    try {
+      const r = await this.client.request<{ instance: string }>('instantiate', { module: module.id, grants: options.grants ?? {}, limits: options.limits ?? {} }, REQUEST_TIMEOUT_MS);
+      return new ProcessInstance(this.client, r.instance, () => `c${++this.nextCall}`);
+    } catch (err) {
+      if (err instanceof AdapterRequestError && err.code === 'instantiation-failed') throw new InstantiationFailure(err.message);
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+class ProcessInstance implements Instance {
+  private readonly client: ProtocolClient;
+  private readonly id: string;
+  private readonly newCallId: () => string;
+
+  constructor(client: ProtocolClient, id: string, newCallId: () => string) {
+    this.client = client;
+    this.id = id;
+    this.newCallId = newCallId;
+  }
+
+  async call(exportName: string, args: Value[], options: CallOptions): Promise<Outcome> {
+    if (options.signal?.aborted) return { kind: 'cancelled', message: 'cancelled before the call started' };
+    const call = this.newCallId();
+    const params = { instance: this.id, call, export: exportName, args: args.map(toJsonValue), results: options.results, ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}) };
+    const onAbort = () => void this.client.request('cancel', { call }, REQUEST_TIMEOUT_MS).catch(() => {});
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const timeout = options.deadlineMs !== undefined ? options.deadlineMs + DEADLINE_GRACE_MS : CALL_TIMEOUT_WITHOUT_DEADLINE_MS;
+      const r = await this.client.request<CallResult>('call', params, timeout);
+      return outcomeFromJson(r.outcome);
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  inspect(): Promise<InstanceState> {
+    return this.client.request<InstanceState>('inspect', { instance: this.id }, REQUEST_TIMEOUT_MS);
+  }
+
+  async openGate(gate: number, value: number): Promise<void> {
+    await this.client.request('open-gate', { instance: this.id, gate, value }, REQUEST_TIMEOUT_MS);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.client.alive) await this.client.request('dispose', { instance: this.id }, REQUEST_TIMEOUT_MS).catch(() => {});
+  }
+}
+
+/** The wire outcome (already schema-checked by the client) as a typed Outcome. */
+export function outcomeFromJson(o: Record<string, unknown>): Outcome {
+  if (o['kind'] === 'ok') return { kind: 'ok', values: (o['values'] as JsonValue[]).map(fromJsonValue) };
+  return o as unknown as Outcome;
+}
