@@ -9,6 +9,7 @@ import { MAX_LINE_BYTES, violation, type AdapterMessage, type Method, type Notif
 
 const STDERR_TAIL_BYTES = 8 * 1024;
 const CLOSE_GRACE_MS = 2_000;
+const STDERR_SETTLE_MS = 500;
 
 /** The adapter process can no longer serve: it died, hung, or broke the protocol. */
 export class AdapterProcessError extends Error {
@@ -56,6 +57,7 @@ export class ProtocolClient {
   private failure: AdapterProcessError | undefined;
   private closing = false;
   private readonly exited: Promise<void>;
+  private readonly stderrClosed: Promise<unknown>;
   private readonly notificationHandlers: ((n: Notification) => void)[] = [];
 
   readonly command: readonly string[];
@@ -70,8 +72,14 @@ export class ProtocolClient {
         if (!this.closing || this.pending.size > 0) this.fail(`adapter exited (${signal ? `signal ${signal}` : `code ${code}`})${this.inFlight()}`);
         resolve();
       });
+      // A command that cannot be spawned emits 'error' and never 'exit'.
+      this.child.once('error', (err) => {
+        live.delete(this);
+        this.fail(`cannot run ${command[0]}: ${err.message}`);
+        resolve();
+      });
     });
-    this.child.once('error', (err) => this.fail(`cannot run ${command[0]}: ${err.message}`));
+    this.stderrClosed = new Promise((resolve) => this.child.stderr.once('close', resolve));
     this.child.stdout.on('data', (chunk: Buffer) => this.onStdout(chunk));
     this.child.stderr.on('data', (chunk: Buffer) => {
       this.stderr = Buffer.concat([this.stderr, chunk]);
@@ -145,13 +153,18 @@ export class ProtocolClient {
 
   private fail(reason: string): void {
     if (this.failure) return;
-    this.failure = new AdapterProcessError(reason, this.stderrTail());
-    for (const p of this.pending.values()) {
-      clearTimeout(p.timer);
-      p.reject(this.failure);
-    }
+    this.failure = new AdapterProcessError(reason, '');
+    const pending = [...this.pending.values()];
     this.pending.clear();
+    for (const p of pending) clearTimeout(p.timer);
     this.kill();
+    // What the adapter wrote to stderr just before failing may still be in the pipe: wait for
+    // the pipe to close (bounded), then report with the tail.
+    const settle = new Promise((resolve) => setTimeout(resolve, STDERR_SETTLE_MS));
+    void Promise.race([this.stderrClosed, settle]).then(() => {
+      this.failure = new AdapterProcessError(reason, this.stderrTail());
+      for (const p of pending) p.reject(this.failure);
+    });
   }
 
   private onStdout(chunk: Buffer): void {
