@@ -24,6 +24,8 @@ export interface RunOptions {
   onResult?: (result: CaseResult, index: number, total: number) => void;
   /** When aborted (Ctrl-C), the cases not yet run are reported `skipped` and the run ends normally. */
   signal?: AbortSignal;
+  /** How many adapters run at the same time (default 1). */
+  jobs?: number;
 }
 
 export interface RunOutput {
@@ -61,72 +63,84 @@ async function describeSafely(adapter: Adapter): Promise<AdapterDescription> {
 }
 
 export async function runCases(options: RunOptions): Promise<RunOutput> {
+  const total = options.adapters.length * options.cases.length;
+  let emitted = 0;
+  const perAdapter: { description: AdapterDescription; results: CaseResult[] }[] = new Array(options.adapters.length);
+  let next = 0;
+  // Adapters run `jobs` at a time; results are put back in adapter order, so the report does not depend on jobs.
+  const worker = async () => {
+    while (next < options.adapters.length) {
+      const index = next++;
+      const results: CaseResult[] = [];
+      const description = await runAdapter(options.adapters[index]!, options, (r) => {
+        results.push(r);
+        options.onResult?.(r, ++emitted, total);
+      });
+      perAdapter[index] = { description, results };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.jobs ?? 1, options.adapters.length)) }, worker));
+  return { adapters: perAdapter.map((a) => a.description), results: perAdapter.flatMap((a) => a.results) };
+}
+
+/** Every selected case on one adapter, one at a time, in case order. */
+async function runAdapter(adapter: Adapter, options: RunOptions, emit: (r: CaseResult) => void): Promise<AdapterDescription> {
   const timeoutMs = options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS;
   const expectationsFor = options.expectationsFor ?? ((id: string) => loadExpectations(id));
-  const total = options.adapters.length * options.cases.length;
-  const descriptions: AdapterDescription[] = [];
-  const results: CaseResult[] = [];
-  const emit = (r: CaseResult) => {
-    results.push(r);
-    options.onResult?.(r, results.length, total);
+  const description = await describeSafely(adapter);
+  options.onAdapter?.(description);
+  const base = (c: Case) => ({ caseId: c.id, adapterId: adapter.id, suite: c.suite, requirement: c.requirement, level: c.level });
+  const reproduce = (c: Case) => options.reproduce?.(adapter.id, c.id);
+  const emitAll = (cases: readonly Case[], status: Status, message: string) => {
+    for (const c of cases) emit(finish({ ...base(c), status, durationMs: 0, message }, reproduce(c)));
   };
 
-  for (const adapter of options.adapters) {
-    const description = await describeSafely(adapter);
-    descriptions.push(description);
-    options.onAdapter?.(description);
-    const base = (c: Case) => ({ caseId: c.id, adapterId: adapter.id, suite: c.suite, requirement: c.requirement, level: c.level });
-    const reproduce = (c: Case) => options.reproduce?.(adapter.id, c.id);
-
-    if (options.signal?.aborted) {
-      for (const c of options.cases) emit(finish({ ...base(c), status: 'skipped', durationMs: 0, message: 'run interrupted before this adapter' }, reproduce(c)));
-      continue;
-    }
-    if (!description.available) {
-      for (const c of options.cases) emit(finish({ ...base(c), status: 'unavailable', durationMs: 0, message: description.reason ?? 'adapter unavailable' }, reproduce(c)));
-      continue;
-    }
-    let session: Session;
-    let expectations: Expectations;
-    try {
-      expectations = await expectationsFor(adapter.id);
-      session = await adapter.open({ httpOrigin: options.env.httpOrigin });
-    } catch (err) {
-      const message = `could not start the adapter: ${(err as Error)?.message ?? String(err)}`;
-      for (const c of options.cases) emit(finish({ ...base(c), status: 'error', durationMs: 0, message }, reproduce(c)));
-      continue;
-    }
-    const tags = featureTags(description.features);
-    try {
-      for (const c of options.cases) {
-        if (options.signal?.aborted) {
-          emit(finish({ ...base(c), status: 'skipped', durationMs: 0, message: 'run interrupted before this case' }, reproduce(c)));
-          continue;
-        }
-        const missing = c.requires.filter((t) => !tags.has(t));
-        if (missing.length > 0) {
-          emit(finish({ ...base(c), status: 'unsupported', durationMs: 0, message: `adapter lacks feature(s): ${missing.join(', ')}` }, reproduce(c)));
-          continue;
-        }
-        const outcome = await runOne(c, description, session, options.env, c.timeoutMs ?? timeoutMs);
-        emit(finish(applyExpectations({ ...base(c), ...outcome }, expectations), reproduce(c)));
-        // A process adapter that died, or may be wedged after a timeout, is replaced for the next case.
-        if (session.isAlive && (!session.isAlive() || outcome.status === 'timeout')) {
-          await session.close().catch(() => {});
-          try {
-            session = await adapter.open({ httpOrigin: options.env.httpOrigin });
-          } catch (err) {
-            const message = `could not restart the adapter: ${(err as Error)?.message ?? String(err)}`;
-            for (const rest of options.cases.slice(options.cases.indexOf(c) + 1)) emit(finish({ ...base(rest), status: 'error', durationMs: 0, message }, reproduce(rest)));
-            break;
-          }
+  if (options.signal?.aborted) {
+    emitAll(options.cases, 'skipped', 'run interrupted before this adapter');
+    return description;
+  }
+  if (!description.available) {
+    emitAll(options.cases, 'unavailable', description.reason ?? 'adapter unavailable');
+    return description;
+  }
+  let session: Session;
+  let expectations: Expectations;
+  try {
+    expectations = await expectationsFor(adapter.id);
+    session = await adapter.open({ httpOrigin: options.env.httpOrigin });
+  } catch (err) {
+    emitAll(options.cases, 'error', `could not start the adapter: ${(err as Error)?.message ?? String(err)}`);
+    return description;
+  }
+  const tags = featureTags(description.features);
+  try {
+    for (const [i, c] of options.cases.entries()) {
+      if (options.signal?.aborted) {
+        emitAll([c], 'skipped', 'run interrupted before this case');
+        continue;
+      }
+      const missing = c.requires.filter((t) => !tags.has(t));
+      if (missing.length > 0) {
+        emitAll([c], 'unsupported', `adapter lacks feature(s): ${missing.join(', ')}`);
+        continue;
+      }
+      const outcome = await runOne(c, description, session, options.env, c.timeoutMs ?? timeoutMs);
+      emit(finish(applyExpectations({ ...base(c), ...outcome }, expectations), reproduce(c)));
+      // A process adapter that died, or may be wedged after a timeout, is replaced for the next case.
+      if (session.isAlive && (!session.isAlive() || outcome.status === 'timeout')) {
+        await session.close().catch(() => {});
+        try {
+          session = await adapter.open({ httpOrigin: options.env.httpOrigin });
+        } catch (err) {
+          emitAll(options.cases.slice(i + 1), 'error', `could not restart the adapter: ${(err as Error)?.message ?? String(err)}`);
+          break;
         }
       }
-    } finally {
-      await session.close().catch(() => {});
     }
+  } finally {
+    await session.close().catch(() => {});
   }
-  return { adapters: descriptions, results };
+  return description;
 }
 
 type RunOneResult = { status: Status; durationMs: number; message?: string; evidence?: Evidence };

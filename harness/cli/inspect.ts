@@ -1,11 +1,10 @@
 /** `awc list`, `awc adapters`, `awc validate`: read-only commands. */
 import { readFile } from 'node:fs/promises';
-import { ADAPTERS } from '../../adapters/registry.ts';
 import { ALL_CASES } from '../../suites/index.ts';
 import { REQUIREMENTS } from '../../suites/requirements.ts';
-import { loadPluginAdapters } from '../plugins.ts';
 import { validateReport } from '../report/validate.ts';
 import { selectCases } from '../selection.ts';
+import { allAdapters, type AdapterSourceFlags } from './adapter-options.ts';
 import { adapterLine } from './format.ts';
 import { EXIT } from './run.ts';
 
@@ -23,8 +22,8 @@ export function listCommand(flags: { json: boolean; suite: string[]; case?: stri
   return EXIT.OK;
 }
 
-export async function adaptersCommand(flags: { json: boolean; plugin: string[] }): Promise<number> {
-  const all = [...ADAPTERS, ...(await loadPluginAdapters(flags.plugin))];
+export async function adaptersCommand(flags: AdapterSourceFlags & { json: boolean }): Promise<number> {
+  const all = await allAdapters(flags);
   const descriptions = await Promise.all(all.map((a) => a.describe()));
   if (flags.json) {
     process.stdout.write(JSON.stringify(descriptions, null, 2) + '\n');

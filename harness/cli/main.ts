@@ -4,7 +4,9 @@ import { TOOL_VERSION } from '../report/build.ts';
 import { DEFAULT_CASE_TIMEOUT_MS } from '../runner.ts';
 import { UsageError } from '../selection.ts';
 import { adaptersCommand, listCommand, validateCommand } from './inspect.ts';
+import { withAdapterSources } from './adapter-options.ts';
 import { EXIT, runCommand } from './run.ts';
+import { smokeCommand } from './smoke.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const positiveInt = (value: string) => {
@@ -25,7 +27,7 @@ const program = new Command()
   })
   .addHelpText('after', `\nExit codes: 0 every MUST case passed (or is a listed known failure), 1 a MUST case failed or an adapter was unavailable,\n2 usage or input error, 3 internal error (e.g. the harness produced an invalid report), 130 interrupted.`);
 
-program
+withAdapterSources(program
   .command('run')
   .description('run conformance cases on adapters and write a JSON report (default: every suite on node-jspi)')
   .option('-a, --adapter <id>', 'adapter to run, repeatable; "all" for every adapter', collect, [])
@@ -35,7 +37,7 @@ program
   .addOption(new Option('--timeout <ms>', 'per-case timeout in milliseconds').argParser(positiveInt).default(DEFAULT_CASE_TIMEOUT_MS))
   .option('-q, --quiet', 'print only results that did not pass while running', false)
   .option('--allow-unavailable', 'exit 0 even if a selected adapter is unavailable', false)
-  .option('--plugin <file>', 'load more adapters from a module exporting `adapters`, repeatable', collect, [])
+  .addOption(new Option('-j, --jobs <n>', 'adapters run in parallel').argParser(positiveInt).default(1)))
   .action(async (flags) => {
     process.exitCode = await runCommand(flags, process.argv.slice(2));
   });
@@ -50,14 +52,22 @@ program
     process.exitCode = listCommand(flags);
   });
 
-program
+withAdapterSources(program
   .command('adapters')
   .description('list the adapters, whether each is available here, and what it declares')
-  .option('--json', 'machine-readable output', false)
-  .option('--plugin <file>', 'also describe the adapters of this module, repeatable', collect, [])
+  .option('--json', 'machine-readable output', false))
   .action(async (flags) => {
     process.exitCode = await adaptersCommand(flags);
   });
+
+withAdapterSources(
+  program
+    .command('smoke')
+    .description("check an out-of-process adapter's protocol compliance step by step (run this first when writing an adapter)")
+    .requiredOption('-a, --adapter <id>', 'the adapter to check'),
+).action(async (flags) => {
+  process.exitCode = await smokeCommand(flags);
+});
 
 program
   .command('validate')

@@ -1,7 +1,8 @@
 /** `awc run`: select, set up the host environment, run, write a validated report, summarise. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { ADAPTERS, DEFAULT_ADAPTER_ID } from '../../adapters/registry.ts';
+import { DEFAULT_ADAPTER_ID } from '../../adapters/registry.ts';
+import { allAdapters, type AdapterSourceFlags } from './adapter-options.ts';
 import { ALL_CASES } from '../../suites/index.ts';
 import { createDataDir } from '../env/data-dir.ts';
 import { startLoopbackServer } from '../env/http-server.ts';
@@ -9,12 +10,11 @@ import { DEFAULT_OUT_DIR } from '../paths.ts';
 import { buildReport, writeReport } from '../report/build.ts';
 import { failingMust } from '../report/summary.ts';
 import { InvalidReportError, validator } from '../report/validate.ts';
-import { loadPluginAdapters } from '../plugins.ts';
 import { runCases } from '../runner.ts';
 import { selectAdapters, selectCases } from '../selection.ts';
 import { adapterLine, progressLine, summaryText } from './format.ts';
 
-export interface RunFlags {
+export interface RunFlags extends AdapterSourceFlags {
   adapter: string[];
   suite: string[];
   case?: string;
@@ -22,7 +22,7 @@ export interface RunFlags {
   timeout: number;
   quiet: boolean;
   allowUnavailable: boolean;
-  plugin: string[];
+  jobs: number;
 }
 
 export const EXIT = { OK: 0, FAILURES: 1, USAGE: 2, INTERNAL: 3, INTERRUPTED: 130 } as const;
@@ -35,7 +35,7 @@ function defaultOutPath(startedAt: Date): string {
 }
 
 export async function runCommand(flags: RunFlags, argv: string[]): Promise<number> {
-  const adapters = selectAdapters([...ADAPTERS, ...(await loadPluginAdapters(flags.plugin))], flags.adapter, DEFAULT_ADAPTER_ID);
+  const adapters = selectAdapters(await allAdapters(flags), flags.adapter, DEFAULT_ADAPTER_ID);
   const cases = selectCases(ALL_CASES, flags.suite, flags.case);
   validator();
   const startedAt = new Date();
@@ -59,6 +59,7 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
       cases,
       env: { httpOrigin: server.origin, httpRequests: server.requests, dataDir: data.dataMount },
       caseTimeoutMs: flags.timeout,
+      jobs: flags.jobs,
       reproduce: reproduceCommand,
       signal: interrupt.signal,
       onAdapter: (d) => log(adapterLine(d)),

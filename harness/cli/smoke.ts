@@ -1,0 +1,21 @@
+/** `awc smoke`: the protocol compliance check for one out-of-process adapter. */
+import type { AdapterSourceFlags } from './adapter-options.ts';
+import { allAdapters } from './adapter-options.ts';
+import { smoke } from '../protocol/smoke.ts';
+import { UsageError } from '../selection.ts';
+import { statusLabel } from './format.ts';
+import { EXIT } from './run.ts';
+
+export async function smokeCommand(flags: AdapterSourceFlags & { adapter: string }): Promise<number> {
+  const adapter = (await allAdapters(flags)).find((a) => a.id === flags.adapter);
+  if (!adapter) throw new UsageError(`unknown adapter "${flags.adapter}"; see \`awc adapters\``);
+  const description = await adapter.describe();
+  if (description.process === 'in-process') throw new UsageError(`${adapter.id} runs in-process; smoke checks adapters that speak the protocol`);
+  process.stderr.write(`awc smoke ${adapter.id}: ${description.process.command.join(' ')}\n`);
+  if (!description.available) process.stderr.write(`(describe says unavailable: ${description.reason}; checking anyway)\n`);
+  const steps = await smoke(description.process.command);
+  for (const s of steps) process.stdout.write(`${statusLabel(s.ok ? 'pass' : 'fail')} ${s.step}${s.ok ? '' : `\n      ${s.detail.split('\n').join('\n      ')}`}\n`);
+  const failed = steps.filter((s) => !s.ok).length;
+  process.stdout.write(failed ? `${failed} of ${steps.length} step(s) failed\n` : `all ${steps.length} steps passed\n`);
+  return failed ? EXIT.FAILURES : EXIT.OK;
+}

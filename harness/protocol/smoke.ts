@@ -1,0 +1,135 @@
+/**
+ * `awc smoke`: checks an out-of-process adapter's protocol compliance step by step and says
+ * exactly which step is wrong — what someone writing an adapter for their runtime runs first.
+ */
+import { loadFixture } from '../fixtures.ts';
+import { AdapterRequestError, ProtocolClient } from './client.ts';
+import { PROTOCOL_VERSION, type CallResult, type HelloResult } from './messages.ts';
+
+export interface SmokeStep {
+  step: string;
+  ok: boolean;
+  detail: string;
+}
+
+const TIMEOUT_MS = 15_000;
+
+async function expectError(promise: Promise<unknown>, code: string): Promise<string | undefined> {
+  try {
+    await promise;
+    return `expected an error response with code ${code}, got a result`;
+  } catch (err) {
+    if (err instanceof AdapterRequestError) return err.code === code ? undefined : `expected error code ${code}, got ${err.message}`;
+    throw err;
+  }
+}
+
+/** Runs every step in order on fresh processes of `command`; stops at the first step the process cannot survive. */
+export async function smoke(command: string[]): Promise<SmokeStep[]> {
+  const steps: SmokeStep[] = [];
+  let client = new ProtocolClient(command);
+  const step = async (name: string, body: () => Promise<string | undefined>): Promise<boolean> => {
+    try {
+      const problem = await body();
+      steps.push({ step: name, ok: problem === undefined, detail: problem ?? 'ok' });
+      return problem === undefined;
+    } catch (err) {
+      steps.push({ step: name, ok: false, detail: (err as Error).message });
+      return false;
+    }
+  };
+  const call = (instance: string, callId: string, exported: string, args: object[], results: string[], deadlineMs = 5_000) =>
+    client.request<CallResult>('call', { instance, call: callId, export: exported, args, results, deadlineMs }, deadlineMs + TIMEOUT_MS);
+
+  try {
+    let hello: HelloResult | undefined;
+    const handshake = await step('hello: handshake with protocol version 1, schema-valid result', async () => {
+      hello = await client.request<HelloResult>('hello', { protocolVersion: PROTOCOL_VERSION, harness: 'awc smoke' }, TIMEOUT_MS);
+      return hello.protocolVersion === PROTOCOL_VERSION ? undefined : `answered protocolVersion ${hello.protocolVersion}`;
+    });
+    if (!handshake) return steps;
+
+    await step('errors: a request with missing params gets error bad-request', () => expectError(client.request('load', { name: 'x' }, TIMEOUT_MS), 'bad-request'));
+    await step('errors: an unknown instance gets error unknown-instance', () => expectError(client.request('inspect', { instance: 'no-such-instance' }, TIMEOUT_MS), 'unknown-instance'));
+
+    const modules: Record<string, string> = {};
+    const loaded = await step('load: core modules (base64) for echo, errors and order fixtures', async () => {
+      for (const name of ['propagation/echo.wat', 'propagation/errors.wat', 'suspension/order.wat']) {
+        const wasm = Buffer.from(await loadFixture(name)).toString('base64');
+        modules[name] = (await client.request<{ module: string }>('load', { name, kind: 'module', wasm }, TIMEOUT_MS)).module;
+      }
+      return undefined;
+    });
+    if (!loaded) return steps;
+    const instantiate = async (name: string) => (await client.request<{ instance: string }>('instantiate', { module: modules[name], grants: {}, limits: {} }, TIMEOUT_MS)).instance;
+
+    let echo = '';
+    await step('instantiate + call: echo_i32(42) through an async import is ok(42)', async () => {
+      echo = await instantiate('propagation/echo.wat');
+      const r = await call(echo, 'smoke-1', 'echo_i32', [{ type: 'i32', value: 42 }], ['i32']);
+      return JSON.stringify(r.outcome) === JSON.stringify({ kind: 'ok', values: [{ type: 'i32', value: 42 }] }) ? undefined : `got ${JSON.stringify(r.outcome)}`;
+    });
+    await step('call: i64 max through echo_i64 is exact', async () => {
+      const r = await call(echo, 'smoke-2', 'echo_i64', [{ type: 'i64', value: '9223372036854775807' }], ['i64']);
+      const v = (r.outcome as { values?: { value: string }[] }).values?.[0]?.value;
+      return v === '9223372036854775807' ? undefined : `got ${JSON.stringify(r.outcome)}`;
+    });
+    await step('call: fail(7) is outcome host-error {function: "fail", code: 7}', async () => {
+      const errors = await instantiate('propagation/errors.wat');
+      const r = await call(errors, 'smoke-3', 'fail_now', [{ type: 'i32', value: 7 }], []);
+      const o = r.outcome as { kind: string; function?: string; code?: number };
+      return o.kind === 'host-error' && o.function === 'fail' && o.code === 7 ? undefined : `got ${JSON.stringify(o)}`;
+    });
+    await step('call: an unknown export is answered with an outcome (the adapter survives it)', async () => {
+      const r = await call(echo, 'smoke-4', 'no_such_export', [], []);
+      return (r.outcome as { kind: string }).kind === 'ok' ? 'an export that does not exist returned ok' : undefined;
+    });
+    await step('gate + inspect: the guest parks on gate(3), inspect shows it pending, open-gate releases it', async () => {
+      const order = await instantiate('suspension/order.wat');
+      const inFlight = call(order, 'smoke-5', 'wait', [{ type: 'i32', value: 3 }], ['i32']);
+      let pending = 0;
+      for (let i = 0; i < 200 && pending === 0; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        pending = (await client.request<{ counters: { pending: number } }>('inspect', { instance: order }, TIMEOUT_MS)).counters.pending;
+      }
+      if (pending !== 1) return `inspect never showed the pending gate (pending=${pending})`;
+      await client.request('open-gate', { instance: order, gate: 3, value: 9 }, TIMEOUT_MS);
+      const r = await inFlight;
+      return JSON.stringify(r.outcome) === JSON.stringify({ kind: 'ok', values: [{ type: 'i32', value: 10 }] }) ? undefined : `got ${JSON.stringify(r.outcome)}`;
+    });
+    await step('cancel: a call parked on a gate, cancelled, ends as outcome cancelled and the host saw the abort', async () => {
+      const order = await instantiate('suspension/order.wat');
+      const inFlight = call(order, 'smoke-6', 'wait', [{ type: 'i32', value: 4 }], ['i32']);
+      await new Promise((r) => setTimeout(r, 100));
+      const c = await client.request<{ found: boolean }>('cancel', { call: 'smoke-6' }, TIMEOUT_MS);
+      if (!c.found) return 'cancel answered found=false for a call in flight';
+      const r = await inFlight;
+      if ((r.outcome as { kind: string }).kind !== 'cancelled') return `got ${JSON.stringify(r.outcome)}`;
+      const state = await client.request<{ counters: { aborted: number; pending: number } }>('inspect', { instance: order }, TIMEOUT_MS);
+      return state.counters.aborted === 1 && state.counters.pending === 0 ? undefined : `host counters after cancel: ${JSON.stringify(state.counters)}`;
+    });
+    await step('deadline: a call with deadlineMs 100 parked on a gate ends as outcome timeout', async () => {
+      const order = await instantiate('suspension/order.wat');
+      const r = await call(order, 'smoke-7', 'wait', [{ type: 'i32', value: 5 }], ['i32'], 100);
+      return (r.outcome as { kind: string }).kind === 'timeout' ? undefined : `got ${JSON.stringify(r.outcome)}`;
+    });
+    await step('dispose: afterwards the instance is unknown', async () => {
+      await client.request('dispose', { instance: echo }, TIMEOUT_MS);
+      return expectError(client.request('inspect', { instance: echo }, TIMEOUT_MS), 'unknown-instance');
+    });
+    await step('close: answered, then the process exits', async () => {
+      await client.request('close', {}, TIMEOUT_MS);
+      const t0 = performance.now();
+      while (client.alive && performance.now() - t0 < 3_000) await new Promise((r) => setTimeout(r, 20));
+      return client.alive ? 'still running 3 s after close' : undefined;
+    });
+    await client.close();
+
+    client = new ProtocolClient(command);
+    await step('hello: an unsupported protocol version gets error version-mismatch', () => expectError(client.request('hello', { protocolVersion: 999 }, TIMEOUT_MS), 'version-mismatch'));
+  } finally {
+    await client.close();
+  }
+  return steps;
+}
+
