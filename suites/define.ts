@@ -1,9 +1,10 @@
 /** Helpers shared by the suites: defining a case against a requirement, calling exports, guest bytes. */
-import type { FeatureTag, Instance } from '../harness/adapter.ts';
+import type { CallOptions, FeatureTag, Instance } from '../harness/adapter.ts';
 import type { Case, CaseContext, Verdict } from '../harness/case.ts';
 import type { Outcome } from '../harness/outcome.ts';
 import { i32, i64, type Value, type ValueType } from '../harness/values.ts';
 import { requirement, type RequirementId } from './requirements.ts';
+import { waitFor } from '../harness/wait.ts';
 
 export interface CaseSpec {
   id: string;
@@ -56,3 +57,35 @@ export async function writeGuestBytes(instance: Instance, offset: number, bytes:
 }
 
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+/** A call in flight whose settlement can be observed without awaiting it. */
+export interface Flight {
+  settled: boolean;
+  outcome: Outcome | undefined;
+  promise: Promise<Outcome>;
+}
+
+export function startCall(instance: Instance, name: string, args: Value[], options: CallOptions): Flight {
+  const flight: Flight = { settled: false, outcome: undefined, promise: undefined as unknown as Promise<Outcome> };
+  flight.promise = instance.call(name, args, options).then((o) => {
+    flight.settled = true;
+    flight.outcome = o;
+    return o;
+  });
+  return flight;
+}
+
+/** Waits (bounded) until the instance's host has `count` operations pending. */
+export async function pendingOps(instance: Instance, count: number, signal: AbortSignal, timeoutMs = 5_000) {
+  return waitFor(
+    `${count} pending host operation(s)`,
+    async () => {
+      const state = await instance.inspect();
+      return state.counters.pending >= count ? state : undefined;
+    },
+    timeoutMs,
+    signal,
+  );
+}
+
+export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,7 +5,11 @@ import { ioCases } from './propagation/io.ts';
 import { trapCases } from './propagation/traps.ts';
 import { valueCases } from './propagation/values.ts';
 import { suspensionCases } from './suspension/cases.ts';
+import { cancellationCases } from './cancellation/cases.ts';
+import { concurrencyCases } from './concurrency/cases.ts';
+import { capabilityCases } from './capabilities/cases.ts';
+import { limitCases } from './limits/cases.ts';
 
-export const ALL_CASES: readonly Case[] = [...valueCases, ...errorCases, ...ioCases, ...trapCases, ...suspensionCases];
+export const ALL_CASES: readonly Case[] = [...valueCases, ...errorCases, ...ioCases, ...trapCases, ...suspensionCases, ...cancellationCases, ...concurrencyCases, ...capabilityCases, ...limitCases];
 
 export const SUITES: readonly string[] = [...new Set(ALL_CASES.map((c) => c.suite))];

@@ -1,0 +1,223 @@
+/**
+ * Cancellation: of calls awaiting the host (every adapter that declares it), of pure compute
+ * (preemptive adapters only), and what the instance looks like afterwards. Bounds are generous
+ * (1 s) because machines are shared; they are there to catch a cancel that does nothing.
+ */
+import type { Instance } from '../../harness/adapter.ts';
+import type { Case } from '../../harness/case.ts';
+import { all, expectOk, fail, pass } from '../../harness/check.ts';
+import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcome.ts';
+import { i32 } from '../../harness/values.ts';
+import { call, defineCase, delay, pendingOps, startCall, utf8, writeGuestBytes } from '../define.ts';
+
+const FIXTURE = 'cancellation/cancel.wat';
+const BOUND_MS = 1_000;
+
+/** Cancels a call once its guest is parked on the host, returning the outcome and how long the cancel took. */
+async function cancelWhenParked(instance: Instance, name: string, args: Parameters<Instance['call']>[1], signal: AbortSignal) {
+  const controller = new AbortController();
+  const flight = startCall(instance, name, args, { results: ['i32'], signal: controller.signal, deadlineMs: 20_000 });
+  await pendingOps(instance, 1, signal);
+  const t0 = performance.now();
+  controller.abort();
+  const outcome = await flight.promise;
+  return { outcome, cancelMs: performance.now() - t0, state: await instance.inspect() };
+}
+
+function expectCancelledAndCleaned(outcome: Outcome, cancelMs: number, state: Awaited<ReturnType<Instance['inspect']>>, fn: string) {
+  const evidence = { outcome: outcomeToJson(outcome), cancelMs: Math.round(cancelMs), counters: state.counters, aborts: state.events.filter((e) => e.kind === 'abort') };
+  if (outcome.kind !== 'cancelled') return fail(`expected cancelled, got ${formatOutcome(outcome)}`, evidence);
+  if (cancelMs > BOUND_MS) return fail(`cancel took ${cancelMs.toFixed(0)} ms (bound ${BOUND_MS} ms)`, evidence);
+  if (state.counters.pending !== 0) return fail(`${state.counters.pending} host operation(s) still pending after the cancel`, evidence);
+  if (!state.events.some((e) => e.kind === 'abort' && e.fn === fn)) return fail(`the host never saw ${fn} aborted (no abort event): its cleanup did not run`, evidence);
+  return pass(evidence);
+}
+
+export const cancellationCases: Case[] = [
+  defineCase({
+    id: 'cancellation.cancel.awaiting-gate',
+    title: 'cancel a call parked on gate(): cancelled within 1 s, gate aborted, nothing pending',
+    requirement: 'CANCEL-AWAITING',
+    requires: ['core-modules', 'cancel-at-host-call'],
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE);
+      const r = await cancelWhenParked(instance, 'wait_gate', [i32(1)], ctx.signal);
+      return expectCancelledAndCleaned(r.outcome, r.cancelMs, r.state, 'gate');
+    },
+  }),
+  defineCase({
+    id: 'cancellation.cancel.awaiting-sleep',
+    title: 'cancel a call in sleep(10000): cancelled within 1 s, the timer aborted',
+    requirement: 'CANCEL-AWAITING',
+    requires: ['core-modules', 'cancel-at-host-call'],
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE);
+      const r = await cancelWhenParked(instance, 'sleep_then', [i32(10_000), i32(1)], ctx.signal);
+      return expectCancelledAndCleaned(r.outcome, r.cancelMs, r.state, 'sleep');
+    },
+  }),
+  defineCase({
+    id: 'cancellation.cancel.awaiting-http',
+    title: 'cancel a call awaiting http_get of a 10 s response: cancelled within 1 s, request aborted',
+    requirement: 'CANCEL-NETWORK',
+    requires: ['core-modules', 'cancel-at-host-call'],
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE, { grants: { http: { origins: [ctx.env.httpOrigin] } } });
+      const url = utf8(`${ctx.env.httpOrigin}/slow/10000`);
+      await writeGuestBytes(instance, 0, url);
+      const r = await cancelWhenParked(instance, 'http_get', [i32(0), i32(url.length)], ctx.signal);
+      return expectCancelledAndCleaned(r.outcome, r.cancelMs, r.state, 'http_get');
+    },
+  }),
+  defineCase({
+    id: 'cancellation.deadline.awaiting-sleep',
+    title: 'deadline 100 ms on sleep(10000): timeout within 1 s of the deadline, the timer aborted',
+    requirement: 'CANCEL-DEADLINE',
+    requires: ['core-modules', 'cancel-at-host-call'],
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE);
+      const t0 = performance.now();
+      const outcome = await instance.call('sleep_then', [i32(10_000), i32(1)], { results: ['i32'], deadlineMs: 100 });
+      const elapsedMs = performance.now() - t0;
+      const state = await instance.inspect();
+      const evidence = { outcome: outcomeToJson(outcome), elapsedMs: Math.round(elapsedMs), counters: state.counters };
+      if (outcome.kind !== 'timeout') return fail(`expected timeout, got ${formatOutcome(outcome)}`, evidence);
+      if (elapsedMs > 100 + BOUND_MS) return fail(`the call ended ${elapsedMs.toFixed(0)} ms after it started (deadline 100 ms, bound ${BOUND_MS} ms)`, evidence);
+      if (state.counters.aborted !== 1 || state.counters.pending !== 0) return fail(`host counters after the deadline: ${JSON.stringify(state.counters)}`, evidence);
+      return pass(evidence);
+    },
+  }),
+  defineCase({
+    id: 'cancellation.deadline.not-reached',
+    title: 'deadline 5000 ms on sleep(20): ok, the deadline changes nothing',
+    requirement: 'CANCEL-DEADLINE',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE);
+      return expectOk(await instance.call('sleep_then', [i32(20), i32(8)], { results: ['i32'], deadlineMs: 5_000 }), [i32(8)]);
+    },
+  }),
+  defineCase({
+    id: 'cancellation.cancel.before-start',
+    title: 'a call whose cancel signal is already aborted: cancelled, no host operation started',
+    requirement: 'CANCEL-BEFORE-START',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE);
+      const outcome = await instance.call('sleep_then', [i32(10), i32(1)], { results: ['i32'], signal: AbortSignal.abort() });
+      const state = await instance.inspect();
+      const evidence = { outcome: outcomeToJson(outcome), counters: state.counters };
+      if (outcome.kind !== 'cancelled') return fail(`expected cancelled, got ${formatOutcome(outcome)}`, evidence);
+      return state.counters.started === 0 ? pass(evidence) : fail(`${state.counters.started} host operation(s) started for a call cancelled before it began`, evidence);
+    },
+  }),
+  defineCase({
+    id: 'cancellation.preempt.deadline-spin',
+    title: 'a guest spinning forever without host calls, deadline 200 ms: stopped within 1 s of the deadline',
+    requirement: 'CANCEL-PREEMPT',
+    requires: ['core-modules', 'cancel-preemptive'],
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE);
+      const t0 = performance.now();
+      const outcome = await instance.call('spin', [], { results: ['i32'], deadlineMs: 200 });
+      const elapsedMs = performance.now() - t0;
+      const evidence = { outcome: outcomeToJson(outcome), elapsedMs: Math.round(elapsedMs) };
+      const stopped = outcome.kind === 'timeout' || (outcome.kind === 'trap' && outcome.trap === 'interrupted');
+      if (!stopped) return fail(`expected timeout (or trap interrupted), got ${formatOutcome(outcome)}`, evidence);
+      if (elapsedMs > 200 + BOUND_MS) return fail(`stopped after ${elapsedMs.toFixed(0)} ms (deadline 200 ms, bound ${BOUND_MS} ms)`, evidence);
+      const after = await ctx.instantiate(FIXTURE);
+      return all(pass(evidence), expectOk(await call(after, 'echo', [i32(3)], ['i32']), [i32(3)], { what: 'a fresh instance afterwards' }));
+    },
+  }),
+  defineCase({
+    id: 'cancellation.preempt.cancel-spin',
+    title: 'a guest spinning forever, cancelled after 100 ms: cancelled within 1 s',
+    requirement: 'CANCEL-PREEMPT',
+    requires: ['core-modules', 'cancel-preemptive'],
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE);
+      const controller = new AbortController();
+      const flight = startCall(instance, 'spin', [], { results: ['i32'], signal: controller.signal, deadlineMs: 20_000 });
+      await delay(100);
+      const t0 = performance.now();
+      controller.abort();
+      const outcome = await flight.promise;
+      const cancelMs = performance.now() - t0;
+      const evidence = { outcome: outcomeToJson(outcome), cancelMs: Math.round(cancelMs) };
+      if (outcome.kind !== 'cancelled' && !(outcome.kind === 'trap' && outcome.trap === 'interrupted')) return fail(`expected cancelled, got ${formatOutcome(outcome)}`, evidence);
+      return cancelMs <= BOUND_MS ? pass(evidence) : fail(`cancel took ${cancelMs.toFixed(0)} ms (bound ${BOUND_MS} ms)`, evidence);
+    },
+  }),
+  defineCase({
+    id: 'cancellation.after.policy',
+    title: 'after cancelling count_around_sleep mid-sleep, the instance follows its declared post-cancel policy',
+    requirement: 'CANCEL-AFTER',
+    requires: ['core-modules', 'cancel-at-host-call'],
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE);
+      const cancelled = await cancelWhenParked(instance, 'count_around_sleep', [i32(10_000)], ctx.signal);
+      if (cancelled.outcome.kind !== 'cancelled') return fail(`the cancel itself failed: ${formatOutcome(cancelled.outcome)}`);
+      const next = await call(instance, 'counter', [], ['i32']);
+      const policy = ctx.adapter.features.postCancel;
+      const evidence = { policy, next: outcomeToJson(next) };
+      if (policy === 'reusable') {
+        // The first half of the cancelled call ran (+1), the second (+100) must not have.
+        return expectOk(next, [i32(1)], evidence);
+      }
+      if (next.kind === 'ok') return fail('the adapter declares post-cancel policy "refused" but the instance answered a call', evidence);
+      return next.message.trim() ? pass(evidence) : fail('refused without a message', evidence);
+    },
+  }),
+  defineCase({
+    id: 'cancellation.cycles.1000',
+    title: '1000 cycles of start-then-cancel on one instance: no pending operation, no memory growth',
+    requirement: 'CANCEL-CYCLES',
+    requires: ['core-modules', 'cancel-at-host-call'],
+    timeoutMs: 60_000,
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE);
+      const before = await instance.inspect();
+      const kinds = new Map<string, number>();
+      for (let i = 0; i < 1000; i++) {
+        if (ctx.signal.aborted) return fail(`stopped after ${i} cycles: case timeout`);
+        const controller = new AbortController();
+        const flight = startCall(instance, 'wait_gate', [i32(i)], { results: ['i32'], signal: controller.signal, deadlineMs: 10_000 });
+        controller.abort();
+        const o = await flight.promise;
+        kinds.set(o.kind, (kinds.get(o.kind) ?? 0) + 1);
+      }
+      const after = await instance.inspect();
+      const c = after.counters;
+      const evidence = { outcomes: Object.fromEntries(kinds), counters: c, memoryBytes: { before: before.memoryBytes, after: after.memoryBytes } };
+      if (kinds.get('cancelled') !== 1000) return fail(`not every cycle ended cancelled: ${JSON.stringify(Object.fromEntries(kinds))}`, evidence);
+      if (c.pending !== 0) return fail(`${c.pending} host operation(s) left pending after 1000 cancels`, evidence);
+      if (c.started !== c.aborted + c.succeeded + c.failed) return fail(`host counters do not add up: ${JSON.stringify(c)}`, evidence);
+      if (after.memoryBytes !== before.memoryBytes) return fail(`guest memory grew from ${before.memoryBytes} to ${after.memoryBytes} bytes`, evidence);
+      return expectOk(await call(instance, 'echo', [i32(12)], ['i32']), [i32(12)], evidence);
+    },
+  }),
+  defineCase({
+    id: 'cancellation.race.with-completion',
+    title: '200 calls of sleep(1) cancelled after 0–2 ms: each ends ok or cancelled, counters consistent',
+    requirement: 'CANCEL-RACE',
+    requires: ['core-modules', 'cancel-at-host-call'],
+    timeoutMs: 60_000,
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE);
+      const kinds = new Map<string, number>();
+      const wrong: string[] = [];
+      for (let i = 0; i < 200; i++) {
+        const controller = new AbortController();
+        const flight = startCall(instance, 'sleep_then', [i32(1), i32(i)], { results: ['i32'], signal: controller.signal, deadlineMs: 10_000 });
+        await delay(i % 3);
+        controller.abort();
+        const o = await flight.promise;
+        kinds.set(o.kind, (kinds.get(o.kind) ?? 0) + 1);
+        if (!(o.kind === 'cancelled' || (o.kind === 'ok' && o.values[0]?.value === i))) wrong.push(`#${i}: ${formatOutcome(o)}`);
+      }
+      const c = (await instance.inspect()).counters;
+      const evidence = { outcomes: Object.fromEntries(kinds), counters: c, wrong: wrong.slice(0, 5) };
+      if (wrong.length) return fail(`${wrong.length} call(s) ended neither ok(i) nor cancelled, e.g. ${wrong[0]}`, evidence);
+      if (c.pending !== 0 || c.started !== c.succeeded + c.aborted + c.failed) return fail(`host counters inconsistent after the race: ${JSON.stringify(c)}`, evidence);
+      return pass(evidence);
+    },
+  }),
+];

@@ -1,0 +1,217 @@
+/**
+ * Capabilities: grants decide, before any side effect, what read_file, http_get and call may
+ * touch. Traversal, look-alike origins and hostile pointers must never get past them.
+ */
+import type { Grants, Instance } from '../../harness/adapter.ts';
+import { ErrorCode } from '../../harness/abi.ts';
+import type { Case, CaseContext } from '../../harness/case.ts';
+import { all, expectDenied, expectHostError, expectOk, fail, pass } from '../../harness/check.ts';
+import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcome.ts';
+import { i32 } from '../../harness/values.ts';
+import { call, defineCase, utf8, writeGuestBytes } from '../define.ts';
+
+const FIXTURE = 'propagation/io.wat';
+const CAP = 3 * 65536;
+const MEMORY_BYTES = 4 * 65536;
+
+const files = (ctx: CaseContext, allow: string[]): Grants => ({ files: [{ mount: '/data', hostDir: ctx.env.dataDir, allow }] });
+
+async function readAt(instance: Instance, path: Uint8Array): Promise<Outcome> {
+  await writeGuestBytes(instance, 0, path);
+  return call(instance, 'read_file', [i32(0), i32(path.length), i32(CAP)], ['i32']);
+}
+
+async function getAt(instance: Instance, url: string): Promise<Outcome> {
+  const bytes = utf8(url);
+  await writeGuestBytes(instance, 0, bytes);
+  return call(instance, 'http_get', [i32(0), i32(bytes.length), i32(CAP)], ['i32']);
+}
+
+/** Refused: denied, or a host error other than success; never ok, never a crash. */
+function expectRefused(outcome: Outcome, what: string) {
+  const evidence = { outcome: outcomeToJson(outcome) };
+  if (outcome.kind === 'denied' || outcome.kind === 'host-error' || outcome.kind === 'trap') return pass(evidence);
+  return fail(`${what} was not refused: ${formatOutcome(outcome)}`, evidence);
+}
+
+/** After a hostile request the instance must still work: a granted read returns the file. */
+async function stillWorks(instance: Instance) {
+  const o = await readAt(instance, utf8('/data/hello.txt'));
+  return expectOk(o, [i32(12)], { what: 'a granted read_file afterwards' });
+}
+
+const TRAVERSALS: [string, string][] = [
+  ['dotdot', '/data/../secret.txt'],
+  ['dotdot-deep', '/data/sub/../../secret.txt'],
+  ['double-slash', '/data//hello.txt'],
+  ['dot-segment', '/data/./hello.txt'],
+  ['relative', 'data/hello.txt'],
+  ['trailing-slash', '/data/hello.txt/'],
+  ['backslash', '/data\\..\\secret.txt'],
+  ['percent-encoded', '/data/%2e%2e/secret.txt'],
+  ['symlink-escape', '/data/escape.txt'],
+];
+
+export const capabilityCases: Case[] = [
+  defineCase({
+    id: 'capabilities.deny.no-grants',
+    title: 'read_file, http_get and call with no grant at all: each denied naming its capability; the server saw no request',
+    requirement: 'CAP-DENY',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE);
+      const probe = `/hello?no-grant-${Math.random().toString(36).slice(2)}`;
+      const file = await readAt(instance, utf8('/data/hello.txt'));
+      const http = await getAt(instance, `${ctx.env.httpOrigin}${probe}`);
+      await writeGuestBytes(instance, 2048, utf8('reverse'));
+      const generic = await call(instance, 'call', [i32(2048), i32(7), i32(1024), i32(0), i32(CAP)], ['i32']);
+      const named = (o: Outcome, cap: string) => (o.kind === 'denied' && o.capability.includes(cap) ? pass() : fail(`denial does not name the capability ${cap}: ${formatOutcome(o)}`));
+      const verdict = all(expectDenied(file, 'read_file'), named(file, '/data/hello.txt'), expectDenied(http, 'http_get'), named(http, '127.0.0.1'), expectDenied(generic, 'call'), named(generic, 'reverse'));
+      if (verdict.pass && ctx.env.httpRequests.some((r) => r === probe)) return fail('http_get was denied but the request reached the server', verdict.evidence);
+      return verdict;
+    },
+  }),
+  defineCase({
+    id: 'capabilities.grant.exact-file',
+    title: 'allow ["hello.txt"]: /data/hello.txt is read, /data/sub/nested.txt and /data/empty.txt are denied',
+    requirement: 'CAP-GRANT',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE, { grants: files(ctx, ['hello.txt']) });
+      return all(
+        expectOk(await readAt(instance, utf8('/data/hello.txt')), [i32(12)]),
+        expectDenied(await readAt(instance, utf8('/data/sub/nested.txt')), 'read_file'),
+        expectDenied(await readAt(instance, utf8('/data/empty.txt')), 'read_file'),
+      );
+    },
+  }),
+  defineCase({
+    id: 'capabilities.grant.glob',
+    title: 'allow ["sub/**"]: /data/sub/nested.txt is read, /data/hello.txt is denied',
+    requirement: 'CAP-GRANT',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE, { grants: files(ctx, ['sub/**']) });
+      return all(expectOk(await readAt(instance, utf8('/data/sub/nested.txt')), [i32(7)]), expectDenied(await readAt(instance, utf8('/data/hello.txt')), 'read_file'));
+    },
+  }),
+  defineCase({
+    id: 'capabilities.grant.call-exact-name',
+    title: 'calls ["reverse"]: "reverse" runs; "REVERSE", "reverse " and "upper" are denied',
+    requirement: 'CAP-GRANT',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE, { grants: { calls: ['reverse'] } });
+      const invoke = async (name: string) => {
+        await writeGuestBytes(instance, 2048, utf8(name));
+        return call(instance, 'call', [i32(2048), i32(utf8(name).length), i32(1024), i32(0), i32(CAP)], ['i32']);
+      };
+      return all(expectOk(await invoke('reverse'), [i32(0)]), expectDenied(await invoke('REVERSE'), 'call'), expectDenied(await invoke('reverse '), 'call'), expectDenied(await invoke('upper'), 'call'));
+    },
+  }),
+  ...TRAVERSALS.map(([name, path]) =>
+    defineCase({
+      id: `capabilities.traversal.${name}`,
+      title: `read_file(${JSON.stringify(path)}) with /data/** granted never reads outside the mount`,
+      requirement: 'CAP-TRAVERSAL',
+      async run(ctx) {
+        const instance = await ctx.instantiate(FIXTURE, { grants: files(ctx, ['**']) });
+        const outcome = await readAt(instance, utf8(path));
+        // The secret (outside the mount) is 20 bytes: reading it would be ok(20).
+        return all(expectRefused(outcome, `read_file(${JSON.stringify(path)})`), await stillWorks(instance));
+      },
+    }),
+  ),
+  defineCase({
+    id: 'capabilities.bounds.nul-byte',
+    title: 'read_file("/data/hello.txt\\0.png") is refused (no truncation at the NUL)',
+    requirement: 'CAP-BOUNDS',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE, { grants: files(ctx, ['**']) });
+      return all(expectRefused(await readAt(instance, utf8('/data/hello.txt\0.png')), 'a path with a NUL byte'), await stillWorks(instance));
+    },
+  }),
+  defineCase({
+    id: 'capabilities.bounds.long-path',
+    title: 'read_file of a 5000-byte path is refused',
+    requirement: 'CAP-BOUNDS',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE, { grants: files(ctx, ['**']) });
+      return all(expectRefused(await readAt(instance, utf8(`/data/${'a'.repeat(4994)}`)), 'a 5000-byte path'), await stillWorks(instance));
+    },
+  }),
+  defineCase({
+    id: 'capabilities.bounds.path-outside-memory',
+    title: 'read_file with a path pointer past the end of memory, and with length 0xffffffff: refused, the instance keeps working',
+    requirement: 'CAP-BOUNDS',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE, { grants: files(ctx, ['**']) });
+      const past = await call(instance, 'read_file', [i32(MEMORY_BYTES - 4), i32(16), i32(CAP)], ['i32']);
+      const huge = await call(instance, 'read_file', [i32(0), i32(-1), i32(CAP)], ['i32']);
+      return all(expectRefused(past, 'a path reaching past memory'), expectRefused(huge, 'a path of length 0xffffffff'), await stillWorks(instance));
+    },
+  }),
+  defineCase({
+    id: 'capabilities.bounds.buffer-outside-memory',
+    title: 'read_file into a buffer that runs past the end of memory: host-error BAD_POINTER or TOO_LARGE, nothing written',
+    requirement: 'CAP-BOUNDS',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE, { grants: files(ctx, ['**']) });
+      const path = utf8('/data/hello.txt');
+      await writeGuestBytes(instance, 0, path);
+      const o = await call(instance, 'read_file_to', [i32(0), i32(path.length), i32(MEMORY_BYTES - 4), i32(4096)], ['i32']);
+      const evidence = { outcome: outcomeToJson(o) };
+      const refused = o.kind === 'host-error' && (o.code === ErrorCode.BAD_POINTER || o.code === ErrorCode.TOO_LARGE) ? pass(evidence) : fail(`expected BAD_POINTER or TOO_LARGE, got ${formatOutcome(o)}`, evidence);
+      return all(refused, await stillWorks(instance));
+    },
+  }),
+  defineCase({
+    id: 'capabilities.origin.other-port',
+    title: 'granted 127.0.0.1:PORT; http_get to 127.0.0.1:PORT+1 is denied before any connection',
+    requirement: 'CAP-ORIGIN',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE, { grants: { http: { origins: [ctx.env.httpOrigin] } } });
+      const port = Number(new URL(ctx.env.httpOrigin).port);
+      return expectDenied(await getAt(instance, `http://127.0.0.1:${port + 1}/hello`), 'http_get');
+    },
+  }),
+  defineCase({
+    id: 'capabilities.origin.look-alikes',
+    title: 'granted http://localhost:PORT; https, localhost.evil, credentials@ and a different host are each denied',
+    requirement: 'CAP-ORIGIN',
+    async run(ctx) {
+      const port = new URL(ctx.env.httpOrigin).port;
+      const instance = await ctx.instantiate(FIXTURE, { grants: { http: { origins: [`http://localhost:${port}`] } } });
+      const urls = [`https://localhost:${port}/hello`, `http://localhost.evil:${port}/hello`, `http://localhost:${port}@127.0.0.2:${port}/hello`, `http://127.0.0.1:${port}/hello`];
+      const verdicts = [];
+      for (const url of urls) verdicts.push(expectDenied(await getAt(instance, url), 'http_get', { url }));
+      return all(...verdicts);
+    },
+  }),
+  defineCase({
+    id: 'capabilities.bounds.long-url',
+    title: 'http_get of a 10 000-byte URL on a granted origin is refused',
+    requirement: 'CAP-BOUNDS',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE, { grants: { http: { origins: [ctx.env.httpOrigin] }, ...files(ctx, ['**']) } });
+      const url = `${ctx.env.httpOrigin}/${'a'.repeat(10_000 - ctx.env.httpOrigin.length - 1)}`;
+      return all(expectRefused(await getAt(instance, url), 'a 10 000-byte URL'), await stillWorks(instance));
+    },
+  }),
+  defineCase({
+    id: 'capabilities.deny.http-status-not-leaked',
+    title: 'a denied http_get is denied, not an HTTP error: the denial happens before the request',
+    requirement: 'CAP-DENY',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE, { grants: { http: { origins: ['http://127.0.0.1:1'] } } });
+      const o = await getAt(instance, `${ctx.env.httpOrigin}/status/500`);
+      return expectDenied(o, 'http_get');
+    },
+  }),
+  defineCase({
+    id: 'capabilities.grant.not-found-inside-grant',
+    title: 'a granted but missing file is NOT_FOUND, not denied: the grant check and the lookup are distinct',
+    requirement: 'CAP-GRANT',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE, { grants: files(ctx, ['**']) });
+      return expectHostError(await readAt(instance, utf8('/data/nope.txt')), 'read_file', ErrorCode.NOT_FOUND);
+    },
+  }),
+];
+

@@ -1,0 +1,147 @@
+/**
+ * Concurrency: many instances suspended at once, isolation between them, completion order,
+ * responsiveness, and concurrent calls into one instance under the declared reentrancy policy.
+ * Time bounds are generous (shared 2-core machines) and only catch serial execution.
+ */
+import type { Case } from '../../harness/case.ts';
+import { all, expectOk, fail, pass } from '../../harness/check.ts';
+import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcome.ts';
+import { i32, i64 } from '../../harness/values.ts';
+import { globalsModel, localsModel, memoryModel } from '../suspension/models.ts';
+import { call, defineCase, delay, pendingOps, startCall } from '../define.ts';
+
+const STATE = 'suspension/state.wat';
+const ORDER = 'suspension/order.wat';
+
+function sleepersCase(k: number, sleepMs: number, boundMs: number): Case {
+  return defineCase({
+    id: `concurrency.instances.sleep-${k}`,
+    title: `${k} instances each in sleep(${sleepMs}) at once finish in under ${boundMs} ms (sum would be ${k * sleepMs} ms), each with its own result`,
+    requirement: 'CONC-INSTANCES',
+    timeoutMs: 60_000,
+    async run(ctx) {
+      const instances = await Promise.all(Array.from({ length: k }, () => ctx.instantiate(STATE)));
+      const t0 = performance.now();
+      const outcomes = await Promise.all(instances.map((inst, i) => call(inst, 'sleep_then', [i32(sleepMs), i32(i)], ['i32'], 30_000)));
+      const elapsedMs = performance.now() - t0;
+      const evidence = { k, sleepMs, elapsedMs: Math.round(elapsedMs), sumMs: k * sleepMs };
+      const wrong = outcomes.findIndex((o, i) => !(o.kind === 'ok' && o.values[0]?.value === i));
+      if (wrong >= 0) return fail(`instance ${wrong} returned ${formatOutcome(outcomes[wrong]!)}, expected ok(${wrong})`, evidence);
+      if (elapsedMs < sleepMs - 1) return fail(`finished in ${elapsedMs.toFixed(0)} ms, before the ${sleepMs} ms sleep could have passed`, evidence);
+      return elapsedMs <= boundMs ? pass(evidence) : fail(`took ${elapsedMs.toFixed(0)} ms: the sleeps ran (partly) one after another`, evidence);
+    },
+  });
+}
+
+/** Outcomes of two concurrent gate waits on one instance, by the policy the adapter declares. */
+async function reentrancyVerdict(policy: string, first: Promise<Outcome>, second: Promise<Outcome>, open: (gate: number) => Promise<void>, parkedBoth: boolean) {
+  if (policy === 'interleave') {
+    if (!parkedBoth) return fail('declared interleave, but the second call never parked while the first was parked');
+    await open(2);
+    const b = await second;
+    await open(1);
+    const a = await first;
+    return all(expectOk(b, [i32(21)], { which: 'second call, released first' }), expectOk(a, [i32(11)], { which: 'first call' }));
+  }
+  if (policy === 'serialise') {
+    if (parkedBoth) return fail('declared serialise, but both calls were inside the guest at once');
+    await open(1);
+    const a = await first;
+    return { a, pendingSecond: true as const };
+  }
+  return undefined;
+}
+
+export const concurrencyCases: Case[] = [
+  sleepersCase(16, 200, 1_500),
+  sleepersCase(64, 200, 2_500),
+  defineCase({
+    id: 'concurrency.isolation.state',
+    title: '8 instances run locals/memory/globals loops of different lengths at once; each result equals its sequential one',
+    requirement: 'CONC-ISOLATION',
+    timeoutMs: 60_000,
+    async run(ctx) {
+      const ns = [100, 200, 300, 400, 500, 600, 700, 800];
+      const instances = await Promise.all(ns.map(() => ctx.instantiate(STATE)));
+      const runs = await Promise.all(
+        instances.map(async (inst, k) => {
+          const n = ns[k]!;
+          const [locals, memory, globals] = await Promise.all([call(inst, 'locals', [i32(n)], ['i64']), call(inst, 'memory_bytes', [i32(n)], ['i32']), call(inst, 'globals', [i32(n)], ['i64'])]);
+          return all(expectOk(locals, [i64(localsModel(n))], { n }), expectOk(memory, [i32(memoryModel(n))], { n }), expectOk(globals, [i64(globalsModel(n))], { n }));
+        }),
+      );
+      const bad = runs.findIndex((r) => !r.pass);
+      return bad >= 0 ? fail(`instance ${bad} (n=${ns[bad]}): ${(runs[bad] as { message: string }).message}`, runs[bad]!.evidence) : pass({ instances: ns.length });
+    },
+  }),
+  defineCase({
+    id: 'concurrency.order.by-duration',
+    title: 'three instances sleeping 450, 50 and 250 ms complete in the order 50, 250, 450',
+    requirement: 'CONC-ORDER',
+    async run(ctx) {
+      const sleeps = [450, 50, 250];
+      const instances = await Promise.all(sleeps.map(() => ctx.instantiate(STATE)));
+      const order: number[] = [];
+      await Promise.all(instances.map((inst, i) => call(inst, 'sleep_then', [i32(sleeps[i]!), i32(sleeps[i]!)], ['i32']).then((o) => order.push(o.kind === 'ok' ? (o.values[0]!.value as number) : -1))));
+      const evidence = { completionOrder: order };
+      return JSON.stringify(order) === JSON.stringify([50, 250, 450]) ? pass(evidence) : fail(`completed in the order ${order.join(', ')}`, evidence);
+    },
+  }),
+  defineCase({
+    id: 'concurrency.responsive.while-suspended',
+    title: 'while 8 guests sleep 1000 ms, a call on another instance is answered within 300 ms',
+    requirement: 'CONC-RESPONSIVE',
+    async run(ctx) {
+      const sleepers = await Promise.all(Array.from({ length: 8 }, () => ctx.instantiate(STATE)));
+      const pinged = await ctx.instantiate(ORDER);
+      const flights = sleepers.map((inst) => startCall(inst, 'sleep_then', [i32(1_000), i32(1)], { results: ['i32'], deadlineMs: 10_000 }));
+      await Promise.all(sleepers.map((inst) => pendingOps(inst, 1, ctx.signal)));
+      const t0 = performance.now();
+      const ping = await call(pinged, 'indirect', [i32(3)], ['i32']);
+      const pingMs = performance.now() - t0;
+      const stillAsleep = flights.filter((f) => !f.settled).length;
+      await Promise.all(flights.map((f) => f.promise));
+      const evidence = { pingMs: Math.round(pingMs), stillAsleep };
+      const ok = expectOk(ping, [i32(3)], evidence);
+      if (!ok.pass) return ok;
+      if (stillAsleep !== 8) return fail(`only ${stillAsleep} of 8 sleepers were still suspended when the ping was answered`, evidence);
+      return pingMs <= 300 ? ok : fail(`the ping took ${pingMs.toFixed(0)} ms while guests slept`, evidence);
+    },
+  }),
+  defineCase({
+    id: 'concurrency.reentrancy.declared-policy',
+    title: 'two concurrent calls into one instance, both waiting on gates, behave as the declared reentrancy policy says',
+    requirement: 'CONC-REENTRANCY',
+    requires: ['core-modules', 'reentrancy-declared'],
+    async run(ctx) {
+      const instance = await ctx.instantiate(ORDER);
+      const policy = ctx.adapter.features.reentrancy;
+      const first = startCall(instance, 'wait', [i32(1)], { results: ['i32'], deadlineMs: 10_000 });
+      await pendingOps(instance, 1, ctx.signal);
+      const second = startCall(instance, 'wait', [i32(2)], { results: ['i32'], deadlineMs: 10_000 });
+      // Give the second call time to reach its gate if the runtime lets it in.
+      await delay(100);
+      const state = await instance.inspect();
+      const parkedBoth = state.counters.pending === 2;
+      const evidence = { policy, pendingWhileFirstParked: state.counters.pending, secondSettledEarly: second.settled ? outcomeToJson(second.outcome!) : null };
+      const open = (gate: number) => instance.openGate(gate, gate * 10);
+      if (policy === 'reject') {
+        if (!second.settled) return fail('declared reject, but the second call was neither rejected nor finished', evidence);
+        await open(1);
+        const a = await first.promise;
+        const b = second.outcome!;
+        if (b.kind === 'ok') return fail('declared reject, but the second call succeeded', evidence);
+        if (!b.message.trim()) return fail('the second call was rejected without a message', evidence);
+        return expectOk(a, [i32(11)], evidence);
+      }
+      if (second.settled) return fail(`the second call ended early: ${formatOutcome(second.outcome!)}`, evidence);
+      const verdict = await reentrancyVerdict(policy, first.promise, second.promise, open, parkedBoth);
+      if (verdict === undefined) return fail(`unknown reentrancy policy ${policy}`);
+      if ('pass' in verdict) return verdict.pass ? pass({ ...evidence, ...verdict.evidence }) : verdict;
+      // serialise: the second call enters only after the first finished.
+      await pendingOps(instance, 1, ctx.signal);
+      await open(2);
+      return all(expectOk(verdict.a, [i32(11)], evidence), expectOk(await second.promise, [i32(21)]));
+    },
+  }),
+];
