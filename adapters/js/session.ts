@@ -1,11 +1,12 @@
 /** A Session for any JS engine: compile, link the host ABI through a strategy, instantiate. */
 import { InstantiationFailure, type Instance, type InstantiateOptions, type ModuleHandle, type Session } from '../../harness/adapter.ts';
+import type { CapabilityPolicy } from './host/capabilities.ts';
 import { Host } from './host/host.ts';
 import type { HostIO } from './host/io.ts';
 import { JsInstance } from './instance.ts';
 import type { Strategy } from './strategies/strategy.ts';
 
-export function createJsSession(strategy: Strategy, io: HostIO): Session {
+export function createJsSession(strategy: Strategy, io: HostIO, policy?: CapabilityPolicy): Session {
   const modules = new Map<string, WebAssembly.Module>();
   const instances = new Set<Instance>();
   let nextModule = 0;
@@ -22,7 +23,7 @@ export function createJsSession(strategy: Strategy, io: HostIO): Session {
       if (options.limits?.memoryPages !== undefined || options.limits?.fuel !== undefined) {
         throw new InstantiationFailure(`the ${strategy.name} JS adapter cannot enforce memory or fuel limits`);
       }
-      const host = new Host(io, options.grants ?? {});
+      const host = new Host(io, options.grants ?? {}, policy);
       const tracker = { current: null };
       let wasm: WebAssembly.Instance;
       try {

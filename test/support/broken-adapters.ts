@@ -3,8 +3,13 @@
  * outcomes. Each conformance case that checks the defective behaviour must fail on them.
  * Also loadable by `awc run --plugin`, so the CLI's exit codes can be tested end to end.
  */
-import type { Adapter, AdapterDescription, Instance, Session } from '../../harness/adapter.ts';
+import type { Adapter, AdapterDescription, Instance, InstantiateOptions, ModuleHandle, Session } from '../../harness/adapter.ts';
 import type { Outcome } from '../../harness/outcome.ts';
+import { dirname, join } from 'node:path';
+import { DEFAULT_POLICY, type CapabilityPolicy } from '../../adapters/js/host/capabilities.ts';
+import { nodeIO } from '../../adapters/js/io/node.ts';
+import { createJsSession } from '../../adapters/js/session.ts';
+import { jspi } from '../../adapters/js/strategies/jspi.ts';
 import { nodeJspi } from '../../adapters/node-jspi/adapter.ts';
 
 export type Defect = (exportName: string, outcome: Outcome) => Outcome;
@@ -42,6 +47,85 @@ export function brokenAdapter(id: string, defect: Defect, base: Adapter = nodeJs
     },
   };
 }
+
+/** Wraps a real adapter's sessions and instances with overrides. */
+interface Overrides {
+  describe?: (d: AdapterDescription) => AdapterDescription;
+  instantiate?: (inner: Session, module: ModuleHandle, options: InstantiateOptions) => Promise<Instance>;
+  instance?: (inner: Instance) => Partial<Instance>;
+}
+
+function wrapped(id: string, overrides: Overrides, base: Adapter = nodeJspi): Adapter {
+  return {
+    id,
+    async describe() {
+      const d = { ...(await base.describe()), id };
+      return overrides.describe ? overrides.describe(d) : d;
+    },
+    async open(env) {
+      const inner = await base.open(env);
+      const instantiate = async (module: ModuleHandle, options: InstantiateOptions) => {
+        const i = overrides.instantiate ? await overrides.instantiate(inner, module, options) : await inner.instantiate(module, options);
+        return { ...bind(i), ...(overrides.instance?.(i) ?? {}) };
+      };
+      return { load: (w, n) => inner.load(w, n), instantiate, close: () => inner.close() };
+    },
+  };
+}
+
+const bind = (i: Instance): Instance => ({ call: i.call.bind(i), inspect: i.inspect.bind(i), openGate: i.openGate.bind(i), dispose: i.dispose.bind(i) });
+
+/** Cancels and deadlines are silently dropped: the call runs on. */
+export const ignoresCancel = wrapped('broken-ignores-cancel', {
+  instance: (inner) => ({ call: (name, args, options) => inner.call(name, args, { results: options.results }) }),
+});
+
+/** Reports `cancelled` at once but leaves the host operation running: the seed's "cancellation" that wraps a plain sleep. */
+export const leaksOnCancel = wrapped('broken-leaks-on-cancel', {
+  instance: (inner) => ({
+    call: (name, args, options) =>
+      new Promise((resolve) => {
+        const { signal: _dropped, ...rest } = options;
+        options.signal?.addEventListener('abort', () => resolve({ kind: 'cancelled', message: 'cancelled (but nothing was aborted)' }), { once: true });
+        inner.call(name, args, rest).then(resolve);
+      }),
+  }),
+});
+
+/** Normalises paths instead of refusing them, so `..` walks out of the mount. */
+const laxPaths: CapabilityPolicy = {
+  ...DEFAULT_POLICY,
+  file: (guestPath, grants) => {
+    const grant = grants.files?.[0];
+    if (!grant || !guestPath.startsWith('/data')) return DEFAULT_POLICY.file(guestPath, grants);
+    return { granted: true, value: { hostPath: join(grant.hostDir, guestPath.slice('/data'.length)), hostRoot: dirname(grant.hostDir) } };
+  },
+};
+export const letsDotDotThrough: Adapter = {
+  id: 'broken-lets-dotdot-through',
+  describe: async () => ({ ...(await nodeJspi.describe()), id: 'broken-lets-dotdot-through' }),
+  open: async () => createJsSession(jspi, nodeIO, laxPaths),
+};
+
+/** Hands out the same instance for every instantiation of a module: instances share memory and globals. */
+export function sharesInstances(): Adapter {
+  const cache = new Map<string, Promise<Instance>>();
+  return wrapped('broken-shares-instances', {
+    instantiate: (inner, module, options) => {
+      // Module ids of the JS session are "<fixture>#<n>": share across loads of the same fixture.
+      const key = module.id.split('#')[0]!;
+      let i = cache.get(key);
+      if (!i) cache.set(key, (i = inner.instantiate(module, options)));
+      return i;
+    },
+  });
+}
+
+/** Declares memory limits and fuel but drops them (the base adapter cannot enforce either). */
+export const ignoresLimits = wrapped('broken-ignores-limits', {
+  describe: (d) => ({ ...d, features: { ...d.features, memoryLimits: true } }),
+  instantiate: (inner, module, options) => inner.instantiate(module, { ...(options.grants ? { grants: options.grants } : {}) }),
+});
 
 /** An adapter whose runtime is missing. */
 export const missingRuntime: Adapter = {

@@ -56,3 +56,12 @@ export function resolveCallGrant(name: string, grants: Grants): Decision<string>
   if (!(grants.calls ?? []).includes(name)) return deny(`call:${name}`, 'host function not granted');
   return { granted: true, value: name };
 }
+
+/** The three checks a host applies; swappable so the project's tests can run a deliberately lax host. */
+export interface CapabilityPolicy {
+  file: typeof resolveFileGrant;
+  http: typeof resolveHttpGrant;
+  call: typeof resolveCallGrant;
+}
+
+export const DEFAULT_POLICY: CapabilityPolicy = { file: resolveFileGrant, http: resolveHttpGrant, call: resolveCallGrant };

@@ -5,7 +5,7 @@
  */
 import type { Grants, InstanceState } from '../../../harness/adapter.ts';
 import { ErrorCode, MAX_CALL_BYTES, MAX_PATH_BYTES, MAX_URL_BYTES, type HostFunctionName } from '../../../harness/abi.ts';
-import { isInside, resolveCallGrant, resolveFileGrant, resolveHttpGrant } from './capabilities.ts';
+import { DEFAULT_POLICY, isInside, type CapabilityPolicy } from './capabilities.ts';
 import { CancelledError, DeniedError, HostError } from './errors.ts';
 import { EventLog } from './events.ts';
 import { IoFailure, type HostIO } from './io.ts';
@@ -67,10 +67,12 @@ export class Host {
 
   private readonly io: HostIO;
   private readonly grants: Grants;
+  private readonly policy: CapabilityPolicy;
 
-  constructor(io: HostIO, grants: Grants) {
+  constructor(io: HostIO, grants: Grants, policy: CapabilityPolicy = DEFAULT_POLICY) {
     this.io = io;
     this.grants = grants;
+    this.policy = policy;
   }
 
   bindMemory(memory: MemoryRef): void {
@@ -116,7 +118,7 @@ export class Host {
       }),
     read_file: async ([pathPtr, pathLen, bufPtr, bufCap], signal) => {
       const path = readGuestString('read_file', this.memory, Number(pathPtr), Number(pathLen), MAX_PATH_BYTES);
-      const decision = resolveFileGrant(path, this.grants);
+      const decision = this.policy.file(path, this.grants);
       if (!decision.granted) throw new DeniedError('read_file', decision.capability, decision.reason);
       const { hostPath, hostRoot } = decision.value;
       const [real, root] = await Promise.all([this.io.realpath(hostPath), this.io.realpath(hostRoot)]).catch(ioError('read_file'));
@@ -126,7 +128,7 @@ export class Host {
     },
     http_get: async ([urlPtr, urlLen, bufPtr, bufCap], signal) => {
       const url = readGuestString('http_get', this.memory, Number(urlPtr), Number(urlLen), MAX_URL_BYTES);
-      const decision = resolveHttpGrant(url, this.grants);
+      const decision = this.policy.http(url, this.grants);
       if (!decision.granted) throw new DeniedError('http_get', decision.capability, decision.reason);
       const { status, body } = await this.io.httpGet(decision.value.href, Number(bufCap) >>> 0, signal).catch(ioError('http_get'));
       if (status < 200 || status > 299) throw new HostError('http_get', ErrorCode.HTTP_STATUS, `HTTP status ${status}`);
@@ -134,7 +136,7 @@ export class Host {
     },
     call: async ([namePtr, nameLen, inPtr, inLen, outPtr, outCap]) => {
       const name = readGuestString('call', this.memory, Number(namePtr), Number(nameLen), 256);
-      const decision = resolveCallGrant(name, this.grants);
+      const decision = this.policy.call(name, this.grants);
       if (!decision.granted) throw new DeniedError('call', decision.capability, decision.reason);
       const fn = GENERIC[name];
       if (!fn) throw new HostError('call', ErrorCode.NOT_FOUND, `no generic host function named ${JSON.stringify(name)}`);

@@ -1,0 +1,54 @@
+/** The scenario suites catch broken runtimes: each defect makes exactly the cases that check it fail. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { nodeJspi } from '../adapters/node-jspi/adapter.ts';
+import type { RunOutput } from '../harness/runner.ts';
+import { ALL_CASES } from '../suites/index.ts';
+import { ignoresCancel, ignoresLimits, leaksOnCancel, letsDotDotThrough, sharesInstances } from './support/broken-adapters.ts';
+import { runInTest } from './support/run.ts';
+
+const SCENARIOS = new Set(['cancellation', 'concurrency', 'capabilities', 'limits']);
+const cases = ALL_CASES.filter((c) => SCENARIOS.has(c.suite) && !c.id.startsWith('concurrency.instances.sleep-64') && c.id !== 'cancellation.cycles.1000');
+const notPassing = (out: RunOutput, adapterId: string) =>
+  out.results
+    .filter((r) => r.adapterId === adapterId && r.status !== 'pass' && r.status !== 'unsupported')
+    .map((r) => r.caseId)
+    .sort();
+
+describe('scenario suites against deliberately broken adapters', () => {
+  let out: RunOutput;
+  beforeAll(async () => {
+    out = await runInTest([nodeJspi, ignoresCancel, leaksOnCancel, letsDotDotThrough, sharesInstances(), ignoresLimits], cases, {
+      expectations: { adapter: 'any', knownFailures: [] },
+      caseTimeoutMs: 4_000,
+    });
+  }, 180_000);
+
+  it('the real adapter passes them all', () => {
+    expect(notPassing(out, 'node-jspi')).toEqual([]);
+  });
+
+  it('an adapter that ignores cancels and deadlines fails the cancellation cases', () => {
+    expect(notPassing(out, 'broken-ignores-cancel')).toEqual(
+      expect.arrayContaining(['cancellation.after.policy', 'cancellation.cancel.awaiting-gate', 'cancellation.cancel.awaiting-sleep', 'cancellation.deadline.awaiting-sleep', 'cancellation.race.with-completion']),
+    );
+  });
+
+  it('an adapter that reports cancelled but leaves the host operation running fails on the missing abort', () => {
+    const failing = notPassing(out, 'broken-leaks-on-cancel');
+    expect(failing).toEqual(expect.arrayContaining(['cancellation.cancel.awaiting-gate', 'cancellation.cancel.awaiting-sleep', 'cancellation.cancel.awaiting-http']));
+    const r = out.results.find((x) => x.adapterId === 'broken-leaks-on-cancel' && x.caseId === 'cancellation.cancel.awaiting-gate')!;
+    expect(r.message).toMatch(/still pending|abort/);
+  });
+
+  it('an adapter that normalises ".." instead of refusing it fails the traversal cases', () => {
+    expect(notPassing(out, 'broken-lets-dotdot-through')).toEqual(expect.arrayContaining(['capabilities.traversal.dotdot', 'capabilities.traversal.dotdot-deep']));
+  });
+
+  it('an adapter whose instances share state fails the isolation case', () => {
+    expect(notPassing(out, 'broken-shares-instances')).toEqual(expect.arrayContaining(['concurrency.isolation.state']));
+  });
+
+  it('an adapter that declares memory limits but ignores them fails the limit cases', () => {
+    expect(notPassing(out, 'broken-ignores-limits')).toEqual(expect.arrayContaining(['limits.memory.host-limit-grow', 'limits.memory.initial-above-limit']));
+  });
+});
