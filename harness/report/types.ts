@@ -30,6 +30,19 @@ export interface Summary {
   byLevel: Record<Level, Record<Status, number>>;
 }
 
+export interface BenchmarkResult {
+  benchmarkId: string;
+  adapterId: string;
+  title: string;
+  status: 'measured' | 'unsupported' | 'unavailable' | 'error';
+  message?: string;
+  unit: 'ns/op';
+  opsPerIteration?: number;
+  summary?: { n: number; median: number; mad: number; ci95: [number, number]; outliers: number; min: number; max: number };
+  ratioToFloor?: number;
+  samples?: number[];
+}
+
 export interface Report {
   schemaVersion: string;
   tool: { name: string; version: string; commit: string | null };
@@ -39,5 +52,6 @@ export interface Report {
   invocation: { argv: string[]; filters: { adapters: string[]; suites: string[]; case: string | null } };
   adapters: AdapterDescription[];
   results: CaseResult[];
+  benchmarks?: BenchmarkResult[];
   summary: Summary;
 }
