@@ -167,8 +167,28 @@ export interface InstanceState {
   memoryBytes: number | null;
 }
 
+export interface BenchOptions {
+  results: ValueType[];
+  /** Time for measured samples, after a separate warm-up. */
+  budgetMs: number;
+  warmupMs: number;
+  /** Call the export directly instead of through the async strategy (for exports that never suspend). */
+  plain?: boolean;
+}
+
+/** One raw benchmark sample: `iterations` calls of the export that took `totalNs` together. */
+export interface BenchSample {
+  iterations: number;
+  totalNs: number;
+}
+
 export interface Instance {
   call(exportName: string, args: Value[], options: CallOptions): Promise<Outcome>;
+  /**
+   * Calls the export repeatedly inside the runtime's own process and returns raw samples
+   * (the timing never crosses the protocol). Absent when the adapter cannot benchmark.
+   */
+  bench?(exportName: string, args: Value[], options: BenchOptions): Promise<BenchSample[]>;
   inspect(): Promise<InstanceState>;
   /** Completes the guest's pending `gate(id)` host call with `value` (see SPEC.md, host ABI). */
   openGate(id: number, value: number): Promise<void>;

@@ -1,5 +1,6 @@
 /** An instantiated guest in a JS engine: the Instance contract over any Strategy and the JS host. */
-import type { CallOptions, Instance, InstanceState } from '../../harness/adapter.ts';
+import type { BenchOptions, BenchSample, CallOptions, Instance, InstanceState } from '../../harness/adapter.ts';
+import { benchBatches } from './bench.ts';
 import type { Outcome } from '../../harness/outcome.ts';
 import { fromJs, type Value } from '../../harness/values.ts';
 import { CancelledError } from './host/errors.ts';
@@ -47,6 +48,19 @@ export class JsInstance implements Instance {
       this.host.endCall(callId);
       this.active.delete(callId);
     }
+  }
+
+  async bench(exportName: string, args: Value[], options: BenchOptions): Promise<BenchSample[]> {
+    const exported = this.instance.exports[exportName];
+    if (typeof exported !== 'function') throw new Error(`the guest exports no function ${JSON.stringify(exportName)}`);
+    const raw = args.map(toRaw);
+    // Check once through the normal path that the export succeeds; the loop itself does not look.
+    const first = await this.call(exportName, args, { results: options.results });
+    if (first.kind !== 'ok') throw new Error(`${exportName} does not succeed: ${JSON.stringify(first)}`);
+    if (options.plain) return benchBatches(() => void exported(...raw), options);
+    return benchBatches(async () => {
+      await this.strategy.start(exported, raw, this.tracker, ++this.nextCall);
+    }, options);
   }
 
   async inspect(): Promise<InstanceState> {

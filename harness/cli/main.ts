@@ -7,6 +7,7 @@ import { adaptersCommand, listCommand, validateCommand } from './inspect.ts';
 import { withAdapterSources } from './adapter-options.ts';
 import { EXIT, runCommand } from './run.ts';
 import { smokeCommand } from './smoke.ts';
+import { benchCommand } from './bench.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const positiveInt = (value: string) => {
@@ -51,6 +52,18 @@ program
   .action((flags) => {
     process.exitCode = listCommand(flags);
   });
+
+withAdapterSources(
+  program
+    .command('bench')
+    .description('run the overhead benchmarks (timed inside each runtime) and write them into a report')
+    .option('-a, --adapter <id>', 'adapter to measure, repeatable; "all" for every adapter', collect, [])
+    .option('-b, --benchmark <text>', 'only benchmarks whose id contains this text')
+    .addOption(new Option('--time-budget <seconds>', 'measuring time per benchmark and adapter').argParser(Number).default(1))
+    .option('-o, --out <file>', 'report path (default: reports/out/bench-<time>.json)'),
+).action(async (flags) => {
+  process.exitCode = await benchCommand(flags, process.argv.slice(2));
+});
 
 withAdapterSources(program
   .command('adapters')

@@ -58,6 +58,15 @@ export interface CallParams {
   results: ValueType[];
   deadlineMs?: number;
 }
+export interface BenchParams {
+  instance: string;
+  export: string;
+  args: JsonValue[];
+  results: ValueType[];
+  budgetMs: number;
+  warmupMs?: number;
+  plain?: boolean;
+}
 export interface CallResult {
   outcome: Record<string, unknown>;
   elapsedMs: number;

@@ -2,7 +2,7 @@
  * An Adapter reached through the wire protocol: any command that speaks it. describe() runs
  * the handshake once; each session is one adapter process, replaced by the runner when it dies.
  */
-import { InstantiationFailure, type Adapter, type AdapterDescription, type CallOptions, type Features, type Instance, type InstanceState, type InstantiateOptions, type ModuleHandle, type Session } from '../adapter.ts';
+import { InstantiationFailure, type Adapter, type AdapterDescription, type BenchOptions, type BenchSample, type CallOptions, type Features, type Instance, type InstanceState, type InstantiateOptions, type ModuleHandle, type Session } from '../adapter.ts';
 import type { Outcome } from '../outcome.ts';
 import { fromJsonValue, toJsonValue, type JsonValue, type Value } from '../values.ts';
 import { AdapterRequestError, ProtocolClient } from './client.ts';
@@ -14,6 +14,8 @@ const REQUEST_TIMEOUT_MS = 30_000;
 /** How long past a call's own deadline the adapter may take to report it, before it counts as hung. */
 const DEADLINE_GRACE_MS = 3_000;
 const CALL_TIMEOUT_WITHOUT_DEADLINE_MS = 60_000;
+/** Calibration and the first checking call come on top of a bench's own budget. */
+const BENCH_GRACE_MS = 30_000;
 
 /** How to start an adapter: a command line, or the reason there is none on this machine. */
 export type CommandResolution = { command: string[]; env?: NodeJS.ProcessEnv } | { unavailable: string };
@@ -132,6 +134,12 @@ class ProcessInstance implements Instance {
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  async bench(exportName: string, args: Value[], options: BenchOptions): Promise<BenchSample[]> {
+    const params = { instance: this.id, export: exportName, args: args.map(toJsonValue), results: options.results, budgetMs: options.budgetMs, warmupMs: options.warmupMs, plain: options.plain ?? false };
+    const r = await this.client.request<{ samples: BenchSample[] }>('bench', params, options.budgetMs + options.warmupMs + BENCH_GRACE_MS);
+    return r.samples;
   }
 
   inspect(): Promise<InstanceState> {

@@ -7,7 +7,7 @@ import type { Instance, ModuleHandle, Session } from '../../../harness/adapter.t
 import { InstantiationFailure } from '../../../harness/adapter.ts';
 import { outcomeToJson } from '../../../harness/outcome.ts';
 import { fromJsonValue } from '../../../harness/values.ts';
-import { PROTOCOL_VERSION, violation, type CallParams, type ErrorCode, type HelloResult, type InstantiateParams, type LoadParams, type Method, type Request } from '../../../harness/protocol/messages.ts';
+import { PROTOCOL_VERSION, violation, type BenchParams, type CallParams, type ErrorCode, type HelloResult, type InstantiateParams, type LoadParams, type Method, type Request } from '../../../harness/protocol/messages.ts';
 
 class ProtocolError extends Error {
   readonly code: ErrorCode;
@@ -113,8 +113,11 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
       instances.delete(params.instance);
       return {};
     },
-    async bench() {
-      throw new ProtocolError('unsupported', 'bench is not implemented by this agent yet');
+    async bench(params: BenchParams) {
+      const target = instance(params.instance);
+      if (!target.bench) throw new ProtocolError('unsupported', 'this instance cannot benchmark');
+      const samples = await target.bench(params.export, params.args.map(fromJsonValue), { results: params.results, budgetMs: params.budgetMs, warmupMs: params.warmupMs ?? 0, plain: params.plain ?? false });
+      return { samples };
     },
     async close() {
       await session?.close();

@@ -5,6 +5,9 @@ import type { CallTracker, Strategy } from './strategy.ts';
 
 export const jspiAvailable = (): boolean => typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function';
 
+/** One promising wrapper per export, made once: wrapping on every call would be measured as call cost. */
+const wrappers = new WeakMap<Function, (...args: unknown[]) => Promise<unknown>>();
+
 export const jspi: Strategy = {
   name: 'jspi',
   imports(host: Host, tracker: CallTracker): WebAssembly.Imports {
@@ -23,7 +26,8 @@ export const jspi: Strategy = {
     return { [HOST_MODULE]: module as WebAssembly.ModuleImports };
   },
   start(exported, args, tracker, callId) {
-    const promising = WebAssembly.promising(exported);
+    let promising = wrappers.get(exported);
+    if (!promising) wrappers.set(exported, (promising = WebAssembly.promising(exported)));
     const previous = tracker.current;
     tracker.current = callId;
     try {

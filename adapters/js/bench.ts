@@ -1,0 +1,37 @@
+/**
+ * The JS side of `bench`: tinybench runs batches of calls inside the engine under test; each
+ * batch is one raw sample. Batches are sized so a sample lasts well above timer resolution.
+ */
+import { Bench } from 'tinybench';
+import type { BenchOptions, BenchSample } from '../../harness/adapter.ts';
+
+/** A sample should last at least this long (performance.now() may be coarse, e.g. 100 µs). */
+const MIN_SAMPLE_MS = 1;
+const MAX_BATCH = 1 << 20;
+const CALIBRATION_WARMUP_MS = 100;
+const CALIBRATION_WINDOW_MS = 50;
+
+/** Measures `once` (one call of the export, rejecting on a wrong outcome) in calibrated batches. */
+export async function benchBatches(once: () => Promise<void> | void, options: Pick<BenchOptions, 'budgetMs' | 'warmupMs'>): Promise<BenchSample[]> {
+  // Warm up, then count calls over a window long enough for a coarse clock (some engines give
+  // performance.now() in ~1 ms steps), and size the batch from that rate.
+  const warmUntil = performance.now() + CALIBRATION_WARMUP_MS;
+  while (performance.now() < warmUntil) await once();
+  let calls = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < CALIBRATION_WINDOW_MS) {
+    await once();
+    calls++;
+  }
+  const perCallMs = (performance.now() - t0) / calls;
+  const batch = Math.min(MAX_BATCH, Math.max(1, Math.ceil(MIN_SAMPLE_MS / perCallMs)));
+  const bench = new Bench({ time: options.budgetMs, warmupTime: options.warmupMs, warmup: options.warmupMs > 0, retainSamples: true, throws: true });
+  bench.add('batch', async () => {
+    for (let i = 0; i < batch; i++) await once();
+  });
+  await bench.run();
+  const result = bench.tasks[0]!.result as { latency?: { samples?: readonly number[] }; error?: Error };
+  if (result.error) throw result.error;
+  const samples = result.latency?.samples ?? [];
+  return samples.map((ms) => ({ iterations: batch, totalNs: ms * 1e6 }));
+}

@@ -1,0 +1,29 @@
+/** The overhead benchmarks (suite `overhead`): what an async host crossing costs, per adapter. */
+import { i32, type Value } from '../values.ts';
+
+export interface BenchmarkDef {
+  id: string;
+  title: string;
+  fixture: string;
+  export: string;
+  args: Value[];
+  /** Host crossings (or calls) per export call: samples are divided by it. */
+  opsPerIteration: number;
+  /** Call the export directly, bypassing the async call path (only for exports that never suspend). */
+  plain?: boolean;
+  /** Timed in the harness around the adapter contract instead of inside the runtime (protocol round trip). */
+  harnessSide?: boolean;
+}
+
+const CROSSINGS = 'overhead/crossings.wat';
+export const FLOOR_ID = 'overhead.sync-import';
+
+export const OVERHEAD_BENCHMARKS: readonly BenchmarkDef[] = [
+  { id: FLOOR_ID, title: 'sync import crossing (the floor)', fixture: CROSSINGS, export: 'sync_loop', args: [i32(1000)], opsPerIteration: 1000 },
+  { id: 'overhead.async-ready', title: 'async import, already resolved', fixture: CROSSINGS, export: 'ready_loop', args: [i32(1000)], opsPerIteration: 1000 },
+  { id: 'overhead.async-next-turn', title: 'async import completing on the next turn', fixture: CROSSINGS, export: 'turn_loop', args: [i32(100)], opsPerIteration: 100 },
+  { id: 'overhead.sleep-1ms', title: 'sleep(1 ms): time per sleep (minus 1 ms = overshoot)', fixture: CROSSINGS, export: 'sleep_loop', args: [i32(5), i32(1)], opsPerIteration: 5 },
+  { id: 'overhead.call-entry-async', title: 'call entry through the async path (no crossing)', fixture: CROSSINGS, export: 'const', args: [], opsPerIteration: 1 },
+  { id: 'overhead.call-entry-plain', title: 'call entry through the plain path (no crossing)', fixture: CROSSINGS, export: 'const', args: [], opsPerIteration: 1, plain: true },
+  { id: 'overhead.protocol-round-trip', title: 'one trivial call through the adapter contract, timed by the harness', fixture: CROSSINGS, export: 'const', args: [], opsPerIteration: 1, harnessSide: true },
+];

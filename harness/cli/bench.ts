@@ -1,0 +1,50 @@
+/** `awc bench`: the overhead benchmarks on adapters, written into the report schema. */
+import { join, resolve } from 'node:path';
+import { DEFAULT_ADAPTER_ID } from '../../adapters/registry.ts';
+import { OVERHEAD_BENCHMARKS } from '../bench/overhead.ts';
+import { runBenchmarks } from '../bench/run.ts';
+import { DEFAULT_OUT_DIR } from '../paths.ts';
+import { buildReport, writeReport } from '../report/build.ts';
+import type { BenchmarkResult } from '../report/types.ts';
+import { UsageError, selectAdapters } from '../selection.ts';
+import { allAdapters, type AdapterSourceFlags } from './adapter-options.ts';
+import { adapterLine } from './format.ts';
+import { EXIT } from './run.ts';
+
+export interface BenchFlags extends AdapterSourceFlags {
+  adapter: string[];
+  benchmark?: string;
+  timeBudget: number;
+  out?: string;
+}
+
+const fmt = (ns: number) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(3)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(1)} ns`);
+
+export function benchLine(r: BenchmarkResult): string {
+  if (!r.summary) return `${r.adapterId.padEnd(16)} ${r.benchmarkId.padEnd(30)} ${r.status}: ${r.message}`;
+  const s = r.summary;
+  return `${r.adapterId.padEnd(16)} ${r.benchmarkId.padEnd(30)} median ${fmt(s.median).padStart(11)}  CI95 [${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}]  MAD ${fmt(s.mad)}  n=${s.n}${r.ratioToFloor !== undefined ? `  ×${r.ratioToFloor} floor` : ''}`;
+}
+
+export async function benchCommand(flags: BenchFlags, argv: string[]): Promise<number> {
+  const adapters = selectAdapters(await allAdapters(flags), flags.adapter, DEFAULT_ADAPTER_ID);
+  const benchmarks = flags.benchmark ? OVERHEAD_BENCHMARKS.filter((b) => b.id.includes(flags.benchmark!)) : OVERHEAD_BENCHMARKS;
+  if (benchmarks.length === 0) throw new UsageError(`no benchmark matches "${flags.benchmark}"; known: ${OVERHEAD_BENCHMARKS.map((b) => b.id).join(', ')}`);
+  const startedAt = new Date();
+  const out = resolve(flags.out ?? join(DEFAULT_OUT_DIR, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`));
+  const budgetMs = Math.round(flags.timeBudget * 1000);
+  process.stderr.write(`awc bench: ${benchmarks.length} benchmark(s) × ${adapters.length} adapter(s), ${budgetMs} ms each after ${Math.min(500, budgetMs)} ms warm-up\n`);
+  const { adapters: described, benchmarks: results } = await runBenchmarks({
+    adapters,
+    benchmarks,
+    budgetMs,
+    warmupMs: Math.min(500, budgetMs),
+    httpOrigin: 'http://127.0.0.1:9',
+    onAdapter: (d) => process.stderr.write(adapterLine(d) + '\n'),
+    onResult: (r) => process.stderr.write(benchLine(r) + '\n'),
+  });
+  const report = { ...buildReport({ startedAt, finishedAt: new Date(), invocation: { argv, filters: { adapters: adapters.map((a) => a.id), suites: ['overhead'], case: flags.benchmark ?? null } }, adapters: described, results: [] }), benchmarks: results };
+  await writeReport(report, out);
+  process.stderr.write(`\nreport: ${out}\n`);
+  return results.some((r) => r.status === 'error') ? EXIT.FAILURES : EXIT.OK;
+}
