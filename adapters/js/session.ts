@@ -6,7 +6,7 @@ import type { HostIO } from './host/io.ts';
 import { JsInstance } from './instance.ts';
 import type { Strategy } from './strategies/strategy.ts';
 
-export function createJsSession(strategy: Strategy, io: HostIO, policy?: CapabilityPolicy): Session {
+export function createJsSession(strategy: Strategy, io: HostIO, policy?: CapabilityPolicy, testSlowdownNs = 0): Session {
   const modules = new Map<string, WebAssembly.Module>();
   const instances = new Set<Instance>();
   let nextModule = 0;
@@ -23,7 +23,7 @@ export function createJsSession(strategy: Strategy, io: HostIO, policy?: Capabil
       if (options.limits?.memoryPages !== undefined || options.limits?.fuel !== undefined) {
         throw new InstantiationFailure(`the ${strategy.name} JS adapter cannot enforce memory or fuel limits`);
       }
-      const host = new Host(io, options.grants ?? {}, policy);
+      const host = new Host(io, options.grants ?? {}, policy, testSlowdownNs);
       const tracker = { current: null };
       let wasm: WebAssembly.Instance;
       try {

@@ -88,3 +88,38 @@ export function summarise(samples: Samples): Summary {
   const s = sortSamples(samples);
   return { n: s.length, median: median(s), mad: mad(s), ci95: bootstrapMedianCI(s), outliers: outlierCount(s), min: s[0] ?? Number.NaN, max: s[s.length - 1] ?? Number.NaN };
 }
+
+/** Standard normal CDF (Abramowitz–Stegun 7.1.26 via erf), accurate to ~1e-7. */
+function normalCdf(z: number): number {
+  const t = 1 / (1 + 0.3275911 * (Math.abs(z) / Math.SQRT2));
+  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(z * z) / 2);
+  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+/**
+ * Two-sided Mann-Whitney U test (normal approximation with tie correction): the probability of
+ * rank sums at least this far apart if both sample sets came from one distribution.
+ */
+export function mannWhitneyP(a: Samples, b: Samples): number {
+  const n1 = a.length;
+  const n2 = b.length;
+  if (n1 === 0 || n2 === 0) return 1;
+  const all = [...a.map((v) => ({ v, g: 0 })), ...b.map((v) => ({ v, g: 1 }))].sort((x, y) => x.v - y.v);
+  let rankSumA = 0;
+  let tieTerm = 0;
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j + 1 < all.length && all[j + 1]!.v === all[i]!.v) j++;
+    const rank = (i + j) / 2 + 1;
+    const ties = j - i + 1;
+    tieTerm += ties ** 3 - ties;
+    for (let k = i; k <= j; k++) if (all[k]!.g === 0) rankSumA += rank;
+    i = j + 1;
+  }
+  const u = rankSumA - (n1 * (n1 + 1)) / 2;
+  const n = n1 + n2;
+  const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
+  if (sigma === 0) return 1;
+  const z = (u - (n1 * n2) / 2) / sigma;
+  return Math.min(1, 2 * (1 - normalCdf(Math.abs(z))));
+}

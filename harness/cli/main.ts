@@ -8,6 +8,7 @@ import { withAdapterSources } from './adapter-options.ts';
 import { EXIT, runCommand } from './run.ts';
 import { smokeCommand } from './smoke.ts';
 import { benchCommand } from './bench.ts';
+import { compareCommand } from './compare.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const positiveInt = (value: string) => {
@@ -64,6 +65,18 @@ withAdapterSources(
 ).action(async (flags) => {
   process.exitCode = await benchCommand(flags, process.argv.slice(2));
 });
+
+program
+  .command('compare')
+  .description('compare two reports: statistically significant benchmark changes and conformance changes (exit 1 on a regression or a newly failing MUST case)')
+  .argument('<base>', 'baseline report')
+  .argument('<head>', 'report to judge')
+  .addOption(new Option('--threshold <percent>', 'smallest change in the median that counts').argParser(Number).default(5))
+  .addOption(new Option('--alpha <p>', 'significance level of the Mann-Whitney U test').argParser(Number).default(0.01))
+  .addOption(new Option('--format <fmt>', 'text or md').default('text'))
+  .action(async (base: string, head: string, flags) => {
+    process.exitCode = await compareCommand(base, head, flags);
+  });
 
 withAdapterSources(program
   .command('adapters')

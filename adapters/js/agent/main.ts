@@ -33,6 +33,9 @@ function engine(): { name: string; version: string } {
 }
 
 const args = process.argv.slice(2);
+// Test hook for calibrating `awc compare`: every host call busy-waits this many nanoseconds.
+const slowdownIndex = args.indexOf('--test-slowdown-ns');
+const testSlowdownNs = slowdownIndex >= 0 ? Number(args[slowdownIndex + 1]) : 0;
 const name = args[args.indexOf('--strategy') + 1] as AsyncStrategy | undefined;
 const entry = name ? STRATEGIES[name] : undefined;
 if (!entry) {
@@ -42,9 +45,9 @@ if (!entry) {
 
 const serve = createServer(
   {
-    hello: { protocolVersion: 1, engine: engine(), strategy: entry.strategy.name, features: entry.features, flags: [...process.execArgv] },
+    hello: { protocolVersion: 1, engine: engine(), strategy: entry.strategy.name, features: entry.features, flags: [...process.execArgv, ...(testSlowdownNs ? [`--test-slowdown-ns=${testSlowdownNs}`] : [])] },
     ...(entry.unavailable() ? { unavailable: entry.unavailable()! } : {}),
-    openSession: async () => createJsSession(entry.strategy, nodeIO),
+    openSession: async () => createJsSession(entry.strategy, nodeIO, undefined, testSlowdownNs),
     decodeBase64: (text) => new Uint8Array(Buffer.from(text, 'base64')),
   },
   {

@@ -69,10 +69,22 @@ export class Host {
   private readonly grants: Grants;
   private readonly policy: CapabilityPolicy;
 
-  constructor(io: HostIO, grants: Grants, policy: CapabilityPolicy = DEFAULT_POLICY) {
+  /** Test hook (calibration of `awc compare`): busy-wait this long in every host call. Off (0) by default. */
+  private readonly slowdownNs: number;
+
+  constructor(io: HostIO, grants: Grants, policy: CapabilityPolicy = DEFAULT_POLICY, slowdownNs = 0) {
     this.io = io;
     this.grants = grants;
     this.policy = policy;
+    this.slowdownNs = slowdownNs;
+  }
+
+  private slowdown(): void {
+    if (this.slowdownNs <= 0) return;
+    const until = performance.now() + this.slowdownNs / 1e6;
+    while (performance.now() < until) {
+      // busy-wait on purpose: an injected, known cost per host call
+    }
   }
 
   bindMemory(memory: MemoryRef): void {
@@ -81,9 +93,18 @@ export class Host {
 
   /** Sync imports: they return before the guest continues. */
   readonly sync = {
-    mark: (value: number): void => this.log.record({ fn: 'mark', kind: 'mark', detail: value }),
-    identity_i32: (value: number): number => value,
-    pending: (): number => this.log.counters.pending,
+    mark: (value: number): void => {
+      this.slowdown();
+      this.log.record({ fn: 'mark', kind: 'mark', detail: value });
+    },
+    identity_i32: (value: number): number => {
+      this.slowdown();
+      return value;
+    },
+    pending: (): number => {
+      this.slowdown();
+      return this.log.counters.pending;
+    },
   };
 
   private readonly impls: Record<string, AsyncImpl> = {
@@ -151,6 +172,7 @@ export class Host {
    * event log. A cancelled call aborts the operation; its cleanup runs before `abort` is logged.
    */
   async invokeAsync(fn: HostFunctionName, args: Raw[], callId: number | null): Promise<Raw | undefined> {
+    this.slowdown();
     const impl = this.impls[fn];
     if (!impl) throw new HostError(fn, ErrorCode.NOT_FOUND, `${fn} is not an async host function`);
     const refused = callId === null ? undefined : this.cancelledCalls.get(callId);

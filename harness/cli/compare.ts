@@ -1,0 +1,52 @@
+/** `awc compare BASE HEAD`: benchmark regressions and conformance changes, for a terminal or as Markdown. */
+import { readFile } from 'node:fs/promises';
+import { compareReports, type BenchmarkChange } from '../bench/compare.ts';
+import { validateReport } from '../report/validate.ts';
+import type { Report } from '../report/types.ts';
+import { UsageError } from '../selection.ts';
+import { EXIT } from './run.ts';
+
+async function load(file: string): Promise<Report> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`cannot read report ${file}: ${(err as Error).message}`);
+  }
+  const check = validateReport(data);
+  if (!check.valid) throw new UsageError(`${file} is not a valid report:\n  ${check.errors.join('\n  ')}`);
+  return check.report;
+}
+
+const pct = (r: number) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)} %`;
+const ns = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(3)} ms` : x >= 1e3 ? `${(x / 1e3).toFixed(2)} µs` : `${x.toFixed(1)} ns`);
+
+function row(c: BenchmarkChange, md: boolean): string {
+  const cells = [c.adapterId, c.benchmarkId, ns(c.baseMedian), ns(c.headMedian), `${pct(c.ratio)} [${pct(c.ratioCI95[0])}, ${pct(c.ratioCI95[1])}]`, c.p < 1e-4 ? '<1e-4' : c.p.toFixed(4), c.verdict];
+  return md ? `| ${cells.join(' | ')} |` : cells.map((x, i) => x.padEnd([16, 30, 11, 11, 34, 8, 0][i]!)).join(' ');
+}
+
+export async function compareCommand(baseFile: string, headFile: string, flags: { threshold: number; alpha: number; format: string }): Promise<number> {
+  if (flags.format !== 'text' && flags.format !== 'md') throw new UsageError(`--format must be text or md, not ${flags.format}`);
+  const [base, head] = await Promise.all([load(baseFile), load(headFile)]);
+  const { benchmarks, conformance } = compareReports(base, head, { threshold: flags.threshold / 100, alpha: flags.alpha });
+  const md = flags.format === 'md';
+  const out: string[] = [];
+  out.push(md ? `### Benchmarks (threshold ${flags.threshold} %, α = ${flags.alpha})` : `Benchmarks (regression = Mann-Whitney p < ${flags.alpha}, change > ${flags.threshold} %, ratio CI95 clear of 1)`);
+  if (benchmarks.length === 0) out.push('no benchmark present in both reports');
+  else {
+    if (md) out.push('| adapter | benchmark | base | head | change [CI95] | p | verdict |', '|---|---|---|---|---|---|---|');
+    for (const c of benchmarks) out.push(row(c, md));
+  }
+  out.push('', md ? '### Conformance changes' : 'Conformance changes');
+  if (conformance.length === 0) out.push('none');
+  for (const c of conformance) out.push(`${md ? '- ' : '  '}${c.change}: [${c.level}] ${c.adapterId} ${c.caseId} (${c.base} → ${c.head})`);
+  process.stdout.write(out.join('\n') + '\n');
+  const regressions = benchmarks.filter((c) => c.verdict === 'regression').length;
+  const newlyFailingMust = conformance.filter((c) => c.change === 'newly failing' && c.level === 'MUST').length;
+  if (regressions || newlyFailingMust) {
+    process.stderr.write(`\n${regressions} regression(s), ${newlyFailingMust} newly failing MUST case(s)\n`);
+    return EXIT.FAILURES;
+  }
+  return EXIT.OK;
+}
