@@ -3,7 +3,7 @@
  * Calibrates `awc compare` on this machine. A/A: the same build benchmarked twice must not be
  * flagged (false alarms). A/B: the JS agent's test hook --test-slowdown-ns adds a known busy-wait
  * to every host call; benchmarks where that cost exceeds twice the threshold must be flagged.
- * Usage: npm run calibrate [-- --rounds 3 --slowdown-ns 100 --budget-ms 1000]
+ * Usage: npm run calibrate [-- --rounds 3 --slowdown-ns 100 --budget-ms 1500 --repeat 5]
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,7 +22,8 @@ const arg = (name: string, fallback: number) => {
 };
 const rounds = arg('--rounds', 3);
 const slowdownNs = arg('--slowdown-ns', 100);
-const budgetMs = arg('--budget-ms', 1000);
+const budgetMs = arg('--budget-ms', 1500);
+const repeat = arg('--repeat', 5);
 const THRESHOLD = 0.05;
 const ALPHA = 0.01;
 const BENCHMARKS = OVERHEAD_BENCHMARKS.filter((b) => ['overhead.sync-import', 'overhead.async-ready', 'overhead.async-next-turn', 'overhead.call-entry-async'].includes(b.id));
@@ -32,7 +33,7 @@ if ('unavailable' in located) throw new Error(located.unavailable);
 const agent = (id: string, extra: string[]): Adapter => processAdapter({ id, resolve: async () => ({ command: [located.binary, await agentBundle(), '--strategy', 'jspi', ...extra] }) });
 
 async function measure(adapter: Adapter) {
-  const { benchmarks } = await runBenchmarks({ adapters: [adapter], benchmarks: BENCHMARKS, budgetMs, warmupMs: 300, httpOrigin: 'http://127.0.0.1:9' });
+  const { benchmarks } = await runBenchmarks({ adapters: [adapter], benchmarks: BENCHMARKS, budgetMs, warmupMs: 200, repeat, httpOrigin: 'http://127.0.0.1:9' });
   return new Map(benchmarks.map((b) => [b.benchmarkId, b]));
 }
 
@@ -65,6 +66,7 @@ const summary = {
   alpha: ALPHA,
   rounds,
   budgetMs,
+  repeat,
   slowdownNs,
   aa: { comparisons: aa.length, falseAlarms, falseAlarmRate: aa.length ? falseAlarms / aa.length : null, rows: aa },
   ab: { expectedDetections: expected.length, detected, detectionRate: expected.length ? detected / expected.length : null, flaggedWithoutExpectedEffect: spurious, rows: ab },

@@ -2,10 +2,12 @@
  * Comparing two reports: benchmark changes that are both statistically significant and larger
  * than a threshold, and conformance changes. Pure functions; `awc compare` prints them.
  *
- * A benchmark is a regression when (1) the Mann-Whitney U test on the raw samples gives
- * p < alpha (default 0.01), (2) the ratio of medians head/base exceeds 1 + threshold (default
- * 5 %), and (3) the bootstrap 95 % interval of that ratio lies entirely above 1. An improvement is
- * the mirror image. Anything else is "no change".
+ * A benchmark is a regression when (1) the Mann-Whitney U test on the per-run medians (each run a
+ * fresh session) gives p < alpha, (2) the ratio of their medians head/base exceeds 1 + threshold,
+ * and (3) the bootstrap 95 % interval of that ratio lies entirely above 1. An improvement is the
+ * mirror image; anything else is "no change". With 5 runs a side, p < 0.01 needs every head run
+ * slower than every base run. Reports with fewer than MIN_RUNS runs fall back to pooled samples,
+ * flagged as such, which understate run-to-run noise.
  */
 import type { BenchmarkResult, CaseResult, Report } from '../report/types.ts';
 import { FAILING_STATUSES } from '../report/types.ts';
@@ -22,6 +24,8 @@ export type Verdict = 'regression' | 'improvement' | 'no change';
 export interface BenchmarkChange {
   adapterId: string;
   benchmarkId: string;
+  /** What was compared: per-run medians, or pooled samples when a report has too few runs. */
+  unit: 'runs' | 'samples';
   baseMedian: number;
   headMedian: number;
   ratio: number;
@@ -39,17 +43,25 @@ export interface ConformanceChange {
   change: 'newly failing' | 'newly passing';
 }
 
+/** Fewer independent runs than this on either side: fall back to pooled samples (which understate noise). */
+export const MIN_RUNS = 3;
+
 export function compareBenchmark(base: BenchmarkResult, head: BenchmarkResult, options: CompareOptions): BenchmarkChange | undefined {
-  if (!base.samples?.length || !head.samples?.length) return undefined;
-  const baseMedian = median(sortSamples(base.samples));
-  const headMedian = median(sortSamples(head.samples));
+  // The unit of comparison is the run: samples inside one process are correlated, and the
+  // run-to-run spread (JIT tiers, layout, machine load) is what a regression must stand out from.
+  const byRuns = (base.runMedians?.length ?? 0) >= MIN_RUNS && (head.runMedians?.length ?? 0) >= MIN_RUNS;
+  const a = byRuns ? base.runMedians! : base.samples;
+  const b = byRuns ? head.runMedians! : head.samples;
+  if (!a?.length || !b?.length) return undefined;
+  const baseMedian = median(sortSamples(a));
+  const headMedian = median(sortSamples(b));
   const ratio = headMedian / baseMedian;
-  const ratioCI95 = bootstrapRatioCI(base.samples, head.samples);
-  const p = mannWhitneyP(base.samples, head.samples);
+  const ratioCI95 = bootstrapRatioCI(a, b);
+  const p = mannWhitneyP(a, b);
   let verdict: Verdict = 'no change';
   if (p < options.alpha && ratio > 1 + options.threshold && ratioCI95[0] > 1) verdict = 'regression';
   else if (p < options.alpha && ratio < 1 - options.threshold && ratioCI95[1] < 1) verdict = 'improvement';
-  return { adapterId: head.adapterId, benchmarkId: head.benchmarkId, baseMedian, headMedian, ratio, ratioCI95, p, verdict };
+  return { adapterId: head.adapterId, benchmarkId: head.benchmarkId, unit: byRuns ? 'runs' : 'samples', baseMedian, headMedian, ratio, ratioCI95, p, verdict };
 }
 
 const isFailing = (r: CaseResult) => FAILING_STATUSES.has(r.status);

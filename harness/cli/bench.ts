@@ -15,15 +15,18 @@ export interface BenchFlags extends AdapterSourceFlags {
   adapter: string[];
   benchmark?: string;
   timeBudget: number;
+  repeat: number;
   out?: string;
 }
 
+const WARMUP_MS = 200;
 const fmt = (ns: number) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(3)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(1)} ns`);
 
 export function benchLine(r: BenchmarkResult): string {
   if (!r.summary) return `${r.adapterId.padEnd(16)} ${r.benchmarkId.padEnd(30)} ${r.status}: ${r.message}`;
   const s = r.summary;
-  return `${r.adapterId.padEnd(16)} ${r.benchmarkId.padEnd(30)} median ${fmt(s.median).padStart(11)}  CI95 [${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}]  MAD ${fmt(s.mad)}  n=${s.n}${r.ratioToFloor !== undefined ? `  ×${r.ratioToFloor} floor` : ''}`;
+  const runs = r.runMedians?.length ? `  runs ${r.runMedians.map(fmt).join(' / ')}` : '';
+  return `${r.adapterId.padEnd(16)} ${r.benchmarkId.padEnd(30)} median ${fmt(s.median).padStart(11)}  CI95 [${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}]  MAD ${fmt(s.mad)}  n=${s.n}${r.ratioToFloor !== undefined ? `  ×${r.ratioToFloor} floor` : ''}${runs}`;
 }
 
 export async function benchCommand(flags: BenchFlags, argv: string[]): Promise<number> {
@@ -33,12 +36,13 @@ export async function benchCommand(flags: BenchFlags, argv: string[]): Promise<n
   const startedAt = new Date();
   const out = resolve(flags.out ?? join(DEFAULT_OUT_DIR, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`));
   const budgetMs = Math.round(flags.timeBudget * 1000);
-  process.stderr.write(`awc bench: ${benchmarks.length} benchmark(s) × ${adapters.length} adapter(s), ${budgetMs} ms each after ${Math.min(500, budgetMs)} ms warm-up\n`);
+  process.stderr.write(`awc bench: ${benchmarks.length} benchmark(s) × ${adapters.length} adapter(s), ${flags.repeat} independent runs each, ${budgetMs} ms of measuring per benchmark in all (plus ${WARMUP_MS} ms warm-up per run)\n`);
   const { adapters: described, benchmarks: results } = await runBenchmarks({
     adapters,
     benchmarks,
     budgetMs,
-    warmupMs: Math.min(500, budgetMs),
+    warmupMs: WARMUP_MS,
+    repeat: flags.repeat,
     httpOrigin: 'http://127.0.0.1:9',
     onAdapter: (d) => process.stderr.write(adapterLine(d) + '\n'),
     onResult: (r) => process.stderr.write(benchLine(r) + '\n'),

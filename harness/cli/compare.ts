@@ -22,7 +22,7 @@ const pct = (r: number) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)} %`
 const ns = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(3)} ms` : x >= 1e3 ? `${(x / 1e3).toFixed(2)} µs` : `${x.toFixed(1)} ns`);
 
 function row(c: BenchmarkChange, md: boolean): string {
-  const cells = [c.adapterId, c.benchmarkId, ns(c.baseMedian), ns(c.headMedian), `${pct(c.ratio)} [${pct(c.ratioCI95[0])}, ${pct(c.ratioCI95[1])}]`, c.p < 1e-4 ? '<1e-4' : c.p.toFixed(4), c.verdict];
+  const cells = [c.adapterId, c.unit === 'runs' ? c.benchmarkId : `${c.benchmarkId} (samples!)`, ns(c.baseMedian), ns(c.headMedian), `${pct(c.ratio)} [${pct(c.ratioCI95[0])}, ${pct(c.ratioCI95[1])}]`, c.p < 1e-4 ? '<1e-4' : c.p.toFixed(4), c.verdict];
   return md ? `| ${cells.join(' | ')} |` : cells.map((x, i) => x.padEnd([16, 30, 11, 11, 34, 8, 0][i]!)).join(' ');
 }
 

@@ -60,7 +60,8 @@ withAdapterSources(
     .description('run the overhead benchmarks (timed inside each runtime) and write them into a report')
     .option('-a, --adapter <id>', 'adapter to measure, repeatable; "all" for every adapter', collect, [])
     .option('-b, --benchmark <text>', 'only benchmarks whose id contains this text')
-    .addOption(new Option('--time-budget <seconds>', 'measuring time per benchmark and adapter').argParser(Number).default(1))
+    .addOption(new Option('--time-budget <seconds>', 'measuring time per benchmark and adapter, split over the runs').argParser(Number).default(2))
+    .addOption(new Option('--repeat <n>', 'independent runs (fresh session/process) per adapter; awc compare tests run medians').argParser(positiveInt).default(5))
     .option('-o, --out <file>', 'report path (default: reports/out/bench-<time>.json)'),
 ).action(async (flags) => {
   process.exitCode = await benchCommand(flags, process.argv.slice(2));

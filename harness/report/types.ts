@@ -41,6 +41,8 @@ export interface BenchmarkResult {
   summary?: { n: number; median: number; mad: number; ci95: [number, number]; outliers: number; min: number; max: number };
   ratioToFloor?: number;
   samples?: number[];
+  /** Median of each independent run (fresh session), the unit `awc compare` tests. */
+  runMedians?: number[];
 }
 
 export interface Report {
