@@ -133,6 +133,8 @@ export interface Session {
   load(wasm: Uint8Array, name: string): Promise<ModuleHandle>;
   /** Resolves to an instance, or rejects with an InstantiationFailure (a limit, a link error). */
   instantiate(module: ModuleHandle, options: InstantiateOptions): Promise<Instance>;
+  /** Instantiates the module repeatedly (no grants) inside the runtime; raw samples. Absent when unsupported. */
+  benchInstantiate?(module: ModuleHandle, options: Pick<BenchOptions, 'budgetMs' | 'warmupMs'>): Promise<BenchSample[]>;
   close(): Promise<void>;
 }
 

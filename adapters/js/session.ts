@@ -3,6 +3,7 @@ import { InstantiationFailure, type Instance, type InstantiateOptions, type Modu
 import type { CapabilityPolicy } from './host/capabilities.ts';
 import { Host } from './host/host.ts';
 import type { HostIO } from './host/io.ts';
+import { benchBatches } from './bench.ts';
 import { JsInstance } from './instance.ts';
 import type { Strategy } from './strategies/strategy.ts';
 
@@ -10,6 +11,29 @@ export function createJsSession(strategy: Strategy, io: HostIO, policy?: Capabil
   const modules = new Map<string, WebAssembly.Module>();
   const instances = new Set<Instance>();
   let nextModule = 0;
+  /** Host + imports + instance: the whole of what instantiating means for this adapter. */
+  async function link(module: WebAssembly.Module, options: InstantiateOptions): Promise<JsInstance> {
+    if (options.limits?.memoryPages !== undefined || options.limits?.fuel !== undefined) {
+      throw new InstantiationFailure(`the ${strategy.name} JS adapter cannot enforce memory or fuel limits`);
+    }
+    const host = new Host(io, options.grants ?? {}, policy, testSlowdownNs);
+    const tracker = { current: null };
+    let wasm: WebAssembly.Instance;
+    try {
+      wasm = await WebAssembly.instantiate(module, strategy.imports(host, tracker));
+    } catch (err) {
+      throw new InstantiationFailure(String((err as Error)?.message ?? err));
+    }
+    const memory = wasm.exports['memory'];
+    host.bindMemory(() => (memory instanceof WebAssembly.Memory ? memory : undefined));
+    return new JsInstance(wasm, host, strategy, tracker);
+  }
+  const compiled = (handle: ModuleHandle): WebAssembly.Module => {
+    const module = modules.get(handle.id);
+    if (!module) throw new InstantiationFailure(`unknown module ${handle.id}`);
+    return module;
+  };
+
   return {
     async load(wasm, name) {
       const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
@@ -18,24 +42,15 @@ export function createJsSession(strategy: Strategy, io: HostIO, policy?: Capabil
       return { id };
     },
     async instantiate(handle: ModuleHandle, options: InstantiateOptions) {
-      const module = modules.get(handle.id);
-      if (!module) throw new InstantiationFailure(`unknown module ${handle.id}`);
-      if (options.limits?.memoryPages !== undefined || options.limits?.fuel !== undefined) {
-        throw new InstantiationFailure(`the ${strategy.name} JS adapter cannot enforce memory or fuel limits`);
-      }
-      const host = new Host(io, options.grants ?? {}, policy, testSlowdownNs);
-      const tracker = { current: null };
-      let wasm: WebAssembly.Instance;
-      try {
-        wasm = await WebAssembly.instantiate(module, strategy.imports(host, tracker));
-      } catch (err) {
-        throw new InstantiationFailure(String((err as Error)?.message ?? err));
-      }
-      const memory = wasm.exports['memory'];
-      host.bindMemory(() => (memory instanceof WebAssembly.Memory ? memory : undefined));
-      const instance = new JsInstance(wasm, host, strategy, tracker);
+      const instance = await link(compiled(handle), options);
       instances.add(instance);
       return instance;
+    },
+    async benchInstantiate(handle, options) {
+      const module = compiled(handle);
+      return benchBatches(async () => {
+        await link(module, {});
+      }, options);
     },
     async close() {
       await Promise.all([...instances].map((i) => i.dispose()));

@@ -13,6 +13,8 @@ export interface BenchmarkDef {
   plain?: boolean;
   /** Timed in the harness around the adapter contract instead of inside the runtime (protocol round trip). */
   harnessSide?: boolean;
+  /** Measures instantiating the fixture instead of calling `export`. */
+  instantiate?: boolean;
 }
 
 const CROSSINGS = 'overhead/crossings.wat';
@@ -25,5 +27,6 @@ export const OVERHEAD_BENCHMARKS: readonly BenchmarkDef[] = [
   { id: 'overhead.sleep-1ms', title: 'sleep(1 ms): time per sleep (minus 1 ms = overshoot)', fixture: CROSSINGS, export: 'sleep_loop', args: [i32(5), i32(1)], opsPerIteration: 5 },
   { id: 'overhead.call-entry-async', title: 'call entry through the async path (no crossing)', fixture: CROSSINGS, export: 'const', args: [], opsPerIteration: 1 },
   { id: 'overhead.call-entry-plain', title: 'call entry through the plain path (no crossing)', fixture: CROSSINGS, export: 'const', args: [], opsPerIteration: 1, plain: true },
+  { id: 'overhead.instantiate', title: 'instantiate the crossings module with the full host ABI', fixture: CROSSINGS, export: '', args: [], opsPerIteration: 1, instantiate: true },
   { id: 'overhead.protocol-round-trip', title: 'one trivial call through the adapter contract, timed by the harness', fixture: CROSSINGS, export: 'const', args: [], opsPerIteration: 1, harnessSide: true },
 ];

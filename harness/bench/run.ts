@@ -27,9 +27,13 @@ export interface BenchRunOptions {
 /** One measurement of one benchmark in one session: ns per operation, per raw sample. */
 async function measureOnce(def: BenchmarkDef, session: Session, options: BenchRunOptions): Promise<number[] | { status: 'unsupported' | 'error'; message: string }> {
   const module = await session.load(await loadFixture(def.fixture), def.fixture);
+  const budget = { budgetMs: Math.max(100, Math.round(options.budgetMs / options.repeat)), warmupMs: options.warmupMs };
+  if (def.instantiate) {
+    if (!session.benchInstantiate) return { status: 'unsupported', message: 'the adapter cannot benchmark instantiation' };
+    return (await session.benchInstantiate(module, budget)).map((s) => s.totalNs / s.iterations / def.opsPerIteration);
+  }
   const instance: Instance = await session.instantiate(module, {});
   try {
-    const budget = { budgetMs: Math.max(100, Math.round(options.budgetMs / options.repeat)), warmupMs: options.warmupMs };
     let raw;
     if (def.harnessSide) {
       raw = await benchBatches(async () => {
@@ -87,7 +91,7 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<{ adapter
             else failures.set(def.id, measured);
           } catch (err) {
             const e = err as Error & { code?: string };
-            failures.set(def.id, { status: e.code === 'unsupported' ? 'unsupported' : 'error', message: e.message });
+            failures.set(def.id, { status: e.code === 'unsupported' || e.code === 'unknown-method' ? 'unsupported' : 'error', message: e.message });
             if (session.isAlive && !session.isAlive()) break;
           }
         }

@@ -12,7 +12,7 @@ export const PROTOCOL_VERSION = 1;
 /** Longest line either side accepts (base64 of a large module fits; a runaway writer does not). */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
-export const METHODS = ['hello', 'load', 'instantiate', 'call', 'cancel', 'inspect', 'open-gate', 'dispose', 'bench', 'close'] as const;
+export const METHODS = ['hello', 'load', 'instantiate', 'call', 'cancel', 'inspect', 'open-gate', 'dispose', 'bench', 'bench-instantiate', 'close'] as const;
 export type Method = (typeof METHODS)[number];
 
 export type ErrorCode = 'bad-request' | 'unknown-method' | 'version-mismatch' | 'unknown-module' | 'unknown-instance' | 'instantiation-failed' | 'unsupported' | 'internal';

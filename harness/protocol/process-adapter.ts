@@ -105,6 +105,11 @@ class ProcessSession implements Session {
     }
   }
 
+  async benchInstantiate(module: ModuleHandle, options: Pick<BenchOptions, 'budgetMs' | 'warmupMs'>): Promise<BenchSample[]> {
+    const r = await this.client.request<{ samples: BenchSample[] }>('bench-instantiate', { module: module.id, budgetMs: options.budgetMs, warmupMs: options.warmupMs }, options.budgetMs + options.warmupMs + BENCH_GRACE_MS);
+    return r.samples;
+  }
+
   async close(): Promise<void> {
     await this.client.close();
   }

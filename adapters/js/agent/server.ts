@@ -119,6 +119,13 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
       const samples = await target.bench(params.export, params.args.map(fromJsonValue), { results: params.results, budgetMs: params.budgetMs, warmupMs: params.warmupMs ?? 0, plain: params.plain ?? false });
       return { samples };
     },
+    async 'bench-instantiate'(params: { module: string; budgetMs: number; warmupMs?: number }) {
+      const module = modules.get(params.module);
+      if (!module) throw new ProtocolError('unknown-module', `no module ${JSON.stringify(params.module)}`);
+      const s = needSession();
+      if (!s.benchInstantiate) throw new ProtocolError('unsupported', 'this session cannot benchmark instantiation');
+      return { samples: await s.benchInstantiate(module, { budgetMs: params.budgetMs, warmupMs: params.warmupMs ?? 0 }) };
+    },
     async close() {
       await session?.close();
       return {};
