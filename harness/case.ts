@@ -19,12 +19,25 @@ export interface HarnessEnvironment {
   dataDir: string;
 }
 
+export interface PropertySettings {
+  /** Generated programs per property. */
+  runs: number;
+  /** fast-check seed; the same seed gives the same programs. */
+  seed: number;
+  /** fast-check path, to replay one counterexample. */
+  path?: string;
+}
+
 export interface CaseContext {
   adapter: AdapterDescription;
   session: Session;
   env: HarnessEnvironment;
   /** Loads a fixture (path under fixtures/) and instantiates it; disposed when the case ends. */
   instantiate(fixture: string, options?: InstantiateOptions): Promise<Instance>;
+  /** Same for wasm built by the case itself (generated programs). */
+  instantiateWasm(wasm: Uint8Array, name: string, options?: InstantiateOptions): Promise<Instance>;
+  /** Settings for property cases (awc run --runs/--seed). */
+  properties: PropertySettings;
   /** Aborted when the case's own timeout passes: long loops in a case should stop. */
   signal: AbortSignal;
 }

@@ -4,7 +4,7 @@
  * (adapters in the order given, cases in the order given).
  */
 import { featureTags, type Adapter, type AdapterDescription, type Features, type Instance, type Session } from './adapter.ts';
-import type { Case, CaseContext, Evidence, HarnessEnvironment } from './case.ts';
+import type { Case, CaseContext, Evidence, HarnessEnvironment, PropertySettings } from './case.ts';
 import { findKnownFailure, loadExpectations, type Expectations } from './expectations.ts';
 import { loadFixture } from './fixtures.ts';
 import type { CaseResult, Status } from './report/types.ts';
@@ -26,7 +26,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** How many adapters run at the same time (default 1). */
   jobs?: number;
+  properties?: PropertySettings;
 }
+
+export const DEFAULT_PROPERTY_RUNS = 100;
+const DEFAULT_PROPERTY_SETTINGS: PropertySettings = { runs: DEFAULT_PROPERTY_RUNS, seed: 1 };
 
 export interface RunOutput {
   adapters: AdapterDescription[];
@@ -124,7 +128,7 @@ async function runAdapter(adapter: Adapter, options: RunOptions, emit: (r: CaseR
         emitAll([c], 'unsupported', `adapter lacks feature(s): ${missing.join(', ')}`);
         continue;
       }
-      const outcome = await runOne(c, description, session, options.env, c.timeoutMs ?? timeoutMs);
+      const outcome = await runOne(c, description, session, options.env, c.timeoutMs ?? timeoutMs, options.properties ?? DEFAULT_PROPERTY_SETTINGS);
       emit(finish(applyExpectations({ ...base(c), ...outcome }, expectations), reproduce(c)));
       // A process adapter that died, or may be wedged after a timeout, is replaced for the next case.
       if (session.isAlive && (!session.isAlive() || outcome.status === 'timeout')) {
@@ -145,16 +149,20 @@ async function runAdapter(adapter: Adapter, options: RunOptions, emit: (r: CaseR
 
 type RunOneResult = { status: Status; durationMs: number; message?: string; evidence?: Evidence };
 
-async function runOne(c: Case, adapter: AdapterDescription, session: Session, env: HarnessEnvironment, timeoutMs: number): Promise<RunOneResult> {
+async function runOne(c: Case, adapter: AdapterDescription, session: Session, env: HarnessEnvironment, timeoutMs: number, properties: PropertySettings): Promise<RunOneResult> {
   const instances: Instance[] = [];
   const controller = new AbortController();
   const ctx: CaseContext = {
     adapter,
     session,
     env,
+    properties,
     signal: controller.signal,
     async instantiate(fixture, opts = {}) {
-      const module = await session.load(await loadFixture(fixture), fixture);
+      return ctx.instantiateWasm(await loadFixture(fixture), fixture, opts);
+    },
+    async instantiateWasm(wasm, name, opts = {}) {
+      const module = await session.load(wasm, name);
       const instance = await session.instantiate(module, opts);
       instances.push(instance);
       return instance;

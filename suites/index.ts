@@ -9,7 +9,9 @@ import { cancellationCases } from './cancellation/cases.ts';
 import { concurrencyCases } from './concurrency/cases.ts';
 import { capabilityCases } from './capabilities/cases.ts';
 import { limitCases } from './limits/cases.ts';
+import { propertyCases } from './properties/cases.ts';
+import { regressionCases } from './properties/regressions.ts';
 
-export const ALL_CASES: readonly Case[] = [...valueCases, ...errorCases, ...ioCases, ...trapCases, ...suspensionCases, ...cancellationCases, ...concurrencyCases, ...capabilityCases, ...limitCases];
+export const ALL_CASES: readonly Case[] = [...valueCases, ...errorCases, ...ioCases, ...trapCases, ...suspensionCases, ...cancellationCases, ...concurrencyCases, ...capabilityCases, ...limitCases, ...propertyCases, ...regressionCases];
 
 export const SUITES: readonly string[] = [...new Set(ALL_CASES.map((c) => c.suite))];

@@ -1,7 +1,7 @@
 /** The `awc` command line. Exit codes: 0 ok, 1 failures, 2 usage or input error, 3 internal error, 130 interrupted. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { TOOL_VERSION } from '../report/build.ts';
-import { DEFAULT_CASE_TIMEOUT_MS } from '../runner.ts';
+import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_PROPERTY_RUNS } from '../runner.ts';
 import { UsageError } from '../selection.ts';
 import { adaptersCommand, listCommand, validateCommand } from './inspect.ts';
 import { withAdapterSources } from './adapter-options.ts';
@@ -9,6 +9,7 @@ import { EXIT, runCommand } from './run.ts';
 import { smokeCommand } from './smoke.ts';
 import { benchCommand } from './bench.ts';
 import { compareCommand } from './compare.ts';
+import { replayCommand } from './replay.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const positiveInt = (value: string) => {
@@ -39,7 +40,9 @@ withAdapterSources(program
   .addOption(new Option('--timeout <ms>', 'per-case timeout in milliseconds').argParser(positiveInt).default(DEFAULT_CASE_TIMEOUT_MS))
   .option('-q, --quiet', 'print only results that did not pass while running', false)
   .option('--allow-unavailable', 'exit 0 even if a selected adapter is unavailable', false)
-  .addOption(new Option('-j, --jobs <n>', 'adapters run in parallel').argParser(positiveInt).default(1)))
+  .addOption(new Option('-j, --jobs <n>', 'adapters run in parallel').argParser(positiveInt).default(1))
+  .addOption(new Option('--runs <n>', 'generated programs per property case').argParser(positiveInt).default(DEFAULT_PROPERTY_RUNS))
+  .addOption(new Option('--seed <n>', 'seed of the property cases (default: random, printed and recorded)').argParser((v) => Number.parseInt(v, 10))))
   .action(async (flags) => {
     process.exitCode = await runCommand(flags, process.argv.slice(2));
   });
@@ -65,6 +68,19 @@ withAdapterSources(
     .option('-o, --out <file>', 'report path (default: reports/out/bench-<time>.json)'),
 ).action(async (flags) => {
   process.exitCode = await benchCommand(flags, process.argv.slice(2));
+});
+
+withAdapterSources(
+  program
+    .command('replay')
+    .description('rerun one property counterexample: the same seed and path give the same minimal program')
+    .requiredOption('-a, --adapter <id>', 'adapter to run it on')
+    .requiredOption('--property <case-id>', 'the property case, e.g. properties.model.single')
+    .requiredOption('--seed <n>', 'seed from the report', (v) => Number.parseInt(v, 10))
+    .requiredOption('--path <path>', 'counterexample path from the report, e.g. "12:0:1"')
+    .option('--save <name>', 'keep the minimal program under fixtures/regressions/ as case properties.regression.<name>'),
+).action(async (flags) => {
+  process.exitCode = await replayCommand(flags);
 });
 
 program

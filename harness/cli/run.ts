@@ -23,6 +23,8 @@ export interface RunFlags extends AdapterSourceFlags {
   quiet: boolean;
   allowUnavailable: boolean;
   jobs: number;
+  runs: number;
+  seed?: number;
 }
 
 export const EXIT = { OK: 0, FAILURES: 1, USAGE: 2, INTERNAL: 3, INTERRUPTED: 130 } as const;
@@ -51,7 +53,9 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
   process.once('SIGINT', onSigint);
 
   const [server, data] = await Promise.all([startLoopbackServer(), createDataDir()]);
-  log(`awc run: ${cases.length} case(s) × ${adapters.length} adapter(s)`);
+  // One seed for every adapter, so they all get the same generated programs.
+  const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
+  log(`awc run: ${cases.length} case(s) × ${adapters.length} adapter(s)${cases.some((c) => c.suite === 'properties') ? `, property seed ${seed} × ${flags.runs} runs` : ''}`);
   let output;
   try {
     output = await runCases({
@@ -60,6 +64,7 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
       env: { httpOrigin: server.origin, httpRequests: server.requests, dataDir: data.dataMount },
       caseTimeoutMs: flags.timeout,
       jobs: flags.jobs,
+      properties: { runs: flags.runs, seed },
       reproduce: reproduceCommand,
       signal: interrupt.signal,
       onAdapter: (d) => log(adapterLine(d)),
@@ -75,7 +80,7 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
   const report = buildReport({
     startedAt,
     finishedAt: new Date(),
-    invocation: { argv, filters: { adapters: adapters.map((a) => a.id), suites: flags.suite, case: flags.case ?? null } },
+    invocation: { argv: flags.seed === undefined ? [...argv, '--seed', String(seed)] : argv, filters: { adapters: adapters.map((a) => a.id), suites: flags.suite, case: flags.case ?? null } },
     ...output,
   });
   try {

@@ -10,6 +10,7 @@ import { DEFAULT_POLICY, type CapabilityPolicy } from '../../adapters/js/host/ca
 import { nodeIO } from '../../adapters/js/io/node.ts';
 import { createJsSession } from '../../adapters/js/session.ts';
 import { jspi } from '../../adapters/js/strategies/jspi.ts';
+import type { Strategy } from '../../adapters/js/strategies/strategy.ts';
 import { nodeJspi } from '../../adapters/node-jspi/adapter.ts';
 
 export type Defect = (exportName: string, outcome: Outcome) => Outcome;
@@ -127,6 +128,33 @@ export const ignoresLimits = wrapped('broken-ignores-limits', {
   instantiate: (inner, module, options) => inner.instantiate(module, { ...(options.grants ? { grants: options.grants } : {}) }),
 });
 
+/** A JSPI strategy whose echo_i64 import returns its argument plus one (the host call itself is real and logged). */
+const i64OffByOne: Strategy = {
+  ...jspi,
+  imports(host, tracker) {
+    const imports = jspi.imports(host, tracker);
+    const module = imports['awc'] as Record<string, unknown>;
+    module['echo_i64'] = new WebAssembly.Suspending(async (v: bigint) => BigInt.asIntN(64, ((await host.invokeAsync('echo_i64', [v], tracker.current)) as bigint) + 1n));
+    return imports;
+  },
+};
+export const hostI64OffByOne: Adapter = {
+  id: 'broken-host-i64-off-by-one',
+  describe: async () => ({ ...(await nodeJspi.describe()), id: 'broken-host-i64-off-by-one' }),
+  open: async () => createJsSession(i64OffByOne, nodeIO),
+};
+
+/** The host event log loses the most recent host call (a runtime that skips or misreports its last import). */
+export const dropsLastHostCall = wrapped('broken-drops-last-host-call', {
+  instance: (inner) => ({
+    inspect: async () => {
+      const state = await inner.inspect();
+      const lastStart = state.events.map((e) => e.kind).lastIndexOf('start');
+      return lastStart < 0 ? state : { ...state, events: state.events.filter((_, i) => i !== lastStart) };
+    },
+  }),
+});
+
 /** An adapter whose runtime is missing. */
 export const missingRuntime: Adapter = {
   id: 'fake-missing',
@@ -143,5 +171,11 @@ export const adapters: Adapter[] = [
   brokenAdapter('fake-off-by-one-i64', offByOneI64),
   brokenAdapter('fake-drops-host-errors', dropsHostErrors),
   brokenAdapter('fake-mislabels-traps', mislabelsTraps),
+  hostI64OffByOne,
+  dropsLastHostCall,
+  ignoresCancel,
+  leaksOnCancel,
+  letsDotDotThrough,
+  ignoresLimits,
   missingRuntime,
 ];
