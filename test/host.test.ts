@@ -80,3 +80,14 @@ describe('trap classification from engine messages', () => {
     expect(classifyTrap('null function or function signature mismatch')).toEqual({ trap: 'indirect-call-type', candidates: ['indirect-call-type', 'indirect-call-null'] });
   });
 });
+
+describe('host event log', () => {
+  it('keeps the most recent events in order once full, counting the dropped ones', async () => {
+    const { EventLog } = await import('../adapters/js/host/events.ts');
+    const log = new EventLog(3);
+    for (let i = 1; i <= 5; i++) log.record({ fn: 'mark', kind: 'mark', detail: i });
+    const snap = log.snapshot();
+    expect(snap.events.map((e) => e.detail)).toEqual([3, 4, 5]);
+    expect(snap.droppedEvents).toBe(2);
+  });
+});
