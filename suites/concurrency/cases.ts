@@ -5,7 +5,7 @@
  */
 import type { Case } from '../../harness/case.ts';
 import { all, expectOk, fail, pass } from '../../harness/check.ts';
-import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcome.ts';
+import { formatOutcome, outcomeToJson } from '../../harness/outcome.ts';
 import { i32, i64 } from '../../harness/values.ts';
 import { globalsModel, localsModel, memoryModel } from '../suspension/models.ts';
 import { call, defineCase, delay, pendingOps, startCall } from '../define.ts';
@@ -31,25 +31,6 @@ function sleepersCase(k: number, sleepMs: number, boundMs: number): Case {
       return elapsedMs <= boundMs ? pass(evidence) : fail(`took ${elapsedMs.toFixed(0)} ms: the sleeps ran (partly) one after another`, evidence);
     },
   });
-}
-
-/** Outcomes of two concurrent gate waits on one instance, by the policy the adapter declares. */
-async function reentrancyVerdict(policy: string, first: Promise<Outcome>, second: Promise<Outcome>, open: (gate: number) => Promise<void>, parkedBoth: boolean) {
-  if (policy === 'interleave') {
-    if (!parkedBoth) return fail('declared interleave, but the second call never parked while the first was parked');
-    await open(2);
-    const b = await second;
-    await open(1);
-    const a = await first;
-    return all(expectOk(b, [i32(21)], { which: 'second call, released first' }), expectOk(a, [i32(11)], { which: 'first call' }));
-  }
-  if (policy === 'serialise') {
-    if (parkedBoth) return fail('declared serialise, but both calls were inside the guest at once');
-    await open(1);
-    const a = await first;
-    return { a, pendingSecond: true as const };
-  }
-  return undefined;
 }
 
 export const concurrencyCases: Case[] = [
@@ -135,13 +116,24 @@ export const concurrencyCases: Case[] = [
         return expectOk(a, [i32(11)], evidence);
       }
       if (second.settled) return fail(`the second call ended early: ${formatOutcome(second.outcome!)}`, evidence);
-      const verdict = await reentrancyVerdict(policy, first.promise, second.promise, open, parkedBoth);
-      if (verdict === undefined) return fail(`unknown reentrancy policy ${policy}`);
-      if ('pass' in verdict) return verdict.pass ? pass({ ...evidence, ...verdict.evidence }) : verdict;
-      // serialise: the second call enters only after the first finished.
+      if (policy === 'interleave') {
+        if (!parkedBoth) return fail('declared interleave, but the second call never parked while the first was parked', evidence);
+        // Release the second first: it must finish while the first stays parked.
+        await open(2);
+        const b = await second.promise;
+        const firstStillParked = !first.settled;
+        await open(1);
+        const a = await first.promise;
+        if (!firstStillParked) return fail('releasing the second call also finished the first', evidence);
+        return all(expectOk(b, [i32(21)], evidence), expectOk(a, [i32(11)]));
+      }
+      // serialise: the second call enters the guest only after the first finished.
+      if (parkedBoth) return fail('declared serialise, but both calls were inside the guest at once', evidence);
+      await open(1);
+      const a = await first.promise;
       await pendingOps(instance, 1, ctx.signal);
       await open(2);
-      return all(expectOk(verdict.a, [i32(11)], evidence), expectOk(await second.promise, [i32(21)]));
+      return all(expectOk(a, [i32(11)], evidence), expectOk(await second.promise, [i32(21)]));
     },
   }),
 ];
