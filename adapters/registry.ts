@@ -1,8 +1,9 @@
 /** The adapters `awc` knows, in matrix order. A new runtime is one more entry here. */
 import type { Adapter } from '../harness/adapter.ts';
 import { JS_AGENT_ROWS } from './js/rows.ts';
+import { nodeAsyncify } from './node-asyncify/adapter.ts';
 import { nodeJspi } from './node-jspi/adapter.ts';
 
-export const ADAPTERS: readonly Adapter[] = [nodeJspi, ...JS_AGENT_ROWS];
+export const ADAPTERS: readonly Adapter[] = [nodeJspi, nodeAsyncify, ...JS_AGENT_ROWS];
 
 export const DEFAULT_ADAPTER_ID = 'node-jspi';

@@ -82,7 +82,12 @@ function agentRow(id: string, engine: Engine, strategy: AsyncStrategy): Adapter 
 
 export const JS_AGENT_ROWS: readonly Adapter[] = [
   agentRow('node24-jspi', ENGINES.node24, 'jspi'),
+  agentRow('node24-asyncify', ENGINES.node24, 'asyncify'),
   agentRow('node26-jspi', ENGINES.node26, 'jspi'),
+  // The machine's own Node 20 has no standard JSPI: Asyncify is its only strategy.
+  agentRow('node20-asyncify', ENGINES.node20, 'asyncify'),
   agentRow('deno-jspi', ENGINES.deno, 'jspi'),
+  agentRow('deno-asyncify', ENGINES.deno, 'asyncify'),
   agentRow('bun-jspi', ENGINES.bun, 'jspi'),
+  agentRow('bun-asyncify', ENGINES.bun, 'asyncify'),
 ];

@@ -24,6 +24,7 @@ export function createJsSession(strategy: Strategy, io: HostIO, policy?: Capabil
     } catch (err) {
       throw new InstantiationFailure(String((err as Error)?.message ?? err));
     }
+    strategy.bind?.(wasm, tracker);
     const memory = wasm.exports['memory'];
     host.bindMemory(() => (memory instanceof WebAssembly.Memory ? memory : undefined));
     return new JsInstance(wasm, host, strategy, tracker);
@@ -36,10 +37,11 @@ export function createJsSession(strategy: Strategy, io: HostIO, policy?: Capabil
 
   return {
     async load(wasm, name) {
-      const module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
+      const prepared = strategy.prepare ? await strategy.prepare(wasm) : { wasm };
+      const module = await WebAssembly.compile(prepared.wasm as Uint8Array<ArrayBuffer>);
       const id = `${name}#${++nextModule}`;
       modules.set(id, module);
-      return { id };
+      return prepared.transform ? { id, transform: prepared.transform } : { id };
     },
     async instantiate(handle: ModuleHandle, options: InstantiateOptions) {
       const instance = await link(compiled(handle), options);

@@ -52,6 +52,9 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
   };
   process.once('SIGINT', onSigint);
 
+  // An in-process adapter that leaves a promise rejection unhandled must not end the run.
+  const onStrayRejection = (reason: unknown) => log(`warning: an unhandled promise rejection escaped an adapter: ${(reason as Error)?.message ?? String(reason)}`);
+  process.on('unhandledRejection', onStrayRejection);
   const [server, data] = await Promise.all([startLoopbackServer(), createDataDir()]);
   // One seed for every adapter, so they all get the same generated programs.
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -74,6 +77,7 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
     });
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('unhandledRejection', onStrayRejection);
     await Promise.all([server.close(), data.remove()]);
   }
 

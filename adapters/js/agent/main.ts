@@ -7,10 +7,10 @@ import process from 'node:process';
 import { Buffer } from 'node:buffer';
 import type { AsyncStrategy, Features } from '../../../harness/adapter.ts';
 import { MAX_LINE_BYTES } from '../../../harness/protocol/messages.ts';
-import { NODE_JSPI_FEATURES } from '../../node-jspi/adapter.ts';
 import { nodeIO } from '../io/node.ts';
 import { createJsSession } from '../session.ts';
-import { jspi, jspiAvailable } from '../strategies/jspi.ts';
+import { ASYNCIFY_FEATURES, asyncify } from '../strategies/asyncify.ts';
+import { JSPI_FEATURES, jspi, jspiAvailable } from '../strategies/jspi.ts';
 import type { Strategy } from '../strategies/strategy.ts';
 import { createServer } from './server.ts';
 
@@ -21,7 +21,8 @@ interface StrategyEntry {
 }
 
 const STRATEGIES: Partial<Record<AsyncStrategy, StrategyEntry>> = {
-  jspi: { strategy: jspi, features: NODE_JSPI_FEATURES, unavailable: () => (jspiAvailable() ? undefined : 'this engine has no WebAssembly.Suspending / WebAssembly.promising (JSPI)') },
+  asyncify: { strategy: asyncify, features: ASYNCIFY_FEATURES, unavailable: () => undefined },
+  jspi: { strategy: jspi, features: JSPI_FEATURES, unavailable: () => (jspiAvailable() ? undefined : 'this engine has no WebAssembly.Suspending / WebAssembly.promising (JSPI)') },
 };
 
 function engine(): { name: string; version: string } {
