@@ -66,6 +66,8 @@ export interface AdapterDescription {
   flags: string[];
   /** In-process, or the command line of an out-of-process agent. */
   process: 'in-process' | { command: string[] };
+  /** Filled in by the runner: code-size cost of load-time transformations, per fixture. */
+  transforms?: (TransformEvidence & { module: string })[];
 }
 
 export interface Adapter {

@@ -3,7 +3,7 @@
  * A failing, throwing or hanging case never stops the run; results come back in a stable order
  * (adapters in the order given, cases in the order given).
  */
-import { featureTags, type Adapter, type AdapterDescription, type Features, type Instance, type Session } from './adapter.ts';
+import { featureTags, type Adapter, type AdapterDescription, type Features, type Instance, type Session, type TransformEvidence } from './adapter.ts';
 import type { Case, CaseContext, Evidence, HarnessEnvironment, PropertySettings } from './case.ts';
 import { findKnownFailure, loadExpectations, type Expectations } from './expectations.ts';
 import { loadFixture } from './fixtures.ts';
@@ -117,6 +117,7 @@ async function runAdapter(adapter: Adapter, options: RunOptions, emit: (r: CaseR
     return description;
   }
   const tags = featureTags(description.features);
+  const transforms: TransformLog = new Map();
   try {
     for (const [i, c] of options.cases.entries()) {
       if (options.signal?.aborted) {
@@ -128,7 +129,7 @@ async function runAdapter(adapter: Adapter, options: RunOptions, emit: (r: CaseR
         emitAll([c], 'unsupported', `adapter lacks feature(s): ${missing.join(', ')}`);
         continue;
       }
-      const outcome = await runOne(c, description, session, options.env, c.timeoutMs ?? timeoutMs, options.properties ?? DEFAULT_PROPERTY_SETTINGS);
+      const outcome = await runOne(c, description, session, options.env, c.timeoutMs ?? timeoutMs, options.properties ?? DEFAULT_PROPERTY_SETTINGS, transforms);
       emit(finish(applyExpectations({ ...base(c), ...outcome }, expectations), reproduce(c)));
       // A process adapter that died, or may be wedged after a timeout, is replaced for the next case.
       if (session.isAlive && (!session.isAlive() || outcome.status === 'timeout')) {
@@ -144,12 +145,16 @@ async function runAdapter(adapter: Adapter, options: RunOptions, emit: (r: CaseR
   } finally {
     await session.close().catch(() => {});
   }
-  return description;
+  if (transforms.size === 0) return description;
+  return { ...description, transforms: [...transforms].sort(([a], [b]) => a.localeCompare(b)).map(([module, t]) => ({ module, ...t })) };
 }
 
 type RunOneResult = { status: Status; durationMs: number; message?: string; evidence?: Evidence };
 
-async function runOne(c: Case, adapter: AdapterDescription, session: Session, env: HarnessEnvironment, timeoutMs: number, properties: PropertySettings): Promise<RunOneResult> {
+/** Load-time transformations an adapter applied, by module name (evidence of what a strategy costs in code size). */
+type TransformLog = Map<string, TransformEvidence>;
+
+async function runOne(c: Case, adapter: AdapterDescription, session: Session, env: HarnessEnvironment, timeoutMs: number, properties: PropertySettings, transforms: TransformLog): Promise<RunOneResult> {
   const instances: Instance[] = [];
   const controller = new AbortController();
   const ctx: CaseContext = {
@@ -163,6 +168,7 @@ async function runOne(c: Case, adapter: AdapterDescription, session: Session, en
     },
     async instantiateWasm(wasm, name, opts = {}) {
       const module = await session.load(wasm, name);
+      if (module.transform && !name.startsWith('generated')) transforms.set(name, module.transform);
       const instance = await session.instantiate(module, opts);
       instances.push(instance);
       return instance;
