@@ -1,0 +1,331 @@
+//! The host ABI (SPEC.md §2) on Tokio, with `func_wrap_async`: the same semantics as the JS host
+//! (adapters/js/host/host.ts). Host errors travel through wasmtime as `HostError` and are
+//! recovered by downcasting when the call ends.
+use crate::caps::{self, Denial, Grants};
+use serde_json::{json, Value};
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::oneshot;
+use wasmtime::{Caller, Extern, Linker, Memory, StoreLimits};
+
+pub const DENIED: i32 = 1;
+pub const NOT_FOUND: i32 = 2;
+pub const TOO_LARGE: i32 = 3;
+pub const BAD_POINTER: i32 = 4;
+pub const INVALID_ARGUMENT: i32 = 5;
+pub const IO: i32 = 6;
+pub const HTTP_STATUS: i32 = 7;
+const MAX_PATH: u32 = 4096;
+const MAX_URL: u32 = 8192;
+const MAX_CALL: u32 = 16 * 1024 * 1024;
+const EVENT_CAPACITY: usize = 10_000;
+
+/// A host function's rejection: reaches the harness as host-error, or denied when `capability` is set.
+#[derive(Debug)]
+pub struct HostError {
+    pub function: String,
+    pub code: i32,
+    pub message: String,
+    pub capability: Option<String>,
+}
+impl std::fmt::Display for HostError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (code {}): {}", self.function, self.code, self.message)
+    }
+}
+impl std::error::Error for HostError {}
+
+fn host_err(function: &str, code: i32, message: impl Into<String>) -> wasmtime::Error {
+    wasmtime::Error::new(HostError { function: function.into(), code, message: message.into(), capability: None })
+}
+fn denied(function: &str, d: Denial) -> wasmtime::Error {
+    wasmtime::Error::new(HostError { function: function.into(), code: DENIED, message: d.reason, capability: Some(d.capability) })
+}
+
+#[derive(Default)]
+pub struct Counters {
+    pub started: u64,
+    pub succeeded: u64,
+    pub failed: u64,
+    pub aborted: u64,
+}
+
+/// The event log and gates of one instance; shared outside the Store so `inspect` and
+/// `open-gate` never wait behind a call that holds the Store.
+#[derive(Default)]
+pub struct Shared {
+    log: Mutex<Log>,
+    gates: Mutex<HashMap<i32, oneshot::Sender<i32>>>,
+    pub memory_bytes: AtomicI64,
+}
+
+#[derive(Default)]
+struct Log {
+    seq: u64,
+    next_op: u64,
+    dropped: u64,
+    counters: Counters,
+    events: VecDeque<Value>,
+}
+
+impl Shared {
+    fn record(&self, op: Option<u64>, function: &str, kind: &str, detail: Option<Value>) {
+        let mut log = self.log.lock().unwrap();
+        log.seq += 1;
+        match kind {
+            "start" => log.counters.started += 1,
+            "ok" => log.counters.succeeded += 1,
+            "error" => log.counters.failed += 1,
+            "abort" => log.counters.aborted += 1,
+            _ => {}
+        }
+        let mut event = json!({ "seq": log.seq, "fn": function, "kind": kind });
+        if let Some(op) = op {
+            event["op"] = json!(op);
+        }
+        if let Some(detail) = detail {
+            event["detail"] = detail;
+        }
+        log.events.push_back(event);
+        if log.events.len() > EVENT_CAPACITY {
+            log.events.pop_front();
+            log.dropped += 1;
+        }
+    }
+
+    pub fn pending(&self) -> u64 {
+        let log = self.log.lock().unwrap();
+        let c = &log.counters;
+        c.started - c.succeeded - c.failed - c.aborted
+    }
+
+    pub fn snapshot(&self) -> Value {
+        let log = self.log.lock().unwrap();
+        let c = &log.counters;
+        let memory = self.memory_bytes.load(Ordering::Relaxed);
+        json!({
+            "counters": { "started": c.started, "succeeded": c.succeeded, "failed": c.failed, "aborted": c.aborted, "pending": c.started - c.succeeded - c.failed - c.aborted },
+            "events": log.events.iter().cloned().collect::<Vec<_>>(),
+            "droppedEvents": log.dropped,
+            "memoryBytes": if memory < 0 { Value::Null } else { json!(memory) },
+        })
+    }
+
+    pub fn open_gate(&self, id: i32, value: i32) -> Result<(), String> {
+        let sender = self.gates.lock().unwrap().remove(&id).ok_or_else(|| format!("no guest is waiting on gate {id}"))?;
+        self.record(None, "gate", "gate-open", Some(json!(id)));
+        let _ = sender.send(value);
+        Ok(())
+    }
+
+    /// Starts an operation; its guard records `abort` if the future is dropped before it ends.
+    fn begin(self: &Arc<Self>, function: &'static str) -> OpGuard {
+        let op = {
+            let mut log = self.log.lock().unwrap();
+            log.next_op += 1;
+            log.next_op
+        };
+        self.record(Some(op), function, "start", None);
+        OpGuard { shared: self.clone(), op, function, done: false }
+    }
+}
+
+/// Records how one host operation ended; dropped unfinished (cancellation) it records `abort`,
+/// after the operation's own future (timer, request) was dropped: its cleanup ran.
+struct OpGuard {
+    shared: Arc<Shared>,
+    op: u64,
+    function: &'static str,
+    done: bool,
+}
+impl OpGuard {
+    fn finish<T>(mut self, result: wasmtime::Result<T>) -> wasmtime::Result<T> {
+        self.done = true;
+        match &result {
+            Ok(_) => self.shared.record(Some(self.op), self.function, "ok", None),
+            Err(e) => {
+                let code = e.downcast_ref::<HostError>().map(|h| h.code).unwrap_or(IO);
+                self.shared.record(Some(self.op), self.function, "error", Some(json!(code)));
+            }
+        }
+        result
+    }
+}
+impl Drop for OpGuard {
+    fn drop(&mut self) {
+        if !self.done {
+            self.shared.record(Some(self.op), self.function, "abort", Some(json!("call cancelled")));
+        }
+    }
+}
+
+/// What every Store carries.
+pub struct HostState {
+    pub shared: Arc<Shared>,
+    pub grants: Arc<Grants>,
+    pub limits: StoreLimits,
+    pub http: reqwest::Client,
+}
+
+fn memory(caller: &mut Caller<'_, HostState>, function: &str) -> wasmtime::Result<Memory> {
+    match caller.get_export("memory") {
+        Some(Extern::Memory(m)) => Ok(m),
+        _ => Err(host_err(function, BAD_POINTER, "guest exports no memory named \"memory\"")),
+    }
+}
+
+fn read_bytes(caller: &mut Caller<'_, HostState>, function: &str, ptr: i32, len: i32) -> wasmtime::Result<Vec<u8>> {
+    let mem = memory(caller, function)?;
+    let (start, size) = (ptr as u32 as usize, len as u32 as usize);
+    let data = mem.data(&caller);
+    if start.checked_add(size).map_or(true, |end| end > data.len()) {
+        return Err(host_err(function, BAD_POINTER, format!("range [{start}, {}) is outside guest memory ({} bytes)", start as u64 + size as u64, data.len())));
+    }
+    Ok(data[start..start + size].to_vec())
+}
+
+fn read_string(caller: &mut Caller<'_, HostState>, function: &str, ptr: i32, len: i32, max: u32) -> wasmtime::Result<String> {
+    if len as u32 > max {
+        return Err(host_err(function, TOO_LARGE, format!("string of {} bytes exceeds the limit of {max}", len as u32)));
+    }
+    let bytes = read_bytes(caller, function, ptr, len)?;
+    String::from_utf8(bytes).map_err(|_| host_err(function, INVALID_ARGUMENT, "string is not valid UTF-8"))
+}
+
+fn write_bytes(caller: &mut Caller<'_, HostState>, function: &str, ptr: i32, cap: i32, bytes: &[u8]) -> wasmtime::Result<i32> {
+    if bytes.len() > cap as u32 as usize {
+        return Err(host_err(function, TOO_LARGE, format!("result of {} bytes does not fit the guest buffer of {} bytes", bytes.len(), cap as u32)));
+    }
+    let mem = memory(caller, function)?;
+    let start = ptr as u32 as usize;
+    let data = mem.data_mut(&mut *caller);
+    if start.checked_add(bytes.len()).map_or(true, |end| end > data.len()) {
+        return Err(host_err(function, BAD_POINTER, format!("range [{start}, {}) is outside guest memory ({} bytes)", start + bytes.len(), data.len())));
+    }
+    data[start..start + bytes.len()].copy_from_slice(bytes);
+    Ok(bytes.len() as i32)
+}
+
+fn note_memory(caller: &mut Caller<'_, HostState>) {
+    if let Some(Extern::Memory(m)) = caller.get_export("memory") {
+        let size = m.data_size(&caller) as i64;
+        caller.data().shared.memory_bytes.store(size, Ordering::Relaxed);
+    }
+}
+
+async fn read_file(caller: &mut Caller<'_, HostState>, path_ptr: i32, path_len: i32, buf: i32, cap: i32) -> wasmtime::Result<i32> {
+    const F: &str = "read_file";
+    let path = read_string(caller, F, path_ptr, path_len, MAX_PATH)?;
+    let grants = caller.data().grants.clone();
+    let (host_path, root) = caps::resolve_file(&path, &grants).map_err(|d| denied(F, d))?;
+    let io = |e: std::io::Error| host_err(F, if e.kind() == std::io::ErrorKind::NotFound { NOT_FOUND } else { IO }, e.to_string());
+    let real = tokio::fs::canonicalize(&host_path).await.map_err(io)?;
+    let real_root = tokio::fs::canonicalize(&root).await.map_err(io)?;
+    if !caps::is_inside(&real, &real_root) {
+        return Err(denied(F, Denial { capability: format!("file:{path}"), reason: "path resolves outside its mount (symlink escape)".into() }));
+    }
+    // Read at most cap + 1 bytes: enough to tell the file is too large without loading it all.
+    use tokio::io::AsyncReadExt;
+    let file = tokio::fs::File::open(&real).await.map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(cap as u32 as u64 + 1).read_to_end(&mut bytes).await.map_err(io)?;
+    write_bytes(caller, F, buf, cap, &bytes)
+}
+
+async fn http_get(caller: &mut Caller<'_, HostState>, url_ptr: i32, url_len: i32, buf: i32, cap: i32) -> wasmtime::Result<i32> {
+    const F: &str = "http_get";
+    let url = read_string(caller, F, url_ptr, url_len, MAX_URL)?;
+    let grants = caller.data().grants.clone();
+    let url = caps::resolve_http(&url, &grants).map_err(|d| denied(F, d))?;
+    let client = caller.data().http.clone();
+    let mut response = client.get(url).send().await.map_err(|e| host_err(F, IO, format!("request failed: {e}")))?;
+    let status = response.status().as_u16();
+    if !(200..=299).contains(&status) {
+        return Err(host_err(F, HTTP_STATUS, format!("HTTP status {status}")));
+    }
+    let limit = cap as u32 as usize;
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| host_err(F, IO, format!("reading the body failed: {e}")))? {
+        body.extend_from_slice(&chunk);
+        if body.len() > limit {
+            break;
+        }
+    }
+    write_bytes(caller, F, buf, cap, &body)
+}
+
+fn generic(caller: &mut Caller<'_, HostState>, args: [i32; 6]) -> wasmtime::Result<i32> {
+    const F: &str = "call";
+    let [name_ptr, name_len, in_ptr, in_len, out_ptr, out_cap] = args;
+    let name = read_string(caller, F, name_ptr, name_len, 256)?;
+    let grants = caller.data().grants.clone();
+    caps::resolve_call(&name, &grants).map_err(|d| denied(F, d))?;
+    if in_len as u32 > MAX_CALL {
+        return Err(host_err(F, TOO_LARGE, format!("input of {} bytes exceeds {MAX_CALL}", in_len as u32)));
+    }
+    let input = read_bytes(caller, F, in_ptr, in_len)?;
+    let output: Vec<u8> = match name.as_str() {
+        "reverse" => input.into_iter().rev().collect(),
+        "upper" => input.into_iter().map(|b| b.to_ascii_uppercase()).collect(),
+        _ => return Err(host_err(F, NOT_FOUND, format!("no generic host function named {name:?}"))),
+    };
+    write_bytes(caller, F, out_ptr, out_cap, &output)
+}
+
+/// Wraps an async host function body with the operation's event-log bookkeeping.
+macro_rules! async_op {
+    ($linker:ident, $name:literal, |$caller:ident, $params:tt : $pty:ty| $body:expr) => {
+        $linker.func_wrap_async("awc", $name, |mut $caller: Caller<'_, HostState>, $params: $pty| {
+            Box::new(async move {
+                let guard = $caller.data().shared.begin($name);
+                let result = async { $body }.await;
+                note_memory(&mut $caller);
+                guard.finish(result)
+            })
+        })?;
+    };
+}
+
+pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
+    async_op!(linker, "sleep", |caller, (ms,): (i32,)| {
+        tokio::time::sleep(Duration::from_millis(ms.max(0) as u64)).await;
+        Ok(())
+    });
+    async_op!(linker, "yield", |caller, (): ()| {
+        tokio::task::yield_now().await;
+        Ok(())
+    });
+    async_op!(linker, "echo_i32", |caller, (v,): (i32,)| Ok(v));
+    async_op!(linker, "echo_i64", |caller, (v,): (i64,)| Ok(v));
+    async_op!(linker, "echo_f32", |caller, (v,): (f32,)| Ok(v));
+    async_op!(linker, "echo_f64", |caller, (v,): (f64,)| Ok(v));
+    async_op!(linker, "fail", |caller, (code,): (i32,)| Err::<(), _>(host_err("fail", code, format!("fail({code}) requested by the guest"))));
+    async_op!(linker, "gate", |caller, (id,): (i32,)| {
+        let (tx, rx) = oneshot::channel();
+        {
+            let mut gates = caller.data().shared.gates.lock().unwrap();
+            if gates.contains_key(&id) {
+                return Err(host_err("gate", INVALID_ARGUMENT, format!("gate {id} is already awaited")));
+            }
+            gates.insert(id, tx);
+        }
+        // Dropped (cancelled) while waiting: forget the gate, so it can be awaited again.
+        struct Forget(Arc<Shared>, i32);
+        impl Drop for Forget {
+            fn drop(&mut self) {
+                self.0.gates.lock().unwrap().remove(&self.1);
+            }
+        }
+        let _forget = Forget(caller.data().shared.clone(), id);
+        rx.await.map_err(|_| host_err("gate", IO, "gate dropped"))
+    });
+    async_op!(linker, "read_file", |caller, (a, b, c, d): (i32, i32, i32, i32)| read_file(&mut caller, a, b, c, d).await);
+    async_op!(linker, "http_get", |caller, (a, b, c, d): (i32, i32, i32, i32)| http_get(&mut caller, a, b, c, d).await);
+    async_op!(linker, "call", |caller, (a, b, c, d, e, f): (i32, i32, i32, i32, i32, i32)| generic(&mut caller, [a, b, c, d, e, f]));
+    linker.func_wrap("awc", "mark", |caller: Caller<'_, HostState>, v: i32| caller.data().shared.record(None, "mark", "mark", Some(json!(v))))?;
+    linker.func_wrap("awc", "identity_i32", |v: i32| v)?;
+    linker.func_wrap("awc", "pending", |caller: Caller<'_, HostState>| caller.data().shared.pending() as i32)?;
+    Ok(())
+}
