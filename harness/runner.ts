@@ -26,6 +26,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** How many adapters run at the same time (default 1). */
   jobs?: number;
+  /**
+   * Run only shard `index` of `count`: (adapter, case) pair k, counted adapter by adapter in the
+   * given order, belongs to shard (k mod count) + 1. Pairs of other shards are left out entirely,
+   * so merging every shard gives exactly the unsharded result set.
+   */
+  shard?: { index: number; count: number };
   properties?: PropertySettings;
 }
 
@@ -76,7 +82,8 @@ export async function runCases(options: RunOptions): Promise<RunOutput> {
     while (next < options.adapters.length) {
       const index = next++;
       const results: CaseResult[] = [];
-      const description = await runAdapter(options.adapters[index]!, options, (r) => {
+      const cases = options.shard ? options.cases.filter((_, i) => (index * options.cases.length + i) % options.shard!.count === options.shard!.index - 1) : options.cases;
+      const description = await runAdapter(options.adapters[index]!, { ...options, cases }, (r) => {
         results.push(r);
         options.onResult?.(r, ++emitted, total);
       });

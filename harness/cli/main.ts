@@ -10,6 +10,7 @@ import { smokeCommand } from './smoke.ts';
 import { benchCommand } from './bench.ts';
 import { compareCommand } from './compare.ts';
 import { replayCommand } from './replay.ts';
+import { DEFAULT_HISTORY, historyAddCommand, mergeCommand, reportCommand } from './report.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const positiveInt = (value: string) => {
@@ -42,7 +43,9 @@ withAdapterSources(program
   .option('--allow-unavailable', 'exit 0 even if a selected adapter is unavailable', false)
   .addOption(new Option('-j, --jobs <n>', 'adapters run in parallel').argParser(positiveInt).default(1))
   .addOption(new Option('--runs <n>', 'generated programs per property case').argParser(positiveInt).default(DEFAULT_PROPERTY_RUNS))
-  .addOption(new Option('--seed <n>', 'seed of the property cases (default: random, printed and recorded)').argParser((v) => Number.parseInt(v, 10))))
+  .addOption(new Option('--seed <n>', 'seed of the property cases (default: random, printed and recorded)').argParser((v) => Number.parseInt(v, 10)))
+  .option('-f, --format <list>', 'also write html, md and/or junit beside the JSON report, e.g. html,md,junit')
+  .option('--shard <i/n>', 'run only shard i of n of the (adapter, case) pairs; merge shards with awc merge'))
   .action(async (flags) => {
     process.exitCode = await runCommand(flags, process.argv.slice(2));
   });
@@ -82,6 +85,37 @@ withAdapterSources(
 ).action(async (flags) => {
   process.exitCode = await replayCommand(flags);
 });
+
+program
+  .command('report')
+  .description('render a report as html (self-contained page), md (CI summary) or junit (XML)')
+  .argument('<file>', 'report JSON')
+  .requiredOption('-f, --format <list>', 'html, md, junit, or several separated by commas')
+  .option('-o, --out <path>', 'output file (one format); default: beside the report')
+  .option('--history <file>', 'history file (JSON lines from awc history add) for the trend chart')
+  .action(async (file: string, flags) => {
+    process.exitCode = await reportCommand(file, flags);
+  });
+
+program
+  .command('merge')
+  .description('merge shard reports (awc run --shard i/n) into one valid report')
+  .argument('<files...>', 'shard reports')
+  .requiredOption('-o, --out <file>', 'merged report path')
+  .action(async (files: string[], flags) => {
+    process.exitCode = await mergeCommand(files, flags, process.argv.slice(2));
+  });
+
+program
+  .command('history')
+  .description('keep a trend: `awc history add REPORT` appends one JSON line per run')
+  .argument('<action>', 'add')
+  .argument('<report>', 'report JSON')
+  .option('--file <file>', 'history file', DEFAULT_HISTORY)
+  .action(async (action: string, file: string, flags) => {
+    if (action !== 'add') throw new UsageError(`unknown history action "${action}"; known: add`);
+    process.exitCode = await historyAddCommand(file, flags);
+  });
 
 program
   .command('compare')

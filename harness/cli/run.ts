@@ -11,7 +11,8 @@ import { buildReport, writeReport } from '../report/build.ts';
 import { failingMust } from '../report/summary.ts';
 import { InvalidReportError, validator } from '../report/validate.ts';
 import { runCases } from '../runner.ts';
-import { selectAdapters, selectCases } from '../selection.ts';
+import { UsageError, selectAdapters, selectCases } from '../selection.ts';
+import { parseFormats, writeFormats } from './report.ts';
 import { adapterLine, progressLine, summaryText } from './format.ts';
 
 export interface RunFlags extends AdapterSourceFlags {
@@ -25,6 +26,17 @@ export interface RunFlags extends AdapterSourceFlags {
   jobs: number;
   runs: number;
   seed?: number;
+  format?: string;
+  shard?: string;
+}
+
+function parseShard(text: string | undefined): { index: number; count: number } | undefined {
+  if (text === undefined) return undefined;
+  const m = text.match(/^(\d+)\/(\d+)$/);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard expects i/n with 1 <= i <= n, got ${JSON.stringify(text)}`);
+  return { index, count };
 }
 
 export const EXIT = { OK: 0, FAILURES: 1, USAGE: 2, INTERNAL: 3, INTERRUPTED: 130 } as const;
@@ -39,6 +51,8 @@ function defaultOutPath(startedAt: Date): string {
 export async function runCommand(flags: RunFlags, argv: string[]): Promise<number> {
   const adapters = selectAdapters(await allAdapters(flags), flags.adapter, DEFAULT_ADAPTER_ID);
   const cases = selectCases(ALL_CASES, flags.suite, flags.case);
+  const formats = parseFormats(flags.format);
+  const shard = parseShard(flags.shard);
   validator();
   const startedAt = new Date();
   const outPath = resolve(flags.out ?? defaultOutPath(startedAt));
@@ -68,6 +82,7 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
       caseTimeoutMs: flags.timeout,
       jobs: flags.jobs,
       properties: { runs: flags.runs, seed },
+      ...(shard ? { shard } : {}),
       reproduce: reproduceCommand,
       signal: interrupt.signal,
       onAdapter: (d) => log(adapterLine(d)),
@@ -84,7 +99,7 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
   const report = buildReport({
     startedAt,
     finishedAt: new Date(),
-    invocation: { argv: flags.seed === undefined ? [...argv, '--seed', String(seed)] : argv, filters: { adapters: adapters.map((a) => a.id), suites: flags.suite, case: flags.case ?? null } },
+    invocation: { argv: flags.seed === undefined ? [...argv, '--seed', String(seed)] : argv, ...(shard ? { shard } : {}), filters: { adapters: adapters.map((a) => a.id), suites: flags.suite, case: flags.case ?? null } },
     ...output,
   });
   try {
@@ -98,6 +113,7 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
     return EXIT.INTERNAL;
   }
   log(summaryText(report, outPath));
+  for (const path of await writeFormats(report, outPath, formats)) log(`${path}`);
 
   if (interrupt.signal.aborted) return EXIT.INTERRUPTED;
   const failing = failingMust(report.results);

@@ -51,7 +51,7 @@ export interface Report {
   startedAt: string;
   finishedAt: string;
   machine: { os: string; arch: string; cpu: string; cores: number; node: string };
-  invocation: { argv: string[]; filters: { adapters: string[]; suites: string[]; case: string | null } };
+  invocation: { argv: string[]; shard?: { index: number; count: number }; filters: { adapters: string[]; suites: string[]; case: string | null } };
   adapters: AdapterDescription[];
   results: CaseResult[];
   benchmarks?: BenchmarkResult[];

@@ -6,7 +6,7 @@ import { startLoopbackServer } from '../../harness/env/http-server.ts';
 import type { Expectations } from '../../harness/expectations.ts';
 import { runCases, type RunOutput } from '../../harness/runner.ts';
 
-export async function runInTest(adapters: Adapter[], cases: readonly Case[], opts: { expectations?: Expectations; caseTimeoutMs?: number } = {}): Promise<RunOutput> {
+export async function runInTest(adapters: Adapter[], cases: readonly Case[], opts: { expectations?: Expectations; caseTimeoutMs?: number; shard?: { index: number; count: number } } = {}): Promise<RunOutput> {
   const [server, data] = await Promise.all([startLoopbackServer(), createDataDir()]);
   try {
     return await runCases({
@@ -15,6 +15,7 @@ export async function runInTest(adapters: Adapter[], cases: readonly Case[], opt
       env: { httpOrigin: server.origin, httpRequests: server.requests, dataDir: data.dataMount },
       reproduce: (a, c) => `npx awc run --adapter ${a} --case ${c}`,
       ...(opts.caseTimeoutMs ? { caseTimeoutMs: opts.caseTimeoutMs } : {}),
+      ...(opts.shard ? { shard: opts.shard } : {}),
       ...(opts.expectations ? { expectationsFor: async () => opts.expectations! } : {}),
     });
   } finally {
