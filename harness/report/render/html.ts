@@ -79,7 +79,7 @@ function renderResults() {
 }
 function select(id, values, key) {
   const s = document.getElementById(id);
-  s.append(...['', ...values].map(v => el('option', { value: v }, v || 'all')));
+  s.append(...['', ...values].map(v => el('option', { value: v }, v || key + ': all')));
   s.onchange = () => { filter[key] = s.value; shown = PAGE; renderResults(); };
 }
 function sync() { for (const [id, key] of [['f-adapter','adapter'],['f-suite','suite'],['f-level','level'],['f-status','status']]) document.getElementById(id).value = filter[key]; shown = PAGE; renderResults(); }
