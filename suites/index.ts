@@ -5,13 +5,13 @@ import { ioCases } from './propagation/io.ts';
 import { trapCases } from './propagation/traps.ts';
 import { valueCases } from './propagation/values.ts';
 import { suspensionCases } from './suspension/cases.ts';
-import { cancellationCases } from './cancellation/cases.ts';
-import { concurrencyCases } from './concurrency/cases.ts';
-import { capabilityCases } from './capabilities/cases.ts';
-import { limitCases } from './limits/cases.ts';
+import { cancellationCases, moreCancellationCases } from './cancellation/cases.ts';
+import { concurrencyCases, moreConcurrencyCases } from './concurrency/cases.ts';
+import { capabilityCases, moreCapabilityCases } from './capabilities/cases.ts';
+import { limitCases, moreLimitCases } from './limits/cases.ts';
 import { propertyCases } from './properties/cases.ts';
 import { regressionCases } from './properties/regressions.ts';
 
-export const ALL_CASES: readonly Case[] = [...valueCases, ...errorCases, ...ioCases, ...trapCases, ...suspensionCases, ...cancellationCases, ...concurrencyCases, ...capabilityCases, ...limitCases, ...propertyCases, ...regressionCases];
+export const ALL_CASES: readonly Case[] = [...valueCases, ...errorCases, ...ioCases, ...trapCases, ...suspensionCases, ...cancellationCases, ...moreCancellationCases, ...concurrencyCases, ...moreConcurrencyCases, ...capabilityCases, ...moreCapabilityCases, ...limitCases, ...moreLimitCases, ...propertyCases, ...regressionCases];
 
 export const SUITES: readonly string[] = [...new Set(ALL_CASES.map((c) => c.suite))];

@@ -47,6 +47,7 @@ export const REQUIREMENTS = [
   R('CANCEL-AWAITING', 'MUST', '6.1', 'Cancelling a call that awaits a host operation ends it as cancelled within 1 s, after the operation was aborted and its cleanup ran.'),
   R('CANCEL-DEADLINE', 'MUST', '6.1', 'A deadline that passes while a call awaits the host ends it as timeout within 1 s of the deadline; a deadline not reached changes nothing.'),
   R('CANCEL-NETWORK', 'SHOULD', '6.1', 'Cancelling a call that awaits http_get aborts the request within 1 s.'),
+  R('CANCEL-ISOLATION', 'MUST', '6.1', 'Cancelling one call leaves calls in other instances untouched.'),
   R('CANCEL-BEFORE-START', 'MUST', '6.1', 'A call cancelled before it starts does not run: cancelled, and no host operation starts.'),
   R('CANCEL-PREEMPT', 'MUST', '6.2', 'Runtimes declaring preemptive cancellation stop a guest that never calls the host within 1 s of its deadline or cancel.'),
   R('CANCEL-AFTER', 'MUST', '6.3', 'After a cancelled call the instance follows the declared post-cancel policy: reusable with correct results, or refused with a clear error.'),

@@ -229,3 +229,86 @@ export const cancellationCases: Case[] = [
     },
   }),
 ];
+
+export const moreCancellationCases: Case[] = [
+  defineCase({
+    id: 'cancellation.cancel.yield-loop',
+    title: 'cancel a call looping over next-turn yields: cancelled within 1 s, nothing left pending',
+    requirement: 'CANCEL-AWAITING',
+    requires: ['core-modules', 'cancel-at-host-call'],
+    async run(ctx) {
+      const instance = await ctx.instantiate('suspension/state.wat');
+      const controller = new AbortController();
+      const flight = startCall(instance, 'yields', [i32(100_000_000)], { results: ['i32'], signal: controller.signal, deadlineMs: 20_000 });
+      await delay(50);
+      const t0 = performance.now();
+      controller.abort();
+      const outcome = await flight.promise;
+      const cancelMs = performance.now() - t0;
+      const state = await instance.inspect();
+      const evidence = { outcome: outcomeToJson(outcome), cancelMs: Math.round(cancelMs), counters: state.counters };
+      if (outcome.kind !== 'cancelled') return fail(`expected cancelled, got ${formatOutcome(outcome)}`, evidence);
+      if (cancelMs > BOUND_MS) return fail(`cancel took ${cancelMs.toFixed(0)} ms`, evidence);
+      return state.counters.pending === 0 ? pass(evidence) : fail(`${state.counters.pending} host operation(s) left pending`, evidence);
+    },
+  }),
+  defineCase({
+    id: 'cancellation.deadline.awaiting-gate',
+    title: 'deadline 100 ms on a call parked on a gate that never opens: timeout, gate aborted',
+    requirement: 'CANCEL-DEADLINE',
+    requires: ['core-modules', 'cancel-at-host-call'],
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE);
+      const t0 = performance.now();
+      const outcome = await instance.call('wait_gate', [i32(5)], { results: ['i32'], deadlineMs: 100 });
+      const elapsedMs = performance.now() - t0;
+      const state = await instance.inspect();
+      const evidence = { outcome: outcomeToJson(outcome), elapsedMs: Math.round(elapsedMs), counters: state.counters };
+      if (outcome.kind !== 'timeout') return fail(`expected timeout, got ${formatOutcome(outcome)}`, evidence);
+      if (elapsedMs > 100 + BOUND_MS) return fail(`ended after ${elapsedMs.toFixed(0)} ms`, evidence);
+      return state.events.some((e) => e.kind === 'abort' && e.fn === 'gate') && state.counters.pending === 0 ? pass(evidence) : fail('the gate was not aborted', evidence);
+    },
+  }),
+  defineCase({
+    id: 'cancellation.isolation.other-call-unaffected',
+    title: 'two instances sleeping 300 ms; cancelling one leaves the other to finish with its value',
+    requirement: 'CANCEL-ISOLATION',
+    requires: ['core-modules', 'cancel-at-host-call'],
+    async run(ctx) {
+      const [a, b] = await Promise.all([ctx.instantiate(FIXTURE), ctx.instantiate(FIXTURE)]);
+      const controller = new AbortController();
+      const fa = startCall(a, 'sleep_then', [i32(300), i32(1)], { results: ['i32'], signal: controller.signal, deadlineMs: 10_000 });
+      const fb = startCall(b, 'sleep_then', [i32(300), i32(2)], { results: ['i32'], deadlineMs: 10_000 });
+      await Promise.all([pendingOps(a, 1, ctx.signal), pendingOps(b, 1, ctx.signal)]);
+      controller.abort();
+      const [oa, ob] = await Promise.all([fa.promise, fb.promise]);
+      const cb = (await b.inspect()).counters;
+      const evidence = { cancelled: outcomeToJson(oa), other: outcomeToJson(ob), otherCounters: cb };
+      if (oa.kind !== 'cancelled') return fail(`the cancelled call ended ${formatOutcome(oa)}`, evidence);
+      if (cb.aborted !== 0) return fail('the other instance saw an abort', evidence);
+      return expectOk(ob, [i32(2)], evidence);
+    },
+  }),
+  defineCase({
+    id: 'cancellation.deadline.repeated-100',
+    title: '100 calls of sleep(10000) with a 5 ms deadline each: all timeout, nothing pending, memory unchanged',
+    requirement: 'CANCEL-CYCLES',
+    requires: ['core-modules', 'cancel-at-host-call'],
+    timeoutMs: 60_000,
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE);
+      await instance.call('sleep_then', [i32(10_000), i32(0)], { results: ['i32'], deadlineMs: 5 });
+      const before = await instance.inspect();
+      const kinds = new Map<string, number>();
+      for (let i = 0; i < 100; i++) {
+        const o = await instance.call('sleep_then', [i32(10_000), i32(i)], { results: ['i32'], deadlineMs: 5 });
+        kinds.set(o.kind, (kinds.get(o.kind) ?? 0) + 1);
+      }
+      const after = await instance.inspect();
+      const evidence = { outcomes: Object.fromEntries(kinds), counters: after.counters, memoryBytes: { before: before.memoryBytes, after: after.memoryBytes } };
+      if (kinds.get('timeout') !== 100) return fail(`not every call timed out: ${JSON.stringify(Object.fromEntries(kinds))}`, evidence);
+      if (after.counters.pending !== 0) return fail(`${after.counters.pending} operation(s) pending`, evidence);
+      return after.memoryBytes === before.memoryBytes ? pass(evidence) : fail('guest memory grew', evidence);
+    },
+  }),
+];

@@ -8,7 +8,7 @@ import type { Case, CaseContext } from '../../harness/case.ts';
 import { all, expectDenied, expectHostError, expectOk, fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcome.ts';
 import { i32 } from '../../harness/values.ts';
-import { call, defineCase, utf8, writeGuestBytes } from '../define.ts';
+import { call, defineCase, fnv1a, utf8, writeGuestBytes } from '../define.ts';
 
 const FIXTURE = 'propagation/io.wat';
 const CAP = 3 * 65536;
@@ -215,3 +215,76 @@ export const capabilityCases: Case[] = [
   }),
 ];
 
+
+export const moreCapabilityCases: Case[] = [
+  defineCase({
+    id: 'capabilities.grant.star-stays-in-directory',
+    title: 'allow ["*.txt"]: /data/hello.txt is read, /data/sub/nested.txt is denied (* does not cross /)',
+    requirement: 'CAP-GRANT',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE, { grants: files(ctx, ['*.txt']) });
+      return all(expectOk(await readAt(instance, utf8('/data/hello.txt')), [i32(12)]), expectDenied(await readAt(instance, utf8('/data/sub/nested.txt')), 'read_file'));
+    },
+  }),
+  defineCase({
+    id: 'capabilities.grant.empty-file',
+    title: 'a granted empty file reads as ok(0)',
+    requirement: 'CAP-GRANT',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE, { grants: files(ctx, ['**']) });
+      return expectOk(await readAt(instance, utf8('/data/empty.txt')), [i32(0)]);
+    },
+  }),
+  defineCase({
+    id: 'capabilities.bounds.directory',
+    title: 'read_file of a granted directory (/data/sub) is a host error, not a crash; the instance keeps working',
+    requirement: 'CAP-BOUNDS',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE, { grants: files(ctx, ['**']) });
+      const o = await readAt(instance, utf8('/data/sub'));
+      const refused = o.kind === 'host-error' ? pass({ outcome: outcomeToJson(o) }) : fail(`expected a host error, got ${formatOutcome(o)}`, { outcome: outcomeToJson(o) });
+      return all(refused, await stillWorks(instance));
+    },
+  }),
+  defineCase({
+    id: 'capabilities.grant.call-upper',
+    title: 'calls ["upper"]: call("upper", "async wasm") writes "ASYNC WASM"',
+    requirement: 'CAP-GRANT',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE, { grants: { calls: ['upper'] } });
+      const input = utf8('async wasm');
+      await writeGuestBytes(instance, 2048, utf8('upper'));
+      await writeGuestBytes(instance, 1024, input);
+      const o = await call(instance, 'call', [i32(2048), i32(5), i32(1024), i32(input.length), i32(CAP)], ['i32']);
+      const sum = await call(instance, 'fnv', [i32(65536), i32(input.length)], ['i32']);
+      return all(expectOk(o, [i32(input.length)]), expectOk(sum, [i32(fnv1a(utf8('ASYNC WASM')))]));
+    },
+  }),
+  defineCase({
+    id: 'capabilities.origin.any-path',
+    title: 'a granted origin allows any path: /bytes/1000 arrives whole (byte i = i mod 251)',
+    requirement: 'CAP-ORIGIN',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE, { grants: { http: { origins: [ctx.env.httpOrigin] } } });
+      const o = await getAt(instance, `${ctx.env.httpOrigin}/bytes/1000`);
+      const sum = await call(instance, 'fnv', [i32(65536), i32(1000)], ['i32']);
+      const expected = Uint8Array.from({ length: 1000 }, (_, i) => i % 251);
+      return all(expectOk(o, [i32(1000)]), expectOk(sum, [i32(fnv1a(expected))]));
+    },
+  }),
+  defineCase({
+    id: 'capabilities.deny.guest-buffer-untouched',
+    title: 'a denied read_file writes nothing into the guest buffer',
+    requirement: 'CAP-DENY',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE);
+      const marker = utf8('untouched marker bytes!!');
+      await writeGuestBytes(instance, 65536, marker);
+      const before = await call(instance, 'fnv', [i32(65536), i32(64)], ['i32']);
+      const o = await readAt(instance, utf8('/data/hello.txt'));
+      const after = await call(instance, 'fnv', [i32(65536), i32(64)], ['i32']);
+      const same = before.kind === 'ok' && after.kind === 'ok' && before.values[0]!.value === after.values[0]!.value;
+      return all(expectDenied(o, 'read_file'), same ? pass() : fail('the guest buffer changed although the read was denied'));
+    },
+  }),
+];

@@ -8,7 +8,7 @@ import { all, expectOk, fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson } from '../../harness/outcome.ts';
 import { i32, i64 } from '../../harness/values.ts';
 import { globalsModel, localsModel, memoryModel } from '../suspension/models.ts';
-import { call, defineCase, delay, pendingOps, startCall } from '../define.ts';
+import { call, defineCase, delay, pendingOps, startCall, utf8, writeGuestBytes } from '../define.ts';
 
 const STATE = 'suspension/state.wat';
 const ORDER = 'suspension/order.wat';
@@ -134,6 +134,63 @@ export const concurrencyCases: Case[] = [
       await pendingOps(instance, 1, ctx.signal);
       await open(2);
       return all(expectOk(a, [i32(11)], evidence), expectOk(await second.promise, [i32(21)]));
+    },
+  }),
+];
+
+export const moreConcurrencyCases: Case[] = [
+  defineCase({
+    id: 'concurrency.gates.shuffled-release',
+    title: '8 instances parked on gates, released in a shuffled order: each returns its own value, completions follow the releases',
+    requirement: 'CONC-ORDER',
+    async run(ctx) {
+      const instances = await Promise.all(Array.from({ length: 8 }, () => ctx.instantiate(ORDER)));
+      const order: number[] = [];
+      const flights = instances.map((inst, i) => startCall(inst, 'wait', [i32(i)], { results: ['i32'], deadlineMs: 10_000 }));
+      flights.forEach((f, i) => void f.promise.then(() => order.push(i)));
+      await Promise.all(instances.map((inst) => pendingOps(inst, 1, ctx.signal)));
+      const release = [5, 2, 7, 0, 3, 6, 1, 4];
+      for (const i of release) {
+        await instances[i]!.openGate(i, 100 + i);
+        await flights[i]!.promise;
+      }
+      const outcomes = await Promise.all(flights.map((f) => f.promise));
+      const wrong = outcomes.findIndex((o, i) => !(o.kind === 'ok' && o.values[0]?.value === 101 + i));
+      const evidence = { release, completionOrder: order };
+      if (wrong >= 0) return fail(`instance ${wrong} returned ${formatOutcome(outcomes[wrong]!)}`, evidence);
+      return JSON.stringify(order) === JSON.stringify(release) ? pass(evidence) : fail(`completed in the order ${order.join(', ')}`, evidence);
+    },
+  }),
+  defineCase({
+    id: 'concurrency.isolation.errors-stay-put',
+    title: '8 instances at once, half failing with their own code, half echoing: every outcome is the instance\'s own',
+    requirement: 'CONC-ISOLATION',
+    async run(ctx) {
+      const instances = await Promise.all(Array.from({ length: 8 }, () => ctx.instantiate('propagation/errors.wat')));
+      const outcomes = await Promise.all(instances.map((inst, i) => (i % 2 ? call(inst, 'fail_after', [i32(20), i32(1000 + i)], ['i32']) : call(inst, 'echo', [i32(i)], ['i32']))));
+      for (const [i, o] of outcomes.entries()) {
+        const ok = i % 2 ? o.kind === 'host-error' && o.code === 1000 + i : o.kind === 'ok' && o.values[0]?.value === i;
+        if (!ok) return fail(`instance ${i} got ${formatOutcome(o)}`, { outcomes: outcomes.map(outcomeToJson) });
+      }
+      return pass({ instances: 8 });
+    },
+  }),
+  defineCase({
+    id: 'concurrency.instances.mixed-io',
+    title: 'file reads, slow HTTP requests and sleeps in 6 instances at once each deliver their own bytes',
+    requirement: 'CONC-ISOLATION',
+    async run(ctx) {
+      const grants = { files: [{ mount: '/data', hostDir: ctx.env.dataDir, allow: ['**'] }], http: { origins: [ctx.env.httpOrigin] } };
+      const instances = await Promise.all(Array.from({ length: 6 }, () => ctx.instantiate('propagation/io.wat', { grants })));
+      const jobs = instances.map(async (inst, i) => {
+        const request = utf8(i % 2 ? `${ctx.env.httpOrigin}/slow/${50 + i * 10}` : i === 0 ? '/data/hello.txt' : '/data/sub/nested.txt');
+        await writeGuestBytes(inst, 0, request);
+        const o = await call(inst, i % 2 ? 'http_get' : 'read_file', [i32(0), i32(request.length), i32(65536)], ['i32']);
+        const expected = i % 2 ? 5 : i === 0 ? 12 : 7;
+        return o.kind === 'ok' && o.values[0]?.value === expected ? undefined : `instance ${i}: expected ok(${expected}), got ${formatOutcome(o)}`;
+      });
+      const problems = (await Promise.all(jobs)).filter(Boolean);
+      return problems.length ? fail(problems[0]!, { problems }) : pass({ instances: 6 });
     },
   }),
 ];

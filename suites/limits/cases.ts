@@ -93,3 +93,35 @@ export const limitCases: Case[] = [
     },
   }),
 ];
+
+export const moreLimitCases: Case[] = [
+  defineCase({
+    id: 'limits.memory.grow-zero',
+    title: 'memory.grow(0) returns the current size and changes nothing',
+    requirement: 'LIMIT-GROW-MAX',
+    async run(ctx) {
+      const instance = await ctx.instantiate('limits/bounded.wat');
+      return all(expectOk(await call(instance, 'grow', [i32(0)], ['i32']), [i32(1)]), expectOk(await call(instance, 'grow', [i32(0)], ['i32']), [i32(1)]));
+    },
+  }),
+  defineCase({
+    id: 'limits.memory.exactly-at-limit',
+    title: 'host limit 2 pages: growing to exactly 2 pages succeeds, one page more returns -1',
+    requirement: 'LIMIT-MEMORY',
+    requires: ['core-modules', 'memory-limits'],
+    async run(ctx) {
+      const instance = await ctx.instantiate('limits/memory.wat', { limits: { memoryPages: 2 } });
+      return all(expectOk(await call(instance, 'grow', [i32(1)], ['i32']), [i32(1)]), expectOk(await call(instance, 'grow', [i32(1)], ['i32']), [i32(-1)]));
+    },
+  }),
+  defineCase({
+    id: 'limits.memory.initial-at-limit',
+    title: 'a module asking for 4 initial pages under a 4-page limit instantiates with 4 pages',
+    requirement: 'LIMIT-MEMORY',
+    requires: ['core-modules', 'memory-limits'],
+    async run(ctx) {
+      const instance = await ctx.instantiate('limits/big-initial.wat', { limits: { memoryPages: 4 } });
+      return expectOk(await call(instance, 'size', [], ['i32']), [i32(4)]);
+    },
+  }),
+];
