@@ -7,7 +7,9 @@ import { ignoresCancel, ignoresLimits, leaksOnCancel, letsDotDotThrough, sharesI
 import { runInTest } from './support/run.ts';
 
 const SCENARIOS = new Set(['cancellation', 'concurrency', 'capabilities', 'limits']);
-const cases = ALL_CASES.filter((c) => SCENARIOS.has(c.suite) && !c.id.startsWith('concurrency.instances.sleep-64') && c.id !== 'cancellation.cycles.1000');
+// Left out: cases that would each hang a minute against an adapter that ignores deadlines, and the slowest one.
+const SLOW = new Set(['cancellation.cycles.1000', 'cancellation.deadline.repeated-100', 'concurrency.instances.sleep-64']);
+const cases = ALL_CASES.filter((c) => SCENARIOS.has(c.suite) && !SLOW.has(c.id));
 const notPassing = (out: RunOutput, adapterId: string) =>
   out.results
     .filter((r) => r.adapterId === adapterId && r.status !== 'pass' && r.status !== 'unsupported')
@@ -19,7 +21,8 @@ describe('scenario suites against deliberately broken adapters', () => {
   beforeAll(async () => {
     out = await runInTest([nodeJspi, ignoresCancel, leaksOnCancel, letsDotDotThrough, sharesInstances(), ignoresLimits], cases, {
       expectations: { adapter: 'any', knownFailures: [] },
-      caseTimeoutMs: 4_000,
+      // Short: an adapter that ignores cancels hangs each cancellation case until this timeout.
+      caseTimeoutMs: 2_500,
     });
   }, 180_000);
 
