@@ -1,5 +1,6 @@
 /** `awc compare BASE HEAD`: benchmark regressions and conformance changes, for a terminal or as Markdown. */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { renderCompareHtml } from '../report/render/compare-html.ts';
 import { compareReports, type BenchmarkChange } from '../bench/compare.ts';
 import { validateReport } from '../report/validate.ts';
 import type { Report } from '../report/types.ts';
@@ -26,10 +27,15 @@ function row(c: BenchmarkChange, md: boolean): string {
   return md ? `| ${cells.join(' | ')} |` : cells.map((x, i) => x.padEnd([16, 30, 11, 11, 34, 8, 0][i]!)).join(' ');
 }
 
-export async function compareCommand(baseFile: string, headFile: string, flags: { threshold: number; alpha: number; format: string }): Promise<number> {
-  if (flags.format !== 'text' && flags.format !== 'md') throw new UsageError(`--format must be text or md, not ${flags.format}`);
+export async function compareCommand(baseFile: string, headFile: string, flags: { threshold: number; alpha: number; format: string; out?: string }): Promise<number> {
+  if (!['text', 'md', 'html'].includes(flags.format)) throw new UsageError(`--format must be text, md or html, not ${flags.format}`);
+  if (flags.format === 'html' && !flags.out) throw new UsageError('--format html needs --out FILE');
   const [base, head] = await Promise.all([load(baseFile), load(headFile)]);
   const { benchmarks, conformance } = compareReports(base, head, { threshold: flags.threshold / 100, alpha: flags.alpha });
+  if (flags.format === 'html') {
+    await writeFile(flags.out!, renderCompareHtml(baseFile, headFile, benchmarks, conformance));
+    process.stderr.write(`wrote ${flags.out}\n`);
+  }
   const md = flags.format === 'md';
   const out: string[] = [];
   out.push(md ? `### Benchmarks (threshold ${flags.threshold} %, α = ${flags.alpha})` : `Benchmarks (regression = Mann-Whitney p < ${flags.alpha}, change > ${flags.threshold} %, ratio CI95 clear of 1)`);

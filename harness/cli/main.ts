@@ -124,7 +124,8 @@ program
   .argument('<head>', 'report to judge')
   .addOption(new Option('--threshold <percent>', 'smallest change in the median that counts').argParser(Number).default(5))
   .addOption(new Option('--alpha <p>', 'significance level of the Mann-Whitney U test').argParser(Number).default(0.01))
-  .addOption(new Option('--format <fmt>', 'text or md').default('text'))
+  .addOption(new Option('--format <fmt>', 'text, md, or html (a page with a ratio chart; needs --out)').default('text'))
+  .option('-o, --out <file>', 'output file for --format html')
   .action(async (base: string, head: string, flags) => {
     process.exitCode = await compareCommand(base, head, flags);
   });

@@ -17,10 +17,10 @@ export interface HistoryEntry {
 const require = createRequire(import.meta.url);
 let chartJs: string | undefined;
 // The UMD build is not in chart.js's exports map: find it next to the package's CommonJS entry.
-const chartSource = () => (chartJs ??= readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8'));
+export const chartSource = (): string => (chartJs ??= readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8').replace(/<\/script/gi, '<\\/script'));
 
 /** JSON safe inside <script>: no "</script>" or "<!--" can close or confuse the element. */
-const embed = (data: unknown) => JSON.stringify(data).replace(/</g, '\\u003c');
+export const embed = (data: unknown): string => JSON.stringify(data).replace(/</g, '\\u003c');
 
 const STYLE = `
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#1b1f24}h1{font-size:1.3rem}h2{font-size:1.1rem;margin-top:2rem}
@@ -121,7 +121,7 @@ export function renderHtml(report: Report, history: HistoryEntry[] = []): string
 <div id="bench-slot"></div><div id="trend-slot"></div>
 <script type="application/json" id="awc-data">${embed(report)}</script>
 <script type="application/json" id="awc-history">${embed(history)}</script>
-<script>${chartSource().replace(/<\/script/gi, '<\\/script')}</script>
+<script>${chartSource()}</script>
 <script>${SCRIPT}</script>
 </body></html>
 `;
