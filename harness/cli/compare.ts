@@ -1,23 +1,10 @@
 /** `awc compare BASE HEAD`: benchmark regressions and conformance changes, for a terminal or as Markdown. */
-import { readFile, writeFile } from 'node:fs/promises';
-import { renderCompareHtml } from '../report/render/compare-html.ts';
+import { writeFile } from 'node:fs/promises';
 import { compareReports, type BenchmarkChange } from '../bench/compare.ts';
-import { validateReport } from '../report/validate.ts';
-import type { Report } from '../report/types.ts';
+import { renderCompareHtml } from '../report/render/compare-html.ts';
 import { UsageError } from '../selection.ts';
+import { loadReport } from './report.ts';
 import { EXIT } from './run.ts';
-
-async function load(file: string): Promise<Report> {
-  let data: unknown;
-  try {
-    data = JSON.parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`cannot read report ${file}: ${(err as Error).message}`);
-  }
-  const check = validateReport(data);
-  if (!check.valid) throw new UsageError(`${file} is not a valid report:\n  ${check.errors.join('\n  ')}`);
-  return check.report;
-}
 
 const pct = (r: number) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)} %`;
 const ns = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(3)} ms` : x >= 1e3 ? `${(x / 1e3).toFixed(2)} µs` : `${x.toFixed(1)} ns`);
@@ -30,7 +17,7 @@ function row(c: BenchmarkChange, md: boolean): string {
 export async function compareCommand(baseFile: string, headFile: string, flags: { threshold: number; alpha: number; format: string; out?: string }): Promise<number> {
   if (!['text', 'md', 'html'].includes(flags.format)) throw new UsageError(`--format must be text, md or html, not ${flags.format}`);
   if (flags.format === 'html' && !flags.out) throw new UsageError('--format html needs --out FILE');
-  const [base, head] = await Promise.all([load(baseFile), load(headFile)]);
+  const [base, head] = await Promise.all([loadReport(baseFile), loadReport(headFile)]);
   const { benchmarks, conformance } = compareReports(base, head, { threshold: flags.threshold / 100, alpha: flags.alpha });
   if (flags.format === 'html') {
     await writeFile(flags.out!, renderCompareHtml(baseFile, headFile, benchmarks, conformance));
