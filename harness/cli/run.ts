@@ -2,7 +2,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_ADAPTER_ID } from '../../adapters/registry.ts';
-import { allAdapters, type AdapterSourceFlags } from './adapter-options.ts';
 import { ALL_CASES } from '../../suites/index.ts';
 import { createDataDir } from '../env/data-dir.ts';
 import { startLoopbackServer } from '../env/http-server.ts';
@@ -12,8 +11,9 @@ import { failingMust } from '../report/summary.ts';
 import { InvalidReportError, validator } from '../report/validate.ts';
 import { runCases } from '../runner.ts';
 import { UsageError, selectAdapters, selectCases } from '../selection.ts';
-import { parseFormats, writeFormats } from './report.ts';
+import { allAdapters, type AdapterSourceFlags } from './adapter-options.ts';
 import { adapterLine, progressLine, summaryText } from './format.ts';
+import { parseFormats, writeFormats } from './report.ts';
 
 export interface RunFlags extends AdapterSourceFlags {
   adapter: string[];
@@ -53,6 +53,7 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
   const cases = selectCases(ALL_CASES, flags.suite, flags.case);
   const formats = parseFormats(flags.format);
   const shard = parseShard(flags.shard);
+  if (flags.seed !== undefined && !Number.isSafeInteger(flags.seed)) throw new UsageError('--seed must be an integer');
   validator();
   const startedAt = new Date();
   const outPath = resolve(flags.out ?? defaultOutPath(startedAt));
