@@ -121,6 +121,23 @@ export interface TransformEvidence {
   transformedBytes: number;
 }
 
+/**
+ * A component as jco turned it into JS: the glue ES module and the core modules it asks for by
+ * name. The harness transpiles (jco runs on Node); agents on other engines only run the result.
+ */
+export interface TranspiledComponent {
+  glue: string;
+  coreModules: Record<string, Uint8Array>;
+  transform: TransformEvidence;
+}
+
+export interface ComponentPackage {
+  /** The component binary. */
+  bytes: Uint8Array;
+  /** Present when the adapter's row transpiles in the harness (jco rows). */
+  transpiled?: TranspiledComponent;
+}
+
 export interface ModuleHandle {
   readonly id: string;
   readonly transform?: TransformEvidence;
@@ -133,6 +150,8 @@ export interface Session {
    */
   isAlive?(): boolean;
   load(wasm: Uint8Array, name: string): Promise<ModuleHandle>;
+  /** Loads a component; absent when the adapter takes core modules only. */
+  loadComponent?(component: ComponentPackage, name: string): Promise<ModuleHandle>;
   /** Resolves to an instance, or rejects with an InstantiationFailure (a limit, a link error). */
   instantiate(module: ModuleHandle, options: InstantiateOptions): Promise<Instance>;
   /** Instantiates the module repeatedly (no grants) inside the runtime; raw samples. Absent when unsupported. */

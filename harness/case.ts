@@ -34,6 +34,8 @@ export interface CaseContext {
   env: HarnessEnvironment;
   /** Loads a fixture (path under fixtures/) and instantiates it; disposed when the case ends. */
   instantiate(fixture: string, options?: InstantiateOptions): Promise<Instance>;
+  /** Loads a component fixture (fixtures/components/*.wat with its WIT world) and instantiates it. */
+  instantiateComponent(fixture: string, options?: InstantiateOptions): Promise<Instance>;
   /** Same for wasm built by the case itself (generated programs). */
   instantiateWasm(wasm: Uint8Array, name: string, options?: InstantiateOptions): Promise<Instance>;
   /** Settings for property cases (awc run --runs/--seed). */

@@ -7,6 +7,7 @@ import { featureTags, type Adapter, type AdapterDescription, type Features, type
 import type { Case, CaseContext, Evidence, HarnessEnvironment, PropertySettings } from './case.ts';
 import { findKnownFailure, loadExpectations, type Expectations } from './expectations.ts';
 import { loadFixture } from './fixtures.ts';
+import { loadComponentFixture } from './components.ts';
 import type { CaseResult, Status } from './report/types.ts';
 
 export const DEFAULT_CASE_TIMEOUT_MS = 15_000;
@@ -172,6 +173,14 @@ async function runOne(c: Case, adapter: AdapterDescription, session: Session, en
     signal: controller.signal,
     async instantiate(fixture, opts = {}) {
       return ctx.instantiateWasm(await loadFixture(fixture), fixture, opts);
+    },
+    async instantiateComponent(fixture, opts = {}) {
+      if (!session.loadComponent) throw new Error(`${adapter.id} cannot load components`);
+      const module = await session.loadComponent({ bytes: await loadComponentFixture(fixture) }, fixture);
+      if (module.transform) transforms.set(fixture, module.transform);
+      const instance = await session.instantiate(module, opts);
+      instances.push(instance);
+      return instance;
     },
     async instantiateWasm(wasm, name, opts = {}) {
       const module = await session.load(wasm, name);

@@ -11,7 +11,11 @@ import { capabilityCases, moreCapabilityCases } from './capabilities/cases.ts';
 import { limitCases, moreLimitCases } from './limits/cases.ts';
 import { propertyCases } from './properties/cases.ts';
 import { regressionCases } from './properties/regressions.ts';
+import { componentPropagationCases } from './components/propagation.ts';
+import { componentSuspensionCases } from './components/suspension.ts';
+import { componentCancellationCases } from './components/cancellation.ts';
+import { componentConcurrencyCases } from './components/concurrency.ts';
 
-export const ALL_CASES: readonly Case[] = [...valueCases, ...errorCases, ...ioCases, ...trapCases, ...suspensionCases, ...cancellationCases, ...moreCancellationCases, ...concurrencyCases, ...moreConcurrencyCases, ...capabilityCases, ...moreCapabilityCases, ...limitCases, ...moreLimitCases, ...propertyCases, ...regressionCases];
+export const ALL_CASES: readonly Case[] = [...valueCases, ...errorCases, ...ioCases, ...trapCases, ...componentPropagationCases, ...suspensionCases, ...componentSuspensionCases, ...cancellationCases, ...moreCancellationCases, ...componentCancellationCases, ...concurrencyCases, ...moreConcurrencyCases, ...componentConcurrencyCases, ...capabilityCases, ...moreCapabilityCases, ...limitCases, ...moreLimitCases, ...propertyCases, ...regressionCases];
 
 export const SUITES: readonly string[] = [...new Set(ALL_CASES.map((c) => c.suite))];

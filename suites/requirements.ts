@@ -71,6 +71,11 @@ export const REQUIREMENTS = [
   R('GEN-MODEL', 'MUST', '10.1', 'Every generated program returns what the model interpreter computes (value, trap kind or host error) and makes exactly the model\'s host calls, in order.'),
   R('GEN-CONCURRENT', 'MUST', '10.2', 'Generated programs run concurrently on separate instances give the same outcomes and host calls as run alone.'),
   R('GEN-CANCEL', 'MUST', '10.3', 'A generated program cancelled at a random moment ends with the model\'s outcome or cancelled, never anything else, and the adapter then runs it correctly on a fresh instance.'),
+  R('COMP-STRING', 'MUST', '13.2', 'A string passed to an async component import and returned by it arrives byte-exact, multi-byte UTF-8 included.'),
+  R('COMP-LIST', 'MUST', '13.2', 'A list<u8> of up to 256 KiB passed to an async component import and returned by it arrives byte-exact.'),
+  R('COMP-ERROR-RESULT', 'MUST', '13.2', 'An async import\'s err(host-error) reaches the guest as a value, and the guest\'s own err result reaches the caller as host-error with the function, code and message.'),
+  R('COMP-UNDECLARED-ASYNC', 'SHOULD', '13.3', 'A host function that completes later where the binding treats it as synchronous fails loudly (trap or error); it never hands the guest a made-up value.'),
+  R('COMP-REJECTION-SETTLES', 'MUST', '13.3', 'When an async import\'s operation is aborted (cancel or deadline), the export call settles within 1 s: cancelled, timeout or a trap, never pending forever.'),
 ] as const satisfies readonly Requirement[];
 
 export type RequirementId = (typeof REQUIREMENTS)[number]['id'];

@@ -7,12 +7,15 @@ import { CancelledError, DeniedError, HostError } from './host/errors.ts';
  * so this table is the only way to classify traps in JS engines; some V8 messages cover two kinds.
  */
 const TRAP_MESSAGES: [RegExp, TrapKind[]][] = [
-  [/^unreachable$|unreachable code/i, ['unreachable']],
+  // jco's glue rewrites V8's messages into wasmtime's wording ("wasm `unreachable` instruction executed").
+  [/^unreachable$|unreachable code|`unreachable` instruction/i, ['unreachable']],
   [/divide by zero|remainder by zero|division by zero/i, ['divide-by-zero']],
   [/divide result unrepresentable|integer overflow/i, ['integer-overflow']],
   [/float unrepresentable in integer range|out of bounds trunc/i, ['invalid-conversion', 'integer-overflow']],
   [/memory access out of bounds|out of bounds memory access/i, ['out-of-bounds-memory']],
-  [/table index is out of bounds|out of bounds call_indirect|table out of bounds/i, ['out-of-bounds-table']],
+  [/invalid conversion to integer/i, ['invalid-conversion']],
+  [/indirect call type mismatch/i, ['indirect-call-type']],
+  [/table index is out of bounds|out of bounds call_indirect|table out of bounds|out of bounds table access/i, ['out-of-bounds-table']],
   [/null function or function signature mismatch/i, ['indirect-call-type', 'indirect-call-null']],
   // V8 >= 15 says just "null function".
   [/call_indirect to a null table entry|null table entry|^null function$/i, ['indirect-call-null']],

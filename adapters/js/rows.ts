@@ -10,6 +10,8 @@ import type { Adapter, AsyncStrategy } from '../../harness/adapter.ts';
 import { ROOT } from '../../harness/paths.ts';
 import { agentBundle } from '../../harness/protocol/agent-bundle.ts';
 import { processAdapter, type CommandResolution } from '../../harness/protocol/process-adapter.ts';
+import { jcoVersion } from '../../harness/components.ts';
+import { transpileComponent } from './jco/transpile.ts';
 
 const executable = (path: string): boolean => {
   try {
@@ -80,6 +82,26 @@ function agentRow(id: string, engine: Engine, strategy: AsyncStrategy): Adapter 
   });
 }
 
+/** A component row: the harness transpiles with the pinned jco, the engine runs the glue. */
+function jcoRow(id: string, engine: Engine): Adapter {
+  return processAdapter({
+    id,
+    async resolve(): Promise<CommandResolution> {
+      const located = engine.locate();
+      if ('unavailable' in located) return located;
+      let version: string;
+      try {
+        version = await jcoVersion();
+      } catch (err) {
+        return { unavailable: `@bytecodealliance/jco is not installed (run \`npm ci\`): ${(err as Error).message}` };
+      }
+      const script = await agentBundle();
+      return { command: [located.binary, ...engine.args(script), '--strategy', 'jco-jspi', '--toolchain', `jco ${version}`] };
+    },
+    prepareComponent: (bytes) => transpileComponent(bytes, 'jspi'),
+  });
+}
+
 export const JS_AGENT_ROWS: readonly Adapter[] = [
   agentRow('node24-jspi', ENGINES.node24, 'jspi'),
   agentRow('node24-asyncify', ENGINES.node24, 'asyncify'),
@@ -90,4 +112,7 @@ export const JS_AGENT_ROWS: readonly Adapter[] = [
   agentRow('deno-asyncify', ENGINES.deno, 'asyncify'),
   agentRow('bun-jspi', ENGINES.bun, 'jspi'),
   agentRow('bun-asyncify', ENGINES.bun, 'asyncify'),
+  jcoRow('node24-jco-jspi', ENGINES.node24),
+  jcoRow('deno-jco-jspi', ENGINES.deno),
+  jcoRow('bun-jco-jspi', ENGINES.bun),
 ];

@@ -40,6 +40,7 @@ export interface LoadParams {
   name: string;
   kind: 'module' | 'component';
   wasm: string;
+  transpiled?: { glue: string; coreModules: Record<string, string>; transform: TransformEvidence };
 }
 export interface LoadResult {
   module: string;

@@ -2,7 +2,7 @@
  * An Adapter reached through the wire protocol: any command that speaks it. describe() runs
  * the handshake once; each session is one adapter process, replaced by the runner when it dies.
  */
-import { InstantiationFailure, type Adapter, type AdapterDescription, type BenchOptions, type BenchSample, type CallOptions, type Features, type Instance, type InstanceState, type InstantiateOptions, type ModuleHandle, type Session } from '../adapter.ts';
+import { InstantiationFailure, type Adapter, type AdapterDescription, type BenchOptions, type BenchSample, type CallOptions, type Features, type Instance, type InstanceState, type InstantiateOptions, type ModuleHandle, type Session, type ComponentPackage, type TranspiledComponent } from '../adapter.ts';
 import type { Outcome } from '../outcome.ts';
 import { fromJsonValue, toJsonValue, type JsonValue, type Value } from '../values.ts';
 import { AdapterRequestError, ProtocolClient } from './client.ts';
@@ -23,6 +23,8 @@ export type CommandResolution = { command: string[]; env?: NodeJS.ProcessEnv } |
 export interface ProcessAdapterConfig {
   id: string;
   resolve(): Promise<CommandResolution>;
+  /** Done in the harness before a component is sent (jco rows transpile here: jco runs on Node). */
+  prepareComponent?(bytes: Uint8Array): Promise<TranspiledComponent>;
 }
 
 const UNKNOWN_FEATURES: Features = { strategy: 'native-async', cancellation: 'none', fuel: false, memoryLimits: false, reentrancy: 'reject', postCancel: 'refused', coreModules: false, components: false };
@@ -73,7 +75,7 @@ export function processAdapter(config: ProcessAdapterConfig): Adapter {
       const resolved = await config.resolve();
       if ('unavailable' in resolved) throw new Error(resolved.unavailable);
       const { client } = await handshake(resolved.command, resolved.env);
-      return new ProcessSession(client);
+      return new ProcessSession(client, config.prepareComponent);
     },
   };
 }
@@ -81,9 +83,11 @@ export function processAdapter(config: ProcessAdapterConfig): Adapter {
 class ProcessSession implements Session {
   private readonly client: ProtocolClient;
   private nextCall = 0;
+  private readonly prepareComponent: ProcessAdapterConfig['prepareComponent'];
 
-  constructor(client: ProtocolClient) {
+  constructor(client: ProtocolClient, prepareComponent?: ProcessAdapterConfig['prepareComponent']) {
     this.client = client;
+    this.prepareComponent = prepareComponent;
   }
 
   isAlive(): boolean {
@@ -92,6 +96,14 @@ class ProcessSession implements Session {
 
   async load(wasm: Uint8Array, name: string): Promise<ModuleHandle> {
     const r = await this.client.request<LoadResult>('load', { name, kind: 'module', wasm: Buffer.from(wasm).toString('base64') }, LOAD_TIMEOUT_MS);
+    return r.transform ? { id: r.module, transform: r.transform } : { id: r.module };
+  }
+
+  async loadComponent(component: ComponentPackage, name: string): Promise<ModuleHandle> {
+    const t = component.transpiled ?? (this.prepareComponent ? await this.prepareComponent(component.bytes) : undefined);
+    const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+    const transpiled = t && { glue: t.glue, transform: t.transform, coreModules: Object.fromEntries(Object.entries(t.coreModules).map(([file, bytes]) => [file, b64(bytes)])) };
+    const r = await this.client.request<LoadResult>('load', { name, kind: 'component', wasm: b64(component.bytes), ...(transpiled ? { transpiled } : {}) }, LOAD_TIMEOUT_MS);
     return r.transform ? { id: r.module, transform: r.transform } : { id: r.module };
   }
 

@@ -11,18 +11,24 @@ import { nodeIO } from '../io/node.ts';
 import { createJsSession } from '../session.ts';
 import { ASYNCIFY_FEATURES, asyncify } from '../strategies/asyncify.ts';
 import { JSPI_FEATURES, jspi, jspiAvailable } from '../strategies/jspi.ts';
-import type { Strategy } from '../strategies/strategy.ts';
+import type { Session } from '../../../harness/adapter.ts';
+import { JCO_FEATURES } from '../jco/features.ts';
+import { createJcoSession } from '../jco/session.ts';
 import { createServer } from './server.ts';
 
 interface StrategyEntry {
-  strategy: Strategy;
   features: Features;
   unavailable(): string | undefined;
+  open(testSlowdownNs: number): Session;
 }
 
+const NO_JSPI = 'this engine has no WebAssembly.Suspending / WebAssembly.promising (JSPI)';
+const encodeBase64 = (text: string) => Buffer.from(text).toString('base64');
 const STRATEGIES: Partial<Record<AsyncStrategy, StrategyEntry>> = {
-  asyncify: { strategy: asyncify, features: ASYNCIFY_FEATURES, unavailable: () => undefined },
-  jspi: { strategy: jspi, features: JSPI_FEATURES, unavailable: () => (jspiAvailable() ? undefined : 'this engine has no WebAssembly.Suspending / WebAssembly.promising (JSPI)') },
+  asyncify: { features: ASYNCIFY_FEATURES, unavailable: () => undefined, open: (ns) => createJsSession(asyncify, nodeIO, undefined, ns) },
+  jspi: { features: JSPI_FEATURES, unavailable: () => (jspiAvailable() ? undefined : NO_JSPI), open: (ns) => createJsSession(jspi, nodeIO, undefined, ns) },
+  // Components arrive transpiled by the harness (jco runs on Node); this side only runs the glue.
+  'jco-jspi': { features: JCO_FEATURES, unavailable: () => (jspiAvailable() ? undefined : NO_JSPI), open: (ns) => createJcoSession({ io: nodeIO, testSlowdownNs: ns, encodeBase64 }) },
 };
 
 function engine(): { name: string; version: string } {
@@ -38,6 +44,9 @@ const args = process.argv.slice(2);
 const slowdownIndex = args.indexOf('--test-slowdown-ns');
 const testSlowdownNs = slowdownIndex >= 0 ? Number(args[slowdownIndex + 1]) : 0;
 const name = args[args.indexOf('--strategy') + 1] as AsyncStrategy | undefined;
+// The tool that prepared the guests (e.g. "jco 1.35.0"), part of this row's identity.
+const toolchainIndex = args.indexOf('--toolchain');
+const toolchain = toolchainIndex >= 0 ? args[toolchainIndex + 1] : undefined;
 const entry = name ? STRATEGIES[name] : undefined;
 if (!entry) {
   process.stderr.write(`usage: agent --strategy ${Object.keys(STRATEGIES).join('|')}\n`);
@@ -46,9 +55,9 @@ if (!entry) {
 
 const serve = createServer(
   {
-    hello: { protocolVersion: 1, engine: engine(), strategy: entry.strategy.name, features: entry.features, flags: [...process.execArgv, ...(testSlowdownNs ? [`--test-slowdown-ns=${testSlowdownNs}`] : [])] },
+    hello: { protocolVersion: 1, engine: toolchain ? { ...engine(), version: `${engine().version} + ${toolchain}` } : engine(), strategy: name!, features: entry.features, flags: [...process.execArgv, ...(testSlowdownNs ? [`--test-slowdown-ns=${testSlowdownNs}`] : [])] },
     ...(entry.unavailable() ? { unavailable: entry.unavailable()! } : {}),
-    openSession: async () => createJsSession(entry.strategy, nodeIO, undefined, testSlowdownNs),
+    openSession: async () => entry.open(testSlowdownNs),
     decodeBase64: (text) => new Uint8Array(Buffer.from(text, 'base64')),
   },
   {

@@ -56,8 +56,17 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
       return options.hello;
     },
     async load(params: LoadParams) {
-      if (params.kind !== 'module') throw new ProtocolError('unsupported', 'this agent loads core modules only');
-      const handle = await needSession().load(options.decodeBase64(params.wasm), params.name);
+      const session = needSession();
+      const bytes = options.decodeBase64(params.wasm);
+      let handle: ModuleHandle;
+      if (params.kind === 'component') {
+        if (!session.loadComponent) throw new ProtocolError('unsupported', 'this agent loads core modules only');
+        const t = params.transpiled;
+        const transpiled = t && { glue: t.glue, transform: t.transform, coreModules: Object.fromEntries(Object.entries(t.coreModules).map(([name, b64]) => [name, options.decodeBase64(b64)])) };
+        handle = await session.loadComponent(transpiled ? { bytes, transpiled } : { bytes }, params.name);
+      } else {
+        handle = await session.load(bytes, params.name);
+      }
       modules.set(handle.id, handle);
       return handle.transform ? { module: handle.id, transform: handle.transform } : { module: handle.id };
     },

@@ -167,14 +167,34 @@ export class Host {
     },
   };
 
+  /** Runs one async host function of the core ABI (SPEC.md §2) on behalf of call `callId`. */
+  invokeAsync(fn: HostFunctionName, args: Raw[], callId: number | null): Promise<Raw | undefined> {
+    this.slowdown();
+    const impl = this.impls[fn];
+    if (!impl) return Promise.reject(new HostError(fn, ErrorCode.NOT_FOUND, `${fn} is not an async host function`));
+    return this.operation(fn, callId, (signal) => impl(args, signal));
+  }
+
+  /** Timers for bindings other than the core ABI (components), with the same abort behaviour. */
+  sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return delay(Math.max(0, ms), signal);
+  }
+
+  nextTurn(signal: AbortSignal): Promise<void> {
+    return nextTurn(signal);
+  }
+
+  /** The gate behind `gate(id)`, for bindings other than the core ABI (components). */
+  gate(id: number, signal: AbortSignal): Promise<number> {
+    return this.impls['gate']!([id], signal) as Promise<number>;
+  }
+
   /**
    * Runs one async host operation on behalf of call `callId`, recording start and end in the
    * event log. A cancelled call aborts the operation; its cleanup runs before `abort` is logged.
+   * Every binding of the host (core ABI, component interface) goes through here.
    */
-  async invokeAsync(fn: HostFunctionName, args: Raw[], callId: number | null): Promise<Raw | undefined> {
-    this.slowdown();
-    const impl = this.impls[fn];
-    if (!impl) throw new HostError(fn, ErrorCode.NOT_FOUND, `${fn} is not an async host function`);
+  async operation<T>(fn: string, callId: number | null, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const refused = callId === null ? undefined : this.cancelledCalls.get(callId);
     if (refused) throw refused;
     const op = ++this.nextOp;
@@ -182,7 +202,7 @@ export class Host {
     this.ops.set(op, { callId, controller });
     this.log.record({ op, fn, kind: 'start' });
     try {
-      const value = await impl(args, controller.signal);
+      const value = await work(controller.signal);
       this.log.record({ op, fn, kind: 'ok' });
       return value;
     } catch (err) {

@@ -1,0 +1,125 @@
+/** An instantiated component behind jco's glue: the Instance contract over the glue's exports. */
+import type { BenchOptions, BenchSample, CallOptions, Instance, InstanceState } from '../../../harness/adapter.ts';
+import type { Outcome } from '../../../harness/outcome.ts';
+import { fromJs, type Value } from '../../../harness/values.ts';
+import { benchBatches } from '../bench.ts';
+import { CancelledError } from '../host/errors.ts';
+import type { Host } from '../host/host.ts';
+import { normaliseError } from '../normalise.ts';
+import type { CallTracker } from '../strategies/strategy.ts';
+
+type Exports = Record<string, unknown>;
+
+/** How long a cancelled or overdue call may take to settle before the harness gives up on it. */
+const SETTLE_GRACE_MS = 2_000;
+
+/** WIT export names (kebab-case) as jco names them in JS (camelCase). */
+export const jsExportName = (wit: string): string => wit.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+
+/**
+ * An export that returned `err(host-error)` makes jco throw an error whose `payload` is the
+ * record; that is a host error that crossed the guest, like HostError for core modules.
+ */
+export function normaliseComponentError(err: unknown, elapsedMs: number): Outcome {
+  const payload = (err as { payload?: unknown } | null)?.payload as { function?: unknown; code?: unknown; message?: unknown } | undefined;
+  if (payload && typeof payload.code === 'number') {
+    return { kind: 'host-error', function: String(payload.function ?? '?'), code: payload.code, message: String(payload.message ?? '') };
+  }
+  return normaliseError(err, elapsedMs);
+}
+
+export class ComponentInstance implements Instance {
+  private nextCall = 0;
+  private readonly active = new Set<number>();
+  private readonly exports: Exports;
+  private readonly host: Host;
+  private readonly tracker: CallTracker;
+
+  constructor(exports: Exports, host: Host, tracker: CallTracker) {
+    this.exports = exports;
+    this.host = host;
+    this.tracker = tracker;
+  }
+
+  private exported(name: string): Function | undefined {
+    const fn = this.exports[jsExportName(name)];
+    return typeof fn === 'function' ? fn : undefined;
+  }
+
+  async call(exportName: string, args: Value[], options: CallOptions): Promise<Outcome> {
+    const exported = this.exported(exportName);
+    if (!exported) return { kind: 'engine-error', name: 'MissingExport', message: `the component exports no function ${JSON.stringify(exportName)}` };
+    if (options.signal?.aborted) return { kind: 'cancelled', message: 'cancelled before the call started' };
+    const callId = ++this.nextCall;
+    this.active.add(callId);
+    const started = performance.now();
+    // jco's JSPI glue never settles an export whose async import rejected (SPEC.md §13): once
+    // a call is cancelled or past its deadline, it gets a bounded grace to settle, then the
+    // harness stops waiting and says so instead of hanging.
+    let giveUp: ((o: Outcome) => void) | undefined;
+    const stuck = new Promise<Outcome>((resolve) => (giveUp = resolve));
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    const cancel = (reason: CancelledError) => {
+      this.host.cancelCall(callId, reason);
+      graceTimer ??= setTimeout(
+        () => giveUp!({ kind: 'engine-error', name: 'NeverSettled', message: `the call did not settle within ${SETTLE_GRACE_MS} ms after it was ${reason.reason === 'timeout' ? 'past its deadline' : 'cancelled'} (${reason.message})` }),
+        SETTLE_GRACE_MS,
+      );
+    };
+    const onAbort = () => cancel(new CancelledError('cancel', 'call cancelled by the harness'));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = options.deadlineMs === undefined ? undefined : setTimeout(() => cancel(new CancelledError('timeout', `deadline of ${options.deadlineMs} ms passed`)), options.deadlineMs);
+    // Host operations are charged to the latest call entered. jco runs one call per instance
+    // at a time, so with queued calls an operation may be charged to a later one (SPEC.md §13).
+    this.tracker.current = callId;
+    const run = (async (): Promise<Outcome> => {
+      try {
+        const raw = await exported(...args.map((v) => v.value));
+        return { kind: 'ok', values: resultValues(options.results, raw) };
+      } catch (err) {
+        return normaliseComponentError(err, performance.now() - started);
+      }
+    })();
+    try {
+      return await Promise.race([run, stuck]);
+    } finally {
+      clearTimeout(timer);
+      clearTimeout(graceTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+      this.host.endCall(callId);
+      this.active.delete(callId);
+    }
+  }
+
+  async bench(exportName: string, args: Value[], options: BenchOptions): Promise<BenchSample[]> {
+    const exported = this.exported(exportName);
+    if (!exported) throw new Error(`the component exports no function ${JSON.stringify(exportName)}`);
+    const first = await this.call(exportName, args, { results: options.results });
+    if (first.kind !== 'ok') throw new Error(`${exportName} does not succeed: ${JSON.stringify(first)}`);
+    const raw = args.map((v) => v.value);
+    return benchBatches(async () => {
+      await exported(...raw);
+    }, options);
+  }
+
+  async inspect(): Promise<InstanceState> {
+    return this.host.state();
+  }
+
+  async openGate(id: number, value: number): Promise<void> {
+    this.host.openGate(id, value);
+  }
+
+  async dispose(): Promise<void> {
+    for (const callId of this.active) this.host.cancelCall(callId, new CancelledError('cancel', 'instance disposed'));
+  }
+}
+
+function resultValues(types: CallOptions['results'], raw: unknown): Value[] {
+  if (types.length === 0) {
+    if (raw !== undefined) throw new TypeError(`expected no result, got ${String(raw)}`);
+    return [];
+  }
+  if (types.length !== 1) throw new TypeError('component exports return one value');
+  return [fromJs(types[0]!, raw)];
+}

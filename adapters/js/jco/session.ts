@@ -1,0 +1,90 @@
+/**
+ * A Session for components on any JS engine with JSPI: the glue jco generated is imported as a
+ * module (a data: URL, so no file system is needed), its core modules compiled, and the
+ * component instantiated with the host interface bound to a fresh JS host.
+ */
+import { InstantiationFailure, type ComponentPackage, type Instance, type InstantiateOptions, type ModuleHandle, type Session, type TranspiledComponent } from '../../../harness/adapter.ts';
+import { benchBatches } from '../bench.ts';
+import type { CapabilityPolicy } from '../host/capabilities.ts';
+import { Host } from '../host/host.ts';
+import type { HostIO } from '../host/io.ts';
+import { componentImports } from './bindings.ts';
+import { ComponentInstance } from './instance.ts';
+
+type Glue = { instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: object): Promise<Record<string, unknown>> };
+
+interface Loaded {
+  glue: Glue;
+  modules: Map<string, WebAssembly.Module>;
+}
+
+export interface JcoSessionOptions {
+  io: HostIO;
+  /** Transpiles a component that arrives without glue (in-process use); agents get glue from the harness. */
+  transpile?: (bytes: Uint8Array) => Promise<TranspiledComponent>;
+  policy?: CapabilityPolicy;
+  testSlowdownNs?: number;
+  encodeBase64(text: string): string;
+}
+
+export function createJcoSession(options: JcoSessionOptions): Session {
+  const loaded = new Map<string, Loaded>();
+  const instances = new Set<Instance>();
+  let next = 0;
+
+  async function link(entry: Loaded, instantiate: InstantiateOptions): Promise<ComponentInstance> {
+    if (instantiate.limits?.memoryPages !== undefined || instantiate.limits?.fuel !== undefined) {
+      throw new InstantiationFailure('the jco adapter cannot enforce memory or fuel limits');
+    }
+    const host = new Host(options.io, instantiate.grants ?? {}, options.policy, options.testSlowdownNs ?? 0);
+    const tracker = { current: null };
+    const getCoreModule = (name: string) => {
+      const module = entry.modules.get(name);
+      if (!module) throw new Error(`the glue asked for an unknown core module ${name}`);
+      return module;
+    };
+    try {
+      return new ComponentInstance(await entry.glue.instantiate(getCoreModule, componentImports(host, tracker)), host, tracker);
+    } catch (err) {
+      throw new InstantiationFailure(String((err as Error)?.message ?? err));
+    }
+  }
+
+  const entryOf = (handle: ModuleHandle): Loaded => {
+    const entry = loaded.get(handle.id);
+    if (!entry) throw new InstantiationFailure(`unknown component ${handle.id}`);
+    return entry;
+  };
+
+  return {
+    async load() {
+      throw new Error('the jco strategy loads components only (core modules: use a jspi or asyncify row)');
+    },
+    async loadComponent(component: ComponentPackage, name: string) {
+      const transpiled = component.transpiled ?? (options.transpile ? await options.transpile(component.bytes) : undefined);
+      if (!transpiled) throw new Error('this jco session received a component without transpiled glue');
+      const glue = (await import(`data:text/javascript;base64,${options.encodeBase64(transpiled.glue)}`)) as Glue;
+      const modules = new Map<string, WebAssembly.Module>();
+      for (const [file, bytes] of Object.entries(transpiled.coreModules)) modules.set(file, await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>));
+      const id = `${name}#${++next}`;
+      loaded.set(id, { glue, modules });
+      return { id, transform: transpiled.transform };
+    },
+    async instantiate(handle, instantiate) {
+      const instance = await link(entryOf(handle), instantiate);
+      instances.add(instance);
+      return instance;
+    },
+    async benchInstantiate(handle, budget) {
+      const entry = entryOf(handle);
+      return benchBatches(async () => {
+        await link(entry, {});
+      }, budget);
+    },
+    async close() {
+      await Promise.all([...instances].map((i) => i.dispose()));
+      instances.clear();
+      loaded.clear();
+    },
+  };
+}
