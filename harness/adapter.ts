@@ -136,6 +136,11 @@ export interface ComponentPackage {
   bytes: Uint8Array;
   /** Present when the adapter's row transpiles in the harness (jco rows). */
   transpiled?: TranspiledComponent;
+  /**
+   * How host imports are bound: `async` (default; async imports suspend the guest) or `sync`
+   * (a baseline for benchmarks: only synchronous host functions work).
+   */
+  bindings?: 'async' | 'sync';
 }
 
 export interface ModuleHandle {

@@ -98,7 +98,7 @@ function jcoRow(id: string, engine: Engine): Adapter {
       const script = await agentBundle();
       return { command: [located.binary, ...engine.args(script), '--strategy', 'jco-jspi', '--toolchain', `jco ${version}`] };
     },
-    prepareComponent: (bytes) => transpileComponent(bytes, 'jspi'),
+    prepareComponent: (bytes, bindings) => transpileComponent(bytes, bindings === 'sync' ? 'sync' : 'jspi'),
   });
 }
 

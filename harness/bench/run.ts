@@ -4,10 +4,11 @@
  * computed here, the same way for every adapter.
  */
 import { benchBatches } from '../../adapters/js/bench.ts';
-import type { Adapter, AdapterDescription, Instance, Session } from '../adapter.ts';
+import type { Adapter, AdapterDescription, Instance, ModuleHandle, Session } from '../adapter.ts';
+import { loadComponentFixture } from '../components.ts';
 import { loadFixture } from '../fixtures.ts';
 import type { BenchmarkResult } from '../report/types.ts';
-import { FLOOR_ID, type BenchmarkDef } from './overhead.ts';
+import { COMPONENT_GUEST, FLOOR_ID, type BenchmarkDef } from './overhead.ts';
 import { median, prng, sortSamples, summarise } from './statistics.ts';
 
 export interface BenchRunOptions {
@@ -24,28 +25,57 @@ export interface BenchRunOptions {
   onAdapter?: (d: AdapterDescription) => void;
 }
 
+/** What one benchmark runs on one adapter: a core module, or the guest component on component-only adapters. */
+interface Workload {
+  load(session: Session): Promise<ModuleHandle>;
+  export: string;
+  args: BenchmarkDef['args'];
+  opsPerIteration: number;
+  plain: boolean;
+}
+
+function workload(def: BenchmarkDef, description: AdapterDescription): Workload | { unsupported: string } {
+  if (!description.features.coreModules && description.features.components) {
+    const c = def.component;
+    if (!c) return { unsupported: 'no component variant of this benchmark' };
+    const bindings = c.plain ? ('sync' as const) : ('async' as const);
+    return {
+      async load(session) {
+        if (!session.loadComponent) throw new Error(`${description.id} cannot load components`);
+        return session.loadComponent({ bytes: await loadComponentFixture(COMPONENT_GUEST), bindings }, `${COMPONENT_GUEST} (${bindings} bindings)`);
+      },
+      export: c.export,
+      args: c.args,
+      opsPerIteration: c.opsPerIteration,
+      plain: false,
+    };
+  }
+  if (def.componentOnly) return { unsupported: 'measured on component adapters only' };
+  return { load: async (session) => session.load(await loadFixture(def.fixture), def.fixture), export: def.export, args: def.args, opsPerIteration: def.opsPerIteration, plain: def.plain ?? false };
+}
+
 /** One measurement of one benchmark in one session: ns per operation, per raw sample. */
-async function measureOnce(def: BenchmarkDef, session: Session, options: BenchRunOptions): Promise<number[] | { status: 'unsupported' | 'error'; message: string }> {
-  const module = await session.load(await loadFixture(def.fixture), def.fixture);
+async function measureOnce(def: BenchmarkDef, work: Workload, session: Session, options: BenchRunOptions): Promise<number[] | { status: 'unsupported' | 'error'; message: string }> {
+  const module = await work.load(session);
   const budget = { budgetMs: Math.max(100, Math.round(options.budgetMs / options.repeat)), warmupMs: options.warmupMs };
   if (def.instantiate) {
     if (!session.benchInstantiate) return { status: 'unsupported', message: 'the adapter cannot benchmark instantiation' };
-    return (await session.benchInstantiate(module, budget)).map((s) => s.totalNs / s.iterations / def.opsPerIteration);
+    return (await session.benchInstantiate(module, budget)).map((s) => s.totalNs / s.iterations / work.opsPerIteration);
   }
   const instance: Instance = await session.instantiate(module, {});
   try {
     let raw;
     if (def.harnessSide) {
       raw = await benchBatches(async () => {
-        const o = await instance.call(def.export, def.args, { results: ['i32'] });
-        if (o.kind !== 'ok') throw new Error(`${def.export} failed: ${JSON.stringify(o)}`);
+        const o = await instance.call(work.export, work.args, { results: ['i32'] });
+        if (o.kind !== 'ok') throw new Error(`${work.export} failed: ${JSON.stringify(o)}`);
       }, budget);
     } else {
       if (!instance.bench) return { status: 'unsupported', message: 'the adapter cannot benchmark inside its runtime' };
-      raw = await instance.bench(def.export, def.args, { results: ['i32'], ...budget, ...(def.plain ? { plain: true } : {}) });
+      raw = await instance.bench(work.export, work.args, { results: ['i32'], ...budget, ...(work.plain ? { plain: true } : {}) });
     }
     if (raw.length === 0) return { status: 'error', message: 'the adapter returned no samples' };
-    return raw.map((s) => s.totalNs / s.iterations / def.opsPerIteration);
+    return raw.map((s) => s.totalNs / s.iterations / work.opsPerIteration);
   } finally {
     await instance.dispose();
   }
@@ -85,8 +115,13 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<{ adapter
       try {
         for (const def of shuffled(options.benchmarks, random)) {
           if (failures.has(def.id)) continue;
+          const work = workload(def, description);
+          if ('unsupported' in work) {
+            failures.set(def.id, { status: 'unsupported', message: work.unsupported });
+            continue;
+          }
           try {
-            const measured = await measureOnce(def, session, options);
+            const measured = await measureOnce(def, work, session, options);
             if (Array.isArray(measured)) runs.set(def.id, [...(runs.get(def.id) ?? []), measured]);
             else failures.set(def.id, measured);
           } catch (err) {
@@ -100,6 +135,7 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<{ adapter
       }
     }
     const mine: BenchmarkResult[] = options.benchmarks.map((def) => {
+      const work = workload(def, description);
       const failure = failures.get(def.id);
       if (failure) return { ...base(def), ...failure };
       const perRun = runs.get(def.id) ?? [];
@@ -107,7 +143,7 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<{ adapter
       return {
         ...base(def),
         status: 'measured',
-        opsPerIteration: def.opsPerIteration,
+        opsPerIteration: 'unsupported' in work ? def.opsPerIteration : work.opsPerIteration,
         summary: summarise(pooled),
         samples: pooled.map(round3),
         runMedians: perRun.map((r) => round3(median(sortSamples(r)))),

@@ -24,7 +24,7 @@ export interface ProcessAdapterConfig {
   id: string;
   resolve(): Promise<CommandResolution>;
   /** Done in the harness before a component is sent (jco rows transpile here: jco runs on Node). */
-  prepareComponent?(bytes: Uint8Array): Promise<TranspiledComponent>;
+  prepareComponent?(bytes: Uint8Array, bindings: 'async' | 'sync'): Promise<TranspiledComponent>;
 }
 
 const UNKNOWN_FEATURES: Features = { strategy: 'native-async', cancellation: 'none', fuel: false, memoryLimits: false, reentrancy: 'reject', postCancel: 'refused', coreModules: false, components: false };
@@ -100,7 +100,7 @@ class ProcessSession implements Session {
   }
 
   async loadComponent(component: ComponentPackage, name: string): Promise<ModuleHandle> {
-    const t = component.transpiled ?? (this.prepareComponent ? await this.prepareComponent(component.bytes) : undefined);
+    const t = component.transpiled ?? (this.prepareComponent ? await this.prepareComponent(component.bytes, component.bindings ?? 'async') : undefined);
     const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
     const transpiled = t && { glue: t.glue, transform: t.transform, coreModules: Object.fromEntries(Object.entries(t.coreModules).map(([file, bytes]) => [file, b64(bytes)])) };
     const r = await this.client.request<LoadResult>('load', { name, kind: 'component', wasm: b64(component.bytes), ...(transpiled ? { transpiled } : {}) }, LOAD_TIMEOUT_MS);

@@ -21,7 +21,7 @@ interface Loaded {
 export interface JcoSessionOptions {
   io: HostIO;
   /** Transpiles a component that arrives without glue (in-process use); agents get glue from the harness. */
-  transpile?: (bytes: Uint8Array) => Promise<TranspiledComponent>;
+  transpile?: (bytes: Uint8Array, bindings: 'async' | 'sync') => Promise<TranspiledComponent>;
   policy?: CapabilityPolicy;
   testSlowdownNs?: number;
   encodeBase64(text: string): string;
@@ -61,7 +61,7 @@ export function createJcoSession(options: JcoSessionOptions): Session {
       throw new Error('the jco strategy loads components only (core modules: use a jspi or asyncify row)');
     },
     async loadComponent(component: ComponentPackage, name: string) {
-      const transpiled = component.transpiled ?? (options.transpile ? await options.transpile(component.bytes) : undefined);
+      const transpiled = component.transpiled ?? (options.transpile ? await options.transpile(component.bytes, component.bindings ?? 'async') : undefined);
       if (!transpiled) throw new Error('this jco session received a component without transpiled glue');
       const glue = (await import(`data:text/javascript;base64,${options.encodeBase64(transpiled.glue)}`)) as Glue;
       const modules = new Map<string, WebAssembly.Module>();

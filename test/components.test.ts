@@ -1,0 +1,77 @@
+/**
+ * Components: the guest component builds with jco's API, the jco strategy runs it, and the
+ * component cases pass where jco is right and fail where it is not (so each can fail).
+ */
+import { describe, expect, it } from 'vitest';
+import { nodeIO } from '../adapters/js/io/node.ts';
+import { JCO_FEATURES } from '../adapters/js/jco/features.ts';
+import { createJcoSession } from '../adapters/js/jco/session.ts';
+import { transpileComponent } from '../adapters/js/jco/transpile.ts';
+import type { Adapter, Instance, Session } from '../harness/adapter.ts';
+import { jcoVersion, loadComponentFixture } from '../harness/components.ts';
+import type { Outcome } from '../harness/outcome.ts';
+import { ALL_CASES } from '../suites/index.ts';
+import { runInTest } from './support/run.ts';
+
+const inProcessJco: Adapter = {
+  id: 'test-jco-jspi',
+  async describe() {
+    return { id: 'test-jco-jspi', available: true, engine: { name: 'node', version: process.versions.node }, strategy: 'jco-jspi', features: JCO_FEATURES, flags: [], process: 'in-process' };
+  },
+  async open() {
+    return createJcoSession({ io: nodeIO, transpile: (bytes, bindings) => transpileComponent(bytes, bindings === 'sync' ? 'sync' : 'jspi'), encodeBase64: (t) => Buffer.from(t).toString('base64') });
+  },
+};
+
+/** The in-process jco adapter with every call outcome passed through `defect`. */
+function broken(id: string, defect: (name: string, o: Outcome) => Outcome): Adapter {
+  return {
+    id,
+    describe: async () => ({ ...(await inProcessJco.describe()), id }),
+    async open(env) {
+      const inner = await inProcessJco.open(env);
+      const wrap = (i: Instance): Instance => ({ call: async (n, a, o) => defect(n, await i.call(n, a, o)), inspect: () => i.inspect(), openGate: (g, v) => i.openGate(g, v), dispose: () => i.dispose() });
+      const session: Session = { load: (w, n) => inner.load(w, n), loadComponent: (c, n) => inner.loadComponent!(c, n), instantiate: async (m, o) => wrap(await inner.instantiate(m, o)), close: () => inner.close() };
+      return session;
+    },
+  };
+}
+
+const componentCases = ALL_CASES.filter((c) => c.requires.includes('components'));
+
+/** The four jco 1.35.0 defects (adapters/expectations/*-jco-jspi.json). */
+const JCO_DEFECTS = ['suspension.component.undeclared-async', 'cancellation.component.awaiting-gate', 'cancellation.component.deadline-settles', 'cancellation.component.after-cancel'];
+
+describe('components', () => {
+  it('builds the guest component with the pinned jco and transpiles it both ways', async () => {
+    const bytes = await loadComponentFixture('components/guest.wat');
+    expect([...bytes.subarray(0, 8)]).toEqual([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00]); // component layer
+    const [jspi, sync] = await Promise.all([transpileComponent(bytes, 'jspi'), transpileComponent(bytes, 'sync')]);
+    // The ten async host functions are the ones jco wraps for suspension; the sync transpile wraps none.
+    const suspending = (glue: string) => glue.split('manuallyAsync = true').length - 1;
+    expect([suspending(jspi.glue), suspending(sync.glue)]).toEqual([10, 0]);
+    expect(jspi.transform.name).toContain(`jco ${await jcoVersion()}`);
+    expect(jspi.transform.transformedBytes).toBeGreaterThan(bytes.length);
+  });
+
+  it('passes every component case but the known jco defects, which fail with the reason visible', async () => {
+    const out = await runInTest([inProcessJco], componentCases);
+    const failed = out.results.filter((r) => r.status !== 'pass').map((r) => r.caseId).sort();
+    expect(failed).toEqual([...JCO_DEFECTS].sort());
+    expect(out.results.find((r) => r.caseId === 'suspension.component.undeclared-async')!.message).toContain('made-up value');
+    expect(out.results.find((r) => r.caseId === 'cancellation.component.awaiting-gate')!.message).toContain('NeverSettled');
+    expect(out.adapters[0]!.transforms?.[0]?.name).toContain('jco');
+  }, 60_000);
+
+  it('catches a binding that corrupts strings, swallows error results or mangles i64', async () => {
+    const corrupt = broken('broken-jco', (name, o) => {
+      if (o.kind === 'host-error') return { kind: 'ok', values: [{ type: 'i32', value: 0 }] };
+      if (o.kind === 'ok' && o.values[0]?.type === 'i64' && name !== 'echo-s64') return { kind: 'ok', values: [{ type: 'i64', value: o.values[0].value ^ 1n }] };
+      if (o.kind === 'ok' && name === 'echo-s64') return { kind: 'ok', values: [{ type: 'i64', value: BigInt.asIntN(64, (o.values[0]!.value as bigint) + 1n) }] };
+      return o;
+    });
+    const wanted = ['propagation.component.string', 'propagation.component.list', 'propagation.component.error-result', 'propagation.component.echo-s64'];
+    const out = await runInTest([corrupt], componentCases.filter((c) => wanted.includes(c.id)));
+    expect(out.results.map((r) => [r.caseId, r.status]).sort()).toEqual(wanted.map((id) => [id, 'fail']).sort());
+  }, 30_000);
+});
