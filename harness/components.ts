@@ -4,9 +4,9 @@
  * (parse, componentEmbed, componentNew). Cached by the hash of both texts, like core fixtures.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FixtureError } from './fixtures.ts';
+import { FixtureError, memoised, writeCacheFile } from './fixtures.ts';
 import { FIXTURES_DIR, ROOT } from './paths.ts';
 
 const COMPONENT_CACHE_DIR = join(ROOT, '.cache', 'components');
@@ -22,13 +22,7 @@ const built = new Map<string, Promise<Uint8Array>>();
 
 /** The component for fixtures/<name> (e.g. components/guest.wat), from the cache when fresh. */
 export function loadComponentFixture(name: string): Promise<Uint8Array> {
-  let pending = built.get(name);
-  if (!pending) {
-    pending = buildComponent(name);
-    built.set(name, pending);
-    pending.catch(() => built.delete(name));
-  }
-  return pending;
+  return memoised(built, name, buildComponent);
 }
 
 /** All of fixtures/wit/*.wit as one source: one package, several worlds. */
@@ -59,9 +53,6 @@ async function buildComponent(name: string): Promise<Uint8Array> {
   } catch (err) {
     throw new FixtureError(`component fixture ${name} (world ${world}): ${String((err as Error)?.message ?? err).trim()}`);
   }
-  await mkdir(COMPONENT_CACHE_DIR, { recursive: true });
-  const tmp = `${cached}.${process.pid}.tmp`;
-  await writeFile(tmp, component);
-  await rename(tmp, cached);
+  await writeCacheFile(cached, component);
   return component;
 }

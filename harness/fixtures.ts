@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import initWabt from 'wabt';
 import { FIXTURE_CACHE_DIR, FIXTURES_DIR } from './paths.ts';
 
@@ -52,13 +52,26 @@ const hashOf = (text: string) => createHash('sha256').update('wabt-1.0.39\0').up
 
 /** The wasm for fixtures/<name> (a .wat path relative to fixtures/), from the cache when fresh. */
 export function loadFixture(name: string): Promise<Uint8Array> {
-  let pending = compiled.get(name);
+  return memoised(compiled, name, buildFixture);
+}
+
+/** One build per key in this process; a failed build is forgotten so the next call retries. */
+export function memoised(builds: Map<string, Promise<Uint8Array>>, key: string, build: (key: string) => Promise<Uint8Array>): Promise<Uint8Array> {
+  let pending = builds.get(key);
   if (!pending) {
-    pending = buildFixture(name);
-    compiled.set(name, pending);
-    pending.catch(() => compiled.delete(name));
+    pending = build(key);
+    builds.set(key, pending);
+    pending.catch(() => builds.delete(key));
   }
   return pending;
+}
+
+/** Writes a cache file then renames it into place, so a concurrent reader never sees half a file. */
+export async function writeCacheFile(path: string, bytes: Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, path);
 }
 
 async function buildFixture(name: string): Promise<Uint8Array> {
@@ -69,10 +82,6 @@ async function buildFixture(name: string): Promise<Uint8Array> {
   const hit = await readFile(cached).catch(() => undefined);
   if (hit) return new Uint8Array(hit);
   const wasm = await compileWat(text, name);
-  await mkdir(FIXTURE_CACHE_DIR, { recursive: true });
-  // Write then rename, so a concurrent reader never sees half a file.
-  const tmp = `${cached}.${process.pid}.tmp`;
-  await writeFile(tmp, wasm);
-  await rename(tmp, cached);
+  await writeCacheFile(cached, wasm);
   return wasm;
 }

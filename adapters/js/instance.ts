@@ -76,7 +76,8 @@ export class JsInstance implements Instance {
   }
 }
 
-function resultValues(types: CallOptions['results'], raw: unknown): Value[] {
+/** The JS value(s) an export returned, typed as the caller expects (shared by core and component instances). */
+export function resultValues(types: CallOptions['results'], raw: unknown): Value[] {
   if (types.length === 0) {
     if (raw !== undefined) throw new TypeError(`expected no result, got ${String(raw)}`);
     return [];

@@ -1,10 +1,11 @@
 /** An instantiated component behind jco's glue: the Instance contract over the glue's exports. */
 import type { BenchOptions, BenchSample, CallOptions, Instance, InstanceState } from '../../../harness/adapter.ts';
 import type { Outcome } from '../../../harness/outcome.ts';
-import { fromJs, type Value } from '../../../harness/values.ts';
+import type { Value } from '../../../harness/values.ts';
 import { benchBatches } from '../bench.ts';
 import { CancelledError } from '../host/errors.ts';
 import type { Host } from '../host/host.ts';
+import { resultValues } from '../instance.ts';
 import { normaliseError } from '../normalise.ts';
 import type { CallTracker } from '../strategies/strategy.ts';
 
@@ -115,13 +116,4 @@ export class ComponentInstance implements Instance {
   async dispose(): Promise<void> {
     for (const callId of this.active) this.host.cancelCall(callId, new CancelledError('cancel', 'instance disposed'));
   }
-}
-
-function resultValues(types: CallOptions['results'], raw: unknown): Value[] {
-  if (types.length === 0) {
-    if (raw !== undefined) throw new TypeError(`expected no result, got ${String(raw)}`);
-    return [];
-  }
-  if (types.length !== 1) throw new TypeError('component exports return one value');
-  return [fromJs(types[0]!, raw)];
 }

@@ -3,6 +3,7 @@
  * modules that any engine with JSPI can run. Which host functions are async is named here,
  * exactly as a jco user must name them; see SPEC.md §13 for what happens when one is not.
  */
+import { createHash } from 'node:crypto';
 import type { TranspiledComponent } from '../../../harness/adapter.ts';
 import { jcoVersion } from '../../../harness/components.ts';
 
@@ -21,7 +22,7 @@ const cache = new Map<string, Promise<TranspiledComponent>>();
 
 /** Transpiles once per component and mode in this process. */
 export function transpileComponent(bytes: Uint8Array, mode: JcoMode): Promise<TranspiledComponent> {
-  const key = `${mode}:${Buffer.from(bytes).toString('base64')}`;
+  const key = `${mode}:${createHash('sha256').update(bytes).digest('hex')}`;
   let pending = cache.get(key);
   if (!pending) {
     pending = transpileOnce(bytes, mode);
