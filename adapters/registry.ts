@@ -3,8 +3,8 @@ import type { Adapter } from '../harness/adapter.ts';
 import { JS_AGENT_ROWS } from './js/rows.ts';
 import { nodeAsyncify } from './node-asyncify/adapter.ts';
 import { nodeJspi } from './node-jspi/adapter.ts';
-import { wasmtimeRow } from './wasmtime/row.ts';
+import { wasmtimeComponentRow, wasmtimeRow } from './wasmtime/row.ts';
 
-export const ADAPTERS: readonly Adapter[] = [nodeJspi, nodeAsyncify, ...JS_AGENT_ROWS, wasmtimeRow];
+export const ADAPTERS: readonly Adapter[] = [nodeJspi, nodeAsyncify, ...JS_AGENT_ROWS, wasmtimeRow, wasmtimeComponentRow];
 
 export const DEFAULT_ADAPTER_ID = 'node-jspi';

@@ -1,4 +1,8 @@
-/** The `wasmtime` row: the Rust adapter in this folder (wasmtime + Tokio), built by `npm run build:wasmtime`. */
+/**
+ * The `wasmtime` rows: the Rust adapter in this folder (wasmtime + Tokio), built by
+ * `npm run build:wasmtime`. `wasmtime` runs core modules; `wasmtime-component` runs the same
+ * binary with `--component-model` (components, the WIT host interface, SPEC.md §13).
+ */
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
@@ -16,14 +20,19 @@ function cargoMissing(): boolean {
   }
 }
 
-export const wasmtimeRow = processAdapter({
-  id: 'wasmtime',
-  async resolve() {
-    try {
-      accessSync(BINARY, constants.X_OK);
-      return { command: [BINARY] };
-    } catch {
-      return { unavailable: cargoMissing() ? 'not built, and cargo is not installed (the adapter is a Rust crate: adapters/wasmtime)' : 'not built: run `npm run build:wasmtime`' };
-    }
-  },
-});
+function wasmtimeAdapter(id: string, args: string[]) {
+  return processAdapter({
+    id,
+    async resolve() {
+      try {
+        accessSync(BINARY, constants.X_OK);
+        return { command: [BINARY, ...args] };
+      } catch {
+        return { unavailable: cargoMissing() ? 'not built, and cargo is not installed (the adapter is a Rust crate: adapters/wasmtime)' : 'not built: run `npm run build:wasmtime`' };
+      }
+    },
+  });
+}
+
+export const wasmtimeRow = wasmtimeAdapter('wasmtime', []);
+export const wasmtimeComponentRow = wasmtimeAdapter('wasmtime-component', ['--component-model']);

@@ -47,7 +47,9 @@ function workload(def: BenchmarkDef, description: AdapterDescription): Workload 
       export: c.export,
       args: c.args,
       opsPerIteration: c.opsPerIteration,
-      plain: false,
+      // jco: the glue of a synchronous transpile, called without an await; adapters without a
+      // synchronous call path (wasmtime's async store) refuse it as unsupported.
+      plain: c.plain ?? false,
     };
   }
   if (def.componentOnly) return { unsupported: 'measured on component adapters only' };
@@ -125,8 +127,10 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<{ adapter
             if (Array.isArray(measured)) runs.set(def.id, [...(runs.get(def.id) ?? []), measured]);
             else failures.set(def.id, measured);
           } catch (err) {
-            const e = err as Error & { code?: string };
-            failures.set(def.id, { status: e.code === 'unsupported' || e.code === 'unknown-method' ? 'unsupported' : 'error', message: e.message });
+            const e = err as Error & { code?: string; detail?: string };
+            const unsupported = e.code === 'unsupported' || e.code === 'unknown-method';
+            // An unsupported status already says so; an error keeps the adapter's code.
+            failures.set(def.id, { status: unsupported ? 'unsupported' : 'error', message: unsupported && e.detail ? e.detail : e.message });
             if (session.isAlive && !session.isAlive()) break;
           }
         }

@@ -28,9 +28,12 @@ export class AdapterProcessError extends Error {
 export class AdapterRequestError extends Error {
   override name = 'AdapterRequestError';
   readonly code: string;
+  /** The adapter's own words, without the code (the message leads with the code). */
+  readonly detail: string;
   constructor(code: string, message: string) {
     super(`${code}: ${message}`);
     this.code = code;
+    this.detail = message;
   }
 }
 

@@ -37,7 +37,7 @@ impl std::fmt::Display for HostError {
 }
 impl std::error::Error for HostError {}
 
-fn host_err(function: &str, code: i32, message: impl Into<String>) -> wasmtime::Error {
+pub(crate) fn host_err(function: &str, code: i32, message: impl Into<String>) -> wasmtime::Error {
     wasmtime::Error::new(HostError { function: function.into(), code, message: message.into(), capability: None })
 }
 fn denied(function: &str, d: Denial) -> wasmtime::Error {
@@ -71,7 +71,7 @@ struct Log {
 }
 
 impl Shared {
-    fn record(&self, op: Option<u64>, function: &str, kind: &str, detail: Option<Value>) {
+    pub(crate) fn record(&self, op: Option<u64>, function: &str, kind: &str, detail: Option<Value>) {
         let mut log = self.log.lock().unwrap();
         log.seq += 1;
         match kind {
@@ -120,8 +120,29 @@ impl Shared {
         Ok(())
     }
 
+    /// Parks until the harness opens gate `id`; returns the value it gives (core and component `gate`).
+    pub(crate) async fn await_gate(self: Arc<Self>, id: i32) -> wasmtime::Result<i32> {
+        let (tx, rx) = oneshot::channel();
+        {
+            let mut gates = self.gates.lock().unwrap();
+            if gates.contains_key(&id) {
+                return Err(host_err("gate", INVALID_ARGUMENT, format!("gate {id} is already awaited")));
+            }
+            gates.insert(id, tx);
+        }
+        // Dropped (cancelled) while waiting: forget the gate, so it can be awaited again.
+        struct Forget(Arc<Shared>, i32);
+        impl Drop for Forget {
+            fn drop(&mut self) {
+                self.0.gates.lock().unwrap().remove(&self.1);
+            }
+        }
+        let _forget = Forget(self.clone(), id);
+        rx.await.map_err(|_| host_err("gate", IO, "gate dropped"))
+    }
+
     /// Starts an operation; its guard records `abort` if the future is dropped before it ends.
-    fn begin(self: &Arc<Self>, function: &'static str) -> OpGuard {
+    pub(crate) fn begin(self: &Arc<Self>, function: &'static str) -> OpGuard {
         let op = {
             let mut log = self.log.lock().unwrap();
             log.next_op += 1;
@@ -134,14 +155,14 @@ impl Shared {
 
 /// Records how one host operation ended; dropped unfinished (cancellation) it records `abort`,
 /// after the operation's own future (timer, request) was dropped: its cleanup ran.
-struct OpGuard {
+pub(crate) struct OpGuard {
     shared: Arc<Shared>,
     op: u64,
     function: &'static str,
     done: bool,
 }
 impl OpGuard {
-    fn finish<T>(mut self, result: wasmtime::Result<T>) -> wasmtime::Result<T> {
+    pub(crate) fn finish<T>(mut self, result: wasmtime::Result<T>) -> wasmtime::Result<T> {
         self.done = true;
         match &result {
             Ok(_) => self.shared.record(Some(self.op), self.function, "ok", None),
@@ -302,25 +323,7 @@ pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     async_op!(linker, "echo_f32", |caller, (v,): (f32,)| Ok(v));
     async_op!(linker, "echo_f64", |caller, (v,): (f64,)| Ok(v));
     async_op!(linker, "fail", |caller, (code,): (i32,)| Err::<(), _>(host_err("fail", code, format!("fail({code}) requested by the guest"))));
-    async_op!(linker, "gate", |caller, (id,): (i32,)| {
-        let (tx, rx) = oneshot::channel();
-        {
-            let mut gates = caller.data().shared.gates.lock().unwrap();
-            if gates.contains_key(&id) {
-                return Err(host_err("gate", INVALID_ARGUMENT, format!("gate {id} is already awaited")));
-            }
-            gates.insert(id, tx);
-        }
-        // Dropped (cancelled) while waiting: forget the gate, so it can be awaited again.
-        struct Forget(Arc<Shared>, i32);
-        impl Drop for Forget {
-            fn drop(&mut self) {
-                self.0.gates.lock().unwrap().remove(&self.1);
-            }
-        }
-        let _forget = Forget(caller.data().shared.clone(), id);
-        rx.await.map_err(|_| host_err("gate", IO, "gate dropped"))
-    });
+    async_op!(linker, "gate", |caller, (id,): (i32,)| caller.data().shared.clone().await_gate(id).await);
     async_op!(linker, "read_file", |caller, (a, b, c, d): (i32, i32, i32, i32)| read_file(&mut caller, a, b, c, d).await);
     async_op!(linker, "http_get", |caller, (a, b, c, d): (i32, i32, i32, i32)| http_get(&mut caller, a, b, c, d).await);
     async_op!(linker, "call", |caller, (a, b, c, d, e, f): (i32, i32, i32, i32, i32, i32)| generic(&mut caller, [a, b, c, d, e, f]));

@@ -5,7 +5,12 @@
 //! (host futures' guards record the abort). Epoch interruption (a ticker bumps the epoch every
 //! millisecond, the guest yields at each tick) lets a cancel or deadline stop a guest that never
 //! calls the host.
+//!
+//! With `--component-model` the same adapter serves the `wasmtime-component` row: it loads
+//! components instead of core modules and links the WIT host interface (component_host.rs).
 mod caps;
+mod component_host;
+mod component_vals;
 mod host;
 mod traps;
 
@@ -19,21 +24,34 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::{mpsc, oneshot};
+use wasmtime::component::{self, Component};
 use wasmtime::{Config, Engine, Instance, Linker, Module, Store, StoreLimitsBuilder, Val, ValType};
 
 const PROTOCOL_VERSION: u64 = 1;
 const WASMTIME_VERSION: &str = "48.0.8";
 const NO_FUEL_LIMIT: u64 = u64::MAX / 2;
 
+/// What `load` compiled: a core module, or a component on the component-model row.
+#[derive(Clone)]
+enum Loaded {
+    Module(Module),
+    Component(Component),
+}
+
+enum Exports {
+    Core(Instance),
+    Component(component::Instance),
+}
+
 struct Entry {
     store: tokio::sync::Mutex<Store<HostState>>,
-    instance: Instance,
+    exports: Exports,
     shared: Arc<Shared>,
 }
 
 #[derive(Default)]
 struct State {
-    modules: HashMap<String, Module>,
+    modules: HashMap<String, Loaded>,
     instances: HashMap<String, Arc<Entry>>,
     calls: HashMap<String, oneshot::Sender<()>>,
     next: u64,
@@ -42,6 +60,9 @@ struct State {
 struct Adapter {
     engine: Engine,
     linker: Linker<HostState>,
+    component_linker: component::Linker<HostState>,
+    /// The `wasmtime-component` row: components only (core modules are the `wasmtime` row's).
+    components: bool,
     http: reqwest::Client,
     state: Mutex<State>,
 }
@@ -58,7 +79,7 @@ fn params<T: for<'de> Deserialize<'de>>(value: Value) -> Result<T, Refusal> {
     serde_json::from_value(value).map_err(|e| bad(format!("params: {e}")))
 }
 
-fn to_val(v: &Value) -> Result<Val, Refusal> {
+fn to_core_val(v: &Value) -> Result<Val, Refusal> {
     let ty = v["type"].as_str().unwrap_or("");
     let hex = |width| u64::from_str_radix(v["bits"].as_str().unwrap_or(""), 16).ok().filter(|_| v["bits"].as_str().map(str::len) == Some(width));
     Ok(match ty {
@@ -70,7 +91,7 @@ fn to_val(v: &Value) -> Result<Val, Refusal> {
     })
 }
 
-fn from_val(v: &Val) -> Value {
+fn from_core_val(v: &Val) -> Value {
     match v {
         Val::I32(x) => json!({ "type": "i32", "value": x }),
         Val::I64(x) => json!({ "type": "i64", "value": x.to_string() }),
@@ -86,6 +107,13 @@ fn default_val(ty: &ValType) -> Val {
         ValType::F32 => Val::F32(0),
         ValType::F64 => Val::F64(0),
         _ => Val::I32(0),
+    }
+}
+
+/// Records the size of a core instance's exported memory (inspect's memoryBytes).
+fn note_memory(store: &mut Store<HostState>, instance: &Instance, shared: &Shared) {
+    if let Some(memory) = instance.get_memory(&mut *store, "memory") {
+        shared.memory_bytes.store(memory.data_size(&*store) as i64, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -129,16 +157,75 @@ macro_rules! sample {
     }};
 }
 
+/// Calls a core export; the outcome, or a refusal when the export or arguments do not fit.
+async fn call_core(store: &mut Store<HostState>, instance: &Instance, export: &str, args: &[Value]) -> Reply {
+    let args = args.iter().map(to_core_val).collect::<Result<Vec<_>, _>>()?;
+    let Some(func) = instance.get_func(&mut *store, export) else {
+        return Ok(json!({ "kind": "engine-error", "name": "MissingExport", "message": format!("the guest exports no function {export:?}") }));
+    };
+    let mut results: Vec<Val> = func.ty(&*store).results().map(|t| default_val(&t)).collect();
+    let outcome = match func.call_async(&mut *store, &args, &mut results).await {
+        Ok(()) => json!({ "kind": "ok", "values": results.iter().map(from_core_val).collect::<Vec<_>>() }),
+        Err(e) => error_outcome(&e),
+    };
+    Ok(outcome)
+}
+
+/// A component export with its arguments converted to its parameter types.
+fn component_func(store: &mut Store<HostState>, instance: &component::Instance, export: &str, args: &[Value]) -> Result<Option<(component::Func, Vec<component::Val>, usize)>, Refusal> {
+    let Some(func) = instance.get_func(&mut *store, export) else { return Ok(None) };
+    let ty = func.ty(&*store);
+    if ty.params().len() != args.len() {
+        return Err(bad(format!("{export} takes {} argument(s), got {}", ty.params().len(), args.len())));
+    }
+    let vals = args.iter().zip(ty.params()).map(|(a, (name, t))| component_vals::to_val(a, &t).map_err(|e| bad(format!("{export}({name}): {e}")))).collect::<Result<Vec<_>, _>>()?;
+    let result_count = ty.results().len();
+    Ok(Some((func, vals, result_count)))
+}
+
+/// Calls a component export: values by WIT type, an `err(host-error)` result as host-error.
+async fn call_component(store: &mut Store<HostState>, instance: &component::Instance, export: &str, args: &[Value]) -> Reply {
+    let Some((func, vals, result_count)) = component_func(store, instance, export, args)? else {
+        return Ok(json!({ "kind": "engine-error", "name": "MissingExport", "message": format!("the component exports no function {export:?}") }));
+    };
+    let mut results = vec![component::Val::Bool(false); result_count];
+    Ok(match func.call_async(&mut *store, &vals, &mut results).await {
+        Ok(()) => component_vals::outcome(&results),
+        Err(e) => error_outcome(&e),
+    })
+}
+
 impl Adapter {
-    fn new() -> wasmtime::Result<Self> {
+    fn new(components: bool) -> wasmtime::Result<Self> {
         let mut config = Config::new();
         config.epoch_interruption(true).consume_fuel(true).max_wasm_stack(512 * 1024).async_stack_size(2 * 1024 * 1024);
         // Multi-value, SIMD, reference types, bulk memory and tail calls are on by default in 48.
         let engine = Engine::new(&config)?;
         let mut linker = Linker::new(&engine);
         host::link(&mut linker)?;
+        let mut component_linker = component::Linker::new(&engine);
+        component_host::link(&mut component_linker)?;
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).no_proxy().build()?;
-        Ok(Adapter { engine, linker, http, state: Mutex::new(State::default()) })
+        Ok(Adapter { engine, linker, component_linker, components, http, state: Mutex::new(State::default()) })
+    }
+
+    /// A Store with the instance's grants and limits, yielding to Tokio at every epoch tick so
+    /// cancels and deadlines can drop the call future.
+    fn new_store(&self, shared: Arc<Shared>, grants: Grants, memory_pages: Option<u64>, fuel: Option<u64>) -> Result<Store<HostState>, Refusal> {
+        let mut limits = StoreLimitsBuilder::new();
+        if let Some(pages) = memory_pages {
+            limits = limits.memory_size((pages * 65536) as usize);
+        }
+        let data = HostState { shared, grants: Arc::new(grants), limits: limits.build(), http: self.http.clone() };
+        let mut store = Store::new(&self.engine, data);
+        store.limiter(|s| &mut s.limits);
+        store.set_fuel(fuel.unwrap_or(NO_FUEL_LIMIT)).map_err(|e| Refusal("internal", e.to_string()))?;
+        store.epoch_deadline_async_yield_and_update(1);
+        Ok(store)
+    }
+
+    fn loaded(&self, id: &str) -> Result<Loaded, Refusal> {
+        self.state.lock().unwrap().modules.get(id).cloned().ok_or_else(|| Refusal("unknown-module", format!("no module {id:?}")))
     }
 
     fn entry(&self, id: &str) -> Result<Arc<Entry>, Refusal> {
@@ -150,12 +237,20 @@ impl Adapter {
         if version != PROTOCOL_VERSION {
             return Err(Refusal("version-mismatch", format!("this adapter speaks protocol {PROTOCOL_VERSION}, the harness asked for {version}")));
         }
+        // A dropped (cancelled) call unwinds the guest like a trap; wasmtime then marks the store
+        // trapped, and a component instance refuses every later call ("cannot enter component
+        // instance"). Core instances take calls again.
+        let post_cancel = if self.components { "refused" } else { "reusable" };
+        let mut flags = vec!["consume_fuel", "epoch_interruption", "max_wasm_stack=512KiB", "async_stack_size=2MiB"];
+        if self.components {
+            flags.push("component-model");
+        }
         Ok(json!({
             "protocolVersion": PROTOCOL_VERSION,
             "engine": { "name": "wasmtime", "version": WASMTIME_VERSION },
             "strategy": "native-async",
-            "features": { "strategy": "native-async", "cancellation": "preemptive", "fuel": true, "memoryLimits": true, "reentrancy": "serialise", "postCancel": "reusable", "coreModules": true, "components": false },
-            "flags": ["consume_fuel", "epoch_interruption", "max_wasm_stack=512KiB", "async_stack_size=2MiB"],
+            "features": { "strategy": "native-async", "cancellation": "preemptive", "fuel": true, "memoryLimits": true, "reentrancy": "serialise", "postCancel": post_cancel, "coreModules": !self.components, "components": self.components },
+            "flags": flags,
         }))
     }
 
@@ -163,11 +258,14 @@ impl Adapter {
         #[derive(Deserialize)]
         struct P { name: String, kind: String, wasm: String }
         let p: P = params(p)?;
-        if p.kind != "module" {
-            return Err(Refusal("unsupported", "this adapter loads core modules only".into()));
+        let wanted = if self.components { "component" } else { "module" };
+        if p.kind != wanted {
+            let other = if self.components { "the wasmtime row loads core modules" } else { "the wasmtime-component row loads components" };
+            return Err(Refusal("unsupported", format!("this row loads {wanted}s only ({other})")));
         }
         let bytes = base64::engine::general_purpose::STANDARD.decode(&p.wasm).map_err(|e| bad(format!("wasm is not base64: {e}")))?;
-        let module = Module::new(&self.engine, &bytes).map_err(|e| Refusal("bad-request", format!("cannot compile {}: {e:#}", p.name)))?;
+        let compile_error = |e: wasmtime::Error| Refusal("bad-request", format!("cannot compile {}: {e:#}", p.name));
+        let module = if self.components { Loaded::Component(Component::new(&self.engine, &bytes).map_err(compile_error)?) } else { Loaded::Module(Module::new(&self.engine, &bytes).map_err(compile_error)?) };
         let mut state = self.state.lock().unwrap();
         state.next += 1;
         let id = format!("{}#{}", p.name, state.next);
@@ -181,27 +279,24 @@ impl Adapter {
         #[derive(Deserialize)]
         struct P { module: String, grants: Grants, limits: Limits }
         let p: P = params(p)?;
-        let module = self.state.lock().unwrap().modules.get(&p.module).cloned().ok_or_else(|| Refusal("unknown-module", format!("no module {:?}", p.module)))?;
-        let mut limits = StoreLimitsBuilder::new();
-        if let Some(pages) = p.limits.memory_pages {
-            limits = limits.memory_size((pages * 65536) as usize);
-        }
+        let loaded = self.loaded(&p.module)?;
         let shared = Arc::new(Shared::default());
         shared.memory_bytes.store(-1, std::sync::atomic::Ordering::Relaxed);
-        let data = HostState { shared: shared.clone(), grants: Arc::new(p.grants), limits: limits.build(), http: self.http.clone() };
-        let mut store = Store::new(&self.engine, data);
-        store.limiter(|s| &mut s.limits);
-        store.set_fuel(p.limits.fuel.unwrap_or(NO_FUEL_LIMIT)).map_err(|e| Refusal("internal", e.to_string()))?;
-        // Yield to Tokio at every epoch tick: cancels and deadlines can then drop the call future.
-        store.epoch_deadline_async_yield_and_update(1);
-        let instance = self.linker.instantiate_async(&mut store, &module).await.map_err(|e| Refusal("instantiation-failed", format!("{e:#}")))?;
-        if let Some(memory) = instance.get_memory(&mut store, "memory") {
-            shared.memory_bytes.store(memory.data_size(&store) as i64, std::sync::atomic::Ordering::Relaxed);
-        }
+        let mut store = self.new_store(shared.clone(), p.grants, p.limits.memory_pages, p.limits.fuel)?;
+        let failed = |e: wasmtime::Error| Refusal("instantiation-failed", format!("{e:#}"));
+        let exports = match &loaded {
+            Loaded::Module(module) => {
+                let instance = self.linker.instantiate_async(&mut store, module).await.map_err(failed)?;
+                note_memory(&mut store, &instance, &shared);
+                Exports::Core(instance)
+            }
+            // A component's memory is not an export of its own: memoryBytes stays unknown (null).
+            Loaded::Component(c) => Exports::Component(self.component_linker.instantiate_async(&mut store, c).await.map_err(failed)?),
+        };
         let mut state = self.state.lock().unwrap();
         state.next += 1;
         let id = format!("i{}", state.next);
-        state.instances.insert(id.clone(), Arc::new(Entry { store: tokio::sync::Mutex::new(store), instance, shared }));
+        state.instances.insert(id.clone(), Arc::new(Entry { store: tokio::sync::Mutex::new(store), exports, shared }));
         Ok(json!({ "instance": id }))
     }
 
@@ -223,25 +318,20 @@ impl Adapter {
         struct P { instance: String, call: String, export: String, args: Vec<Value>, #[serde(rename = "deadlineMs")] deadline_ms: Option<u64> }
         let p: P = params(p)?;
         let entry = self.entry(&p.instance)?;
-        let args = p.args.iter().map(to_val).collect::<Result<Vec<_>, _>>()?;
         let Some(cancel_rx) = cancel_rx else {
             return Err(bad(format!("call id {} is missing or already in flight", p.call)));
         };
         let started = Instant::now();
         let run = async {
             let mut store = entry.store.lock().await;
-            let Some(func) = entry.instance.get_func(&mut *store, &p.export) else {
-                return json!({ "kind": "engine-error", "name": "MissingExport", "message": format!("the guest exports no function {:?}", p.export) });
-            };
-            let mut results: Vec<Val> = func.ty(&*store).results().map(|t| default_val(&t)).collect();
-            let outcome = match func.call_async(&mut *store, &args, &mut results).await {
-                Ok(()) => json!({ "kind": "ok", "values": results.iter().map(from_val).collect::<Vec<_>>() }),
-                Err(e) => error_outcome(&e),
-            };
-            if let Some(memory) = entry.instance.get_memory(&mut *store, "memory") {
-                entry.shared.memory_bytes.store(memory.data_size(&*store) as i64, std::sync::atomic::Ordering::Relaxed);
+            match &entry.exports {
+                Exports::Core(instance) => {
+                    let outcome = call_core(&mut store, instance, &p.export, &p.args).await;
+                    note_memory(&mut store, instance, &entry.shared);
+                    outcome
+                }
+                Exports::Component(instance) => call_component(&mut store, instance, &p.export, &p.args).await,
             }
-            outcome
         };
         let deadline = async {
             match p.deadline_ms {
@@ -252,11 +342,12 @@ impl Adapter {
         // Whichever finishes first wins; the others are dropped (a dropped call unwinds the guest).
         let outcome = tokio::select! {
             biased;
-            _ = cancel_rx => json!({ "kind": "cancelled", "message": "call cancelled by the harness" }),
-            _ = deadline => json!({ "kind": "timeout", "afterMs": started.elapsed().as_millis() as u64, "message": format!("deadline of {} ms passed", p.deadline_ms.unwrap_or(0)) }),
+            _ = cancel_rx => Ok(json!({ "kind": "cancelled", "message": "call cancelled by the harness" })),
+            _ = deadline => Ok(json!({ "kind": "timeout", "afterMs": started.elapsed().as_millis() as u64, "message": format!("deadline of {} ms passed", p.deadline_ms.unwrap_or(0)) })),
             outcome = run => outcome,
         };
         self.state.lock().unwrap().calls.remove(&p.call);
+        let outcome = outcome?;
         Ok(json!({ "outcome": outcome, "elapsedMs": started.elapsed().as_secs_f64() * 1000.0 }))
     }
 
@@ -270,11 +361,21 @@ impl Adapter {
             return Err(Refusal("unsupported", "no plain (synchronous) call path on an async store".into()));
         }
         let entry = self.entry(&p.instance)?;
-        let args = p.args.iter().map(to_val).collect::<Result<Vec<_>, _>>()?;
         let mut store = entry.store.lock().await;
-        let func = entry.instance.get_func(&mut *store, &p.export).ok_or_else(|| bad(format!("no export {:?}", p.export)))?;
-        let mut results: Vec<Val> = func.ty(&*store).results().map(|t| default_val(&t)).collect();
-        sample!(p.budget_ms, p.warmup_ms, async { func.call_async(&mut *store, &args, &mut results).await.map_err(|e| Refusal("bad-request", format!("{} does not succeed: {e:#}", p.export))) })
+        let failed = |e: wasmtime::Error| Refusal("bad-request", format!("{} does not succeed: {e:#}", p.export));
+        match &entry.exports {
+            Exports::Core(instance) => {
+                let args = p.args.iter().map(to_core_val).collect::<Result<Vec<_>, _>>()?;
+                let func = instance.get_func(&mut *store, &p.export).ok_or_else(|| bad(format!("no export {:?}", p.export)))?;
+                let mut results: Vec<Val> = func.ty(&*store).results().map(|t| default_val(&t)).collect();
+                sample!(p.budget_ms, p.warmup_ms, async { func.call_async(&mut *store, &args, &mut results).await.map_err(failed) })
+            }
+            Exports::Component(instance) => {
+                let (func, args, result_count) = component_func(&mut store, instance, &p.export, &p.args)?.ok_or_else(|| bad(format!("no export {:?}", p.export)))?;
+                let mut results = vec![component::Val::Bool(false); result_count];
+                sample!(p.budget_ms, p.warmup_ms, async { func.call_async(&mut *store, &args, &mut results).await.map_err(failed) })
+            }
+        }
     }
 
     /// Instantiates a module (no grants) in batches timed inside this process.
@@ -282,13 +383,14 @@ impl Adapter {
         #[derive(Deserialize)]
         struct P { module: String, #[serde(rename = "budgetMs")] budget_ms: u64, #[serde(rename = "warmupMs", default)] warmup_ms: u64 }
         let p: P = params(p)?;
-        let module = self.state.lock().unwrap().modules.get(&p.module).cloned().ok_or_else(|| Refusal("unknown-module", format!("no module {:?}", p.module)))?;
+        let loaded = self.loaded(&p.module)?;
+        let failed = |e: wasmtime::Error| Refusal("instantiation-failed", format!("{e:#}"));
         sample!(p.budget_ms, p.warmup_ms, async {
-            let data = HostState { shared: Arc::new(Shared::default()), grants: Arc::new(Grants::default()), limits: StoreLimitsBuilder::new().build(), http: self.http.clone() };
-            let mut store = Store::new(&self.engine, data);
-            store.set_fuel(NO_FUEL_LIMIT).map_err(|e| Refusal("internal", e.to_string()))?;
-            store.epoch_deadline_async_yield_and_update(1);
-            self.linker.instantiate_async(&mut store, &module).await.map(|_| ()).map_err(|e| Refusal("instantiation-failed", format!("{e:#}")))
+            let mut store = self.new_store(Arc::new(Shared::default()), Grants::default(), None, None)?;
+            match &loaded {
+                Loaded::Module(module) => self.linker.instantiate_async(&mut store, module).await.map(|_| ()).map_err(failed),
+                Loaded::Component(c) => self.component_linker.instantiate_async(&mut store, c).await.map(|_| ()).map_err(failed),
+            }
         })
     }
 
@@ -328,7 +430,15 @@ impl Adapter {
 
 #[tokio::main]
 async fn main() -> wasmtime::Result<()> {
-    let adapter = Arc::new(Adapter::new()?);
+    let components = match std::env::args().nth(1).as_deref() {
+        None => false,
+        Some("--component-model") => true,
+        Some(other) => {
+            eprintln!("awc-wasmtime-adapter: unknown argument {other:?}\nusage: awc-wasmtime-adapter [--component-model]   (speaks the awc protocol on stdio)");
+            std::process::exit(2);
+        }
+    };
+    let adapter = Arc::new(Adapter::new(components)?);
     // The epoch ticker: every guest yields at each tick, so cancels and deadlines land in ≤ ~1 ms.
     let engine = adapter.engine.clone();
     std::thread::spawn(move || loop {
