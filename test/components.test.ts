@@ -11,6 +11,8 @@ import type { Adapter, Instance, Session } from '../harness/adapter.ts';
 import { jcoVersion, loadComponentFixture } from '../harness/components.ts';
 import type { Outcome } from '../harness/outcome.ts';
 import { ALL_CASES } from '../suites/index.ts';
+import { wasmtimeComponentRow } from '../adapters/wasmtime/row.ts';
+import { smoke } from '../harness/protocol/smoke.ts';
 import { runInTest } from './support/run.ts';
 
 const inProcessJco: Adapter = {
@@ -41,6 +43,10 @@ const componentCases = ALL_CASES.filter((c) => c.requires.includes('components')
 
 /** The four jco 1.35.0 defects (adapters/expectations/*-jco-jspi.json). */
 const JCO_DEFECTS = ['suspension.component.undeclared-async', 'cancellation.component.awaiting-gate', 'cancellation.component.deadline-settles', 'cancellation.component.after-cancel'];
+
+// Needs `npm run build:wasmtime` (CI builds it before `npm test`); skipped, and said so, without it.
+const wasmtime = await wasmtimeComponentRow.describe();
+if (!wasmtime.available) console.warn(`wasmtime-component tests skipped: ${wasmtime.reason ?? 'unavailable'}`);
 
 describe('components', () => {
   it('builds the guest component with the pinned jco and transpiles it both ways', async () => {
@@ -74,4 +80,22 @@ describe('components', () => {
     const out = await runInTest([corrupt], componentCases.filter((c) => wanted.includes(c.id)));
     expect(out.results.map((r) => [r.caseId, r.status]).sort()).toEqual(wanted.map((id) => [id, 'fail']).sort());
   }, 30_000);
+
+  it.skipIf(!wasmtime.available)('wasmtime-component passes every component case and the smoke steps, and refuses core modules', async () => {
+    expect(wasmtime.features).toMatchObject({ components: true, coreModules: false, postCancel: 'refused', reentrancy: 'serialise' });
+    const out = await runInTest([wasmtimeComponentRow], componentCases);
+    expect(out.results.filter((r) => r.status !== 'pass').map((r) => `${r.caseId}: ${r.status} ${r.message ?? ''}`)).toEqual([]);
+    const afterCancel = out.results.find((r) => r.caseId === 'cancellation.component.after-cancel')!;
+    expect(JSON.stringify(afterCancel.evidence)).toContain('cannot enter component instance');
+    // awc smoke takes the component path for a components-only adapter, and every step holds.
+    const steps = await smoke((wasmtime.process as { command: string[] }).command);
+    expect(steps.filter((s) => !s.ok)).toEqual([]);
+    expect(steps.map((s) => s.step).join('\n')).toContain('fail-with(7)');
+    const session = await wasmtimeComponentRow.open({ httpOrigin: 'http://127.0.0.1:9' });
+    try {
+      await expect(session.load(await loadComponentFixture('components/guest.wat'), 'core?')).rejects.toThrow(/loads components only/);
+    } finally {
+      await session.close();
+    }
+  }, 60_000);
 });

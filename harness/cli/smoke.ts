@@ -1,6 +1,7 @@
 /** `awc smoke`: the protocol compliance check for one out-of-process adapter. */
 import type { AdapterSourceFlags } from './adapter-options.ts';
 import { allAdapters } from './adapter-options.ts';
+import type { ProcessAdapter } from '../protocol/process-adapter.ts';
 import { smoke } from '../protocol/smoke.ts';
 import { UsageError } from '../selection.ts';
 import { statusLabel } from './format.ts';
@@ -13,7 +14,8 @@ export async function smokeCommand(flags: AdapterSourceFlags & { adapter: string
   if (description.process === 'in-process') throw new UsageError(`${adapter.id} runs in-process; smoke checks adapters that speak the protocol`);
   process.stderr.write(`awc smoke ${adapter.id}: ${description.process.command.join(' ')}\n`);
   if (!description.available) process.stderr.write(`(describe says unavailable: ${description.reason}; checking anyway)\n`);
-  const steps = await smoke(description.process.command);
+  const prepareComponent = 'prepareComponent' in adapter ? (adapter as ProcessAdapter).prepareComponent : undefined;
+  const steps = await smoke(description.process.command, prepareComponent ? { prepareComponent } : {});
   for (const s of steps) process.stdout.write(`${statusLabel(s.ok ? 'pass' : 'fail')} ${s.step}${s.ok ? '' : `\n      ${s.detail.split('\n').join('\n      ')}`}\n`);
   const failed = steps.filter((s) => !s.ok).length;
   process.stdout.write(failed ? `${failed} of ${steps.length} step(s) failed\n` : `all ${steps.length} steps passed\n`);

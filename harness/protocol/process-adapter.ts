@@ -42,7 +42,20 @@ async function handshake(command: string[], env: NodeJS.ProcessEnv | undefined):
   }
 }
 
-export function processAdapter(config: ProcessAdapterConfig): Adapter {
+/** `load` params for a component: its bytes, and the transpiled glue where the row needs it. */
+export async function componentLoadParams(component: ComponentPackage, name: string, prepare: ProcessAdapterConfig['prepareComponent']): Promise<Record<string, unknown>> {
+  const t = component.transpiled ?? (prepare ? await prepare(component.bytes, component.bindings ?? 'async') : undefined);
+  const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+  const transpiled = t && { glue: t.glue, transform: t.transform, coreModules: Object.fromEntries(Object.entries(t.coreModules).map(([file, bytes]) => [file, b64(bytes)])) };
+  return { name, kind: 'component', wasm: b64(component.bytes), ...(transpiled ? { transpiled } : {}) };
+}
+
+/** An adapter behind the protocol; `prepareComponent` is there for tools that speak it directly (smoke). */
+export interface ProcessAdapter extends Adapter {
+  readonly prepareComponent?: ProcessAdapterConfig['prepareComponent'];
+}
+
+export function processAdapter(config: ProcessAdapterConfig): ProcessAdapter {
   let described: Promise<AdapterDescription> | undefined;
   const unavailable = (reason: string, command: string[] = ['(none)']): AdapterDescription => ({
     id: config.id,
@@ -70,6 +83,7 @@ export function processAdapter(config: ProcessAdapterConfig): Adapter {
 
   return {
     id: config.id,
+    ...(config.prepareComponent ? { prepareComponent: config.prepareComponent } : {}),
     describe: () => (described ??= describeOnce()),
     async open(): Promise<Session> {
       const resolved = await config.resolve();
@@ -100,10 +114,7 @@ class ProcessSession implements Session {
   }
 
   async loadComponent(component: ComponentPackage, name: string): Promise<ModuleHandle> {
-    const t = component.transpiled ?? (this.prepareComponent ? await this.prepareComponent(component.bytes, component.bindings ?? 'async') : undefined);
-    const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
-    const transpiled = t && { glue: t.glue, transform: t.transform, coreModules: Object.fromEntries(Object.entries(t.coreModules).map(([file, bytes]) => [file, b64(bytes)])) };
-    const r = await this.client.request<LoadResult>('load', { name, kind: 'component', wasm: b64(component.bytes), ...(transpiled ? { transpiled } : {}) }, LOAD_TIMEOUT_MS);
+    const r = await this.client.request<LoadResult>('load', await componentLoadParams(component, name, this.prepareComponent), LOAD_TIMEOUT_MS);
     return r.transform ? { id: r.module, transform: r.transform } : { id: r.module };
   }
 

@@ -2,6 +2,9 @@
  * `awc smoke`: checks an out-of-process adapter's protocol compliance step by step and says
  * exactly which step is wrong — what someone writing an adapter for their runtime runs first.
  */
+import type { ProcessAdapterConfig } from './process-adapter.ts';
+import { componentLoadParams } from './process-adapter.ts';
+import { loadComponentFixture } from '../components.ts';
 import { loadFixture } from '../fixtures.ts';
 import { AdapterRequestError, ProtocolClient } from './client.ts';
 import { PROTOCOL_VERSION, type CallResult, type HelloResult } from './messages.ts';
@@ -14,6 +17,50 @@ export interface SmokeStep {
 
 const TIMEOUT_MS = 15_000;
 
+/**
+ * What the steps load and call: core fixtures, or the guest component on adapters that take
+ * only components (same checks, the component's exports: SPEC.md §13).
+ */
+interface SmokeGuest {
+  what: string;
+  /** Module ids for the three roles (one component serves all three). */
+  load(client: ProtocolClient): Promise<{ echo: string; errors: string; order: string }>;
+  echoI32: string;
+  echoI64: string;
+  /** fail(code) whose error reaches the caller as host-error "fail". */
+  fail: { export: string; results: string[] };
+  /** wait(gate) parks on gate(id) and returns the value + 1. */
+  wait: string;
+}
+
+const CORE_GUEST: SmokeGuest = {
+  what: 'core modules (base64) for echo, errors and order fixtures',
+  async load(client) {
+    const id = async (name: string) => (await client.request<{ module: string }>('load', { name, kind: 'module', wasm: Buffer.from(await loadFixture(name)).toString('base64') }, TIMEOUT_MS)).module;
+    return { echo: await id('propagation/echo.wat'), errors: await id('propagation/errors.wat'), order: await id('suspension/order.wat') };
+  },
+  echoI32: 'echo_i32',
+  echoI64: 'echo_i64',
+  fail: { export: 'fail_now', results: [] },
+  wait: 'wait',
+};
+
+function componentGuest(prepare: ProcessAdapterConfig['prepareComponent']): SmokeGuest {
+  const name = 'components/guest.wat';
+  return {
+    what: `the guest component (${name}), no core modules: the adapter declares components only`,
+    async load(client) {
+      const params = await componentLoadParams({ bytes: await loadComponentFixture(name) }, name, prepare);
+      const id = (await client.request<{ module: string }>('load', params, TIMEOUT_MS)).module;
+      return { echo: id, errors: id, order: id };
+    },
+    echoI32: 'echo-s32',
+    echoI64: 'echo-s64',
+    fail: { export: 'fail-with', results: ['i32'] },
+    wait: 'gated',
+  };
+}
+
 async function expectError(promise: Promise<unknown>, code: string): Promise<string | undefined> {
   try {
     await promise;
@@ -24,8 +71,11 @@ async function expectError(promise: Promise<unknown>, code: string): Promise<str
   }
 }
 
-/** Runs every step in order on fresh processes of `command`; stops at the first step the process cannot survive. */
-export async function smoke(command: string[]): Promise<SmokeStep[]> {
+/**
+ * Runs every step in order on fresh processes of `command`; stops at the first step the process
+ * cannot survive. `prepareComponent`: the row's harness-side transpile, if its components need one.
+ */
+export async function smoke(command: string[], options: { prepareComponent?: ProcessAdapterConfig['prepareComponent'] } = {}): Promise<SmokeStep[]> {
   const steps: SmokeStep[] = [];
   let client = new ProtocolClient(command);
   const step = async (name: string, body: () => Promise<string | undefined>): Promise<boolean> => {
@@ -52,31 +102,30 @@ export async function smoke(command: string[]): Promise<SmokeStep[]> {
     await step('errors: a request with missing params gets error bad-request', () => expectError(client.request('load', { name: 'x' }, TIMEOUT_MS), 'bad-request'));
     await step('errors: an unknown instance gets error unknown-instance', () => expectError(client.request('inspect', { instance: 'no-such-instance' }, TIMEOUT_MS), 'unknown-instance'));
 
-    const modules: Record<string, string> = {};
-    const loaded = await step('load: core modules (base64) for echo, errors and order fixtures', async () => {
-      for (const name of ['propagation/echo.wat', 'propagation/errors.wat', 'suspension/order.wat']) {
-        const wasm = Buffer.from(await loadFixture(name)).toString('base64');
-        modules[name] = (await client.request<{ module: string }>('load', { name, kind: 'module', wasm }, TIMEOUT_MS)).module;
-      }
+    const features = hello!.features;
+    const guest = !features.coreModules && features.components ? componentGuest(options.prepareComponent) : CORE_GUEST;
+    let modules = { echo: '', errors: '', order: '' };
+    const loaded = await step(`load: ${guest.what}`, async () => {
+      modules = await guest.load(client);
       return undefined;
     });
     if (!loaded) return steps;
-    const instantiate = async (name: string) => (await client.request<{ instance: string }>('instantiate', { module: modules[name], grants: {}, limits: {} }, TIMEOUT_MS)).instance;
+    const instantiate = async (role: keyof typeof modules) => (await client.request<{ instance: string }>('instantiate', { module: modules[role], grants: {}, limits: {} }, TIMEOUT_MS)).instance;
 
     let echo = '';
-    await step('instantiate + call: echo_i32(42) through an async import is ok(42)', async () => {
-      echo = await instantiate('propagation/echo.wat');
-      const r = await call(echo, 'smoke-1', 'echo_i32', [{ type: 'i32', value: 42 }], ['i32']);
+    await step(`instantiate + call: ${guest.echoI32}(42) through an async import is ok(42)`, async () => {
+      echo = await instantiate('echo');
+      const r = await call(echo, 'smoke-1', guest.echoI32, [{ type: 'i32', value: 42 }], ['i32']);
       return JSON.stringify(r.outcome) === JSON.stringify({ kind: 'ok', values: [{ type: 'i32', value: 42 }] }) ? undefined : `got ${JSON.stringify(r.outcome)}`;
     });
-    await step('call: i64 max through echo_i64 is exact', async () => {
-      const r = await call(echo, 'smoke-2', 'echo_i64', [{ type: 'i64', value: '9223372036854775807' }], ['i64']);
+    await step(`call: i64 max through ${guest.echoI64} is exact`, async () => {
+      const r = await call(echo, 'smoke-2', guest.echoI64, [{ type: 'i64', value: '9223372036854775807' }], ['i64']);
       const v = (r.outcome as { values?: { value: string }[] }).values?.[0]?.value;
       return v === '9223372036854775807' ? undefined : `got ${JSON.stringify(r.outcome)}`;
     });
-    await step('call: fail(7) is outcome host-error {function: "fail", code: 7}', async () => {
-      const errors = await instantiate('propagation/errors.wat');
-      const r = await call(errors, 'smoke-3', 'fail_now', [{ type: 'i32', value: 7 }], []);
+    await step(`call: ${guest.fail.export}(7) is outcome host-error {function: "fail", code: 7}`, async () => {
+      const errors = await instantiate('errors');
+      const r = await call(errors, 'smoke-3', guest.fail.export, [{ type: 'i32', value: 7 }], guest.fail.results);
       const o = r.outcome as { kind: string; function?: string; code?: number };
       return o.kind === 'host-error' && o.function === 'fail' && o.code === 7 ? undefined : `got ${JSON.stringify(o)}`;
     });
@@ -85,8 +134,8 @@ export async function smoke(command: string[]): Promise<SmokeStep[]> {
       return (r.outcome as { kind: string }).kind === 'ok' ? 'an export that does not exist returned ok' : undefined;
     });
     await step('gate + inspect: the guest parks on gate(3), inspect shows it pending, open-gate releases it', async () => {
-      const order = await instantiate('suspension/order.wat');
-      const inFlight = call(order, 'smoke-5', 'wait', [{ type: 'i32', value: 3 }], ['i32']);
+      const order = await instantiate('order');
+      const inFlight = call(order, 'smoke-5', guest.wait, [{ type: 'i32', value: 3 }], ['i32']);
       let pending = 0;
       for (let i = 0; i < 200 && pending === 0; i++) {
         await new Promise((r) => setTimeout(r, 10));
@@ -98,8 +147,8 @@ export async function smoke(command: string[]): Promise<SmokeStep[]> {
       return JSON.stringify(r.outcome) === JSON.stringify({ kind: 'ok', values: [{ type: 'i32', value: 10 }] }) ? undefined : `got ${JSON.stringify(r.outcome)}`;
     });
     await step('cancel: a call parked on a gate, cancelled, ends as outcome cancelled and the host saw the abort', async () => {
-      const order = await instantiate('suspension/order.wat');
-      const inFlight = call(order, 'smoke-6', 'wait', [{ type: 'i32', value: 4 }], ['i32']);
+      const order = await instantiate('order');
+      const inFlight = call(order, 'smoke-6', guest.wait, [{ type: 'i32', value: 4 }], ['i32']);
       await new Promise((r) => setTimeout(r, 100));
       const c = await client.request<{ found: boolean }>('cancel', { call: 'smoke-6' }, TIMEOUT_MS);
       if (!c.found) return 'cancel answered found=false for a call in flight';
@@ -109,8 +158,8 @@ export async function smoke(command: string[]): Promise<SmokeStep[]> {
       return state.counters.aborted === 1 && state.counters.pending === 0 ? undefined : `host counters after cancel: ${JSON.stringify(state.counters)}`;
     });
     await step('deadline: a call with deadlineMs 100 parked on a gate ends as outcome timeout', async () => {
-      const order = await instantiate('suspension/order.wat');
-      const r = await call(order, 'smoke-7', 'wait', [{ type: 'i32', value: 5 }], ['i32'], 100);
+      const order = await instantiate('order');
+      const r = await call(order, 'smoke-7', guest.wait, [{ type: 'i32', value: 5 }], ['i32'], 100);
       return (r.outcome as { kind: string }).kind === 'timeout' ? undefined : `got ${JSON.stringify(r.outcome)}`;
     });
     await step('dispose: afterwards the instance is unknown', async () => {
