@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeJspi } from '../adapters/node-jspi/adapter.ts';
 import type { RunOutput } from '../harness/runner.ts';
 import { ALL_CASES } from '../suites/index.ts';
-import { ignoresCancel, ignoresLimits, leaksOnCancel, letsDotDotThrough, sharesInstances } from './support/broken-adapters.ts';
+import { ignoresCancel, ignoresLimits, leaksOnCancel, letsDotDotThrough, reordersCalls, sharesInstances } from './support/broken-adapters.ts';
 import { runInTest } from './support/run.ts';
 
 const SCENARIOS = new Set(['cancellation', 'concurrency', 'capabilities', 'limits']);
@@ -19,7 +19,7 @@ const notPassing = (out: RunOutput, adapterId: string) =>
 describe('scenario suites against deliberately broken adapters', () => {
   let out: RunOutput;
   beforeAll(async () => {
-    out = await runInTest([nodeJspi, ignoresCancel, leaksOnCancel, letsDotDotThrough, sharesInstances(), ignoresLimits], cases, {
+    out = await runInTest([nodeJspi, ignoresCancel, leaksOnCancel, letsDotDotThrough, sharesInstances(), ignoresLimits, reordersCalls], cases, {
       expectations: { adapter: 'any', knownFailures: [] },
       // Short: an adapter that ignores cancels hangs each cancellation case until this timeout.
       caseTimeoutMs: 2_500,
@@ -53,5 +53,11 @@ describe('scenario suites against deliberately broken adapters', () => {
 
   it('an adapter that declares memory limits but ignores them fails the limit cases', () => {
     expect(notPassing(out, 'broken-ignores-limits')).toEqual(expect.arrayContaining(['limits.memory.host-limit-grow', 'limits.memory.initial-above-limit']));
+  });
+
+  it('an adapter that starts calls into one instance out of order fails the FIFO case, and only that', () => {
+    expect(notPassing(out, 'broken-reorders-calls')).toEqual(['concurrency.reentrancy.fifo']);
+    const r = out.results.find((x) => x.adapterId === 'broken-reorders-calls' && x.caseId === 'concurrency.reentrancy.fifo')!;
+    expect(r.message).toMatch(/out of the order they were sent/);
   });
 });

@@ -88,6 +88,15 @@ export async function smoke(command: string[], options: { prepareComponent?: Pro
       return false;
     }
   };
+  /** Polls inspect (bounded: 2 s) until a host operation is pending; returns the pending count. */
+  const parked = async (instance: string): Promise<number> => {
+    let pending = 0;
+    for (let i = 0; i < 200 && pending === 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      pending = (await client.request<{ counters: { pending: number } }>('inspect', { instance }, TIMEOUT_MS)).counters.pending;
+    }
+    return pending;
+  };
   const call = (instance: string, callId: string, exported: string, args: object[], results: string[], deadlineMs = 5_000) =>
     client.request<CallResult>('call', { instance, call: callId, export: exported, args, results, deadlineMs }, deadlineMs + TIMEOUT_MS);
 
@@ -136,11 +145,7 @@ export async function smoke(command: string[], options: { prepareComponent?: Pro
     await step('gate + inspect: the guest parks on gate(3), inspect shows it pending, open-gate releases it', async () => {
       const order = await instantiate('order');
       const inFlight = call(order, 'smoke-5', guest.wait, [{ type: 'i32', value: 3 }], ['i32']);
-      let pending = 0;
-      for (let i = 0; i < 200 && pending === 0; i++) {
-        await new Promise((r) => setTimeout(r, 10));
-        pending = (await client.request<{ counters: { pending: number } }>('inspect', { instance: order }, TIMEOUT_MS)).counters.pending;
-      }
+      const pending = await parked(order);
       if (pending !== 1) return `inspect never showed the pending gate (pending=${pending})`;
       await client.request('open-gate', { instance: order, gate: 3, value: 9 }, TIMEOUT_MS);
       const r = await inFlight;
@@ -149,7 +154,8 @@ export async function smoke(command: string[], options: { prepareComponent?: Pro
     await step('cancel: a call parked on a gate, cancelled, ends as outcome cancelled and the host saw the abort', async () => {
       const order = await instantiate('order');
       const inFlight = call(order, 'smoke-6', guest.wait, [{ type: 'i32', value: 4 }], ['i32']);
-      await new Promise((r) => setTimeout(r, 100));
+      const pending = await parked(order);
+      if (pending !== 1) return `inspect never showed the pending gate (pending=${pending})`;
       const c = await client.request<{ found: boolean }>('cancel', { call: 'smoke-6' }, TIMEOUT_MS);
       if (!c.found) return 'cancel answered found=false for a call in flight';
       const r = await inFlight;

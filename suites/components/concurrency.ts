@@ -7,6 +7,7 @@ import { call, defineCase } from '../define.ts';
 import { GUEST } from './shared.ts';
 
 const SLEEP_MS = 300;
+const FIFO_CALLS = 32;
 
 export const componentConcurrencyCases: Case[] = [
   defineCase({
@@ -60,6 +61,25 @@ export const componentConcurrencyCases: Case[] = [
       const serialised = elapsed >= 2 * SLEEP_MS * 0.9;
       if (policy === 'serialise' && !serialised) return fail(`declared serialise, but both sleeps overlapped (${elapsed.toFixed(0)} ms)`, evidence);
       if (policy === 'interleave' && serialised) return fail(`declared interleave, but the calls ran one after the other (${elapsed.toFixed(0)} ms)`, evidence);
+      return pass(evidence);
+    },
+  }),
+  defineCase({
+    id: 'concurrency.component.fifo',
+    title: `${FIFO_CALLS} calls of bump() sent at once into one component instance enter it in the order sent: results 1..${FIFO_CALLS}`,
+    requirement: 'CONC-FIFO',
+    requires: ['components', 'reentrancy-declared'],
+    async run(ctx) {
+      const instance = await ctx.instantiateComponent(GUEST);
+      // bump never suspends, so each call's result is its place in the order the guest was entered.
+      const outcomes = await Promise.all(Array.from({ length: FIFO_CALLS }, () => call(instance, 'bump', [], ['i32'])));
+      const policy = ctx.adapter.features.reentrancy;
+      const entered = outcomes.map((o) => (o.kind === 'ok' ? Number(o.values[0]?.value) : null));
+      const evidence = { policy, entered: entered.map((v) => v ?? 'refused') };
+      const served = entered.filter((v): v is number => v !== null);
+      if (served.some((v, i) => i > 0 && v <= served[i - 1]!)) return fail(`calls entered the instance out of the order they were sent: results ${entered.join(', ')}`, evidence);
+      // reject may refuse calls that overlap; every other policy serves them all.
+      if (policy !== 'reject' && served.length !== FIFO_CALLS) return fail(`declared ${policy}, but ${FIFO_CALLS - served.length} call(s) were not served: ${outcomes.map((o) => formatOutcome(o)).join('; ')}`, evidence);
       return pass(evidence);
     },
   }),

@@ -12,6 +12,8 @@ import { call, defineCase, delay, pendingOps, startCall, utf8, writeGuestBytes }
 
 const STATE = 'suspension/state.wat';
 const ORDER = 'suspension/order.wat';
+/** Calls sent at once into one instance by the FIFO case (CONC-FIFO). */
+const FIFO_CALLS = 8;
 
 function sleepersCase(k: number, sleepMs: number, boundMs: number): Case {
   return defineCase({
@@ -134,6 +136,46 @@ export const concurrencyCases: Case[] = [
       await pendingOps(instance, 1, ctx.signal);
       await open(2);
       return all(expectOk(a, [i32(11)], evidence), expectOk(await second.promise, [i32(21)]));
+    },
+  }),
+  defineCase({
+    id: 'concurrency.reentrancy.fifo',
+    title: `${FIFO_CALLS} calls of wait(k) sent at once into one instance enter the guest in the order sent (entry marks 1..${FIFO_CALLS})`,
+    requirement: 'CONC-FIFO',
+    requires: ['core-modules', 'reentrancy-declared'],
+    timeoutMs: 30_000,
+    async run(ctx) {
+      const instance = await ctx.instantiate(ORDER);
+      const ids = Array.from({ length: FIFO_CALLS }, (_, i) => i + 1);
+      const flights = ids.map((k) => startCall(instance, 'wait', [i32(k)], { results: ['i32'], deadlineMs: 20_000 }));
+      // Open each call's gate once it waits there (serialise: one at a time; interleave: all).
+      // Bounded: 15 s for 8 calls that each need one poll round.
+      const opened = new Set<number>();
+      const until = performance.now() + 15_000;
+      let entered: number[] = [];
+      while (flights.some((f) => !f.settled) && performance.now() < until && !ctx.signal.aborted) {
+        entered = (await instance.inspect()).events.filter((e) => e.kind === 'mark' && Number(e.detail) < 1000).map((e) => Number(e.detail));
+        for (const k of entered.filter((k) => !opened.has(k))) {
+          try {
+            await instance.openGate(k, k);
+            opened.add(k);
+          } catch {
+            // Marked but not yet waiting on its gate: open it on the next round.
+          }
+        }
+        await delay(5);
+      }
+      const outcomes = await Promise.all(flights.map((f) => (f.settled ? f.outcome! : { kind: 'timeout' as const, afterMs: 15_000, message: 'still running when the case gave up' })));
+      entered = (await instance.inspect()).events.filter((e) => e.kind === 'mark' && Number(e.detail) < 1000).map((e) => Number(e.detail));
+      const policy = ctx.adapter.features.reentrancy;
+      const evidence = { policy, entered, outcomes: outcomes.map(outcomeToJson) };
+      if (entered.some((k, i) => i > 0 && k <= entered[i - 1]!)) return fail(`calls entered the guest out of the order they were sent: ${entered.join(', ')}`, evidence);
+      const served = outcomes.flatMap((o, i) => (o.kind === 'ok' ? [ids[i]!] : []));
+      if (policy !== 'reject' && served.length !== FIFO_CALLS) return fail(`declared ${policy}, but not every call was served: ${outcomes.map((o) => formatOutcome(o)).join('; ')}`, evidence);
+      // wait(k) returns the gate's value + 1, and gate k was opened with k.
+      const wrong = outcomes.findIndex((o, i) => o.kind === 'ok' && o.values[0]?.value !== ids[i]! + 1);
+      if (wrong >= 0) return fail(`wait(${ids[wrong]}) returned ${formatOutcome(outcomes[wrong]!)}, expected ok(i32:${ids[wrong]! + 1})`, evidence);
+      return pass(evidence);
     },
   }),
 ];

@@ -93,6 +93,22 @@ export const leaksOnCancel = wrapped('broken-leaks-on-cancel', {
   }),
 });
 
+/**
+ * Starts calls into one instance out of the order they were sent (every other call a turn late):
+ * an adapter whose request tasks race for the instance, as the wasmtime adapter's once did.
+ */
+export const reordersCalls = wrapped('broken-reorders-calls', {
+  instance: (inner) => {
+    let sent = 0;
+    return {
+      call: async (name, args, options) => {
+        if (sent++ % 2 === 0) await new Promise((r) => setImmediate(r));
+        return inner.call(name, args, options);
+      },
+    };
+  },
+});
+
 /** Normalises paths instead of refusing them, so `..` walks out of the mount. */
 const laxPaths: CapabilityPolicy = {
   ...DEFAULT_POLICY,

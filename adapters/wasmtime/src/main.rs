@@ -47,6 +47,29 @@ struct Entry {
     store: tokio::sync::Mutex<Store<HostState>>,
     exports: Exports,
     shared: Arc<Shared>,
+    /// The end of this instance's call queue: the latest call's turn (see `Turn`).
+    last_turn: Mutex<Option<oneshot::Receiver<()>>>,
+}
+
+/// A call's place in its instance's queue, taken when its request is read, so calls into one
+/// instance enter in the order they were sent (request tasks start in any order). A call waits
+/// until the previous call's sender is gone: dropped when that call ends or is cancelled.
+struct Turn {
+    previous: Option<oneshot::Receiver<()>>,
+    mine: oneshot::Sender<()>,
+}
+
+impl Entry {
+    fn take_turn(&self) -> Turn {
+        let (mine, next) = oneshot::channel();
+        Turn { previous: self.last_turn.lock().unwrap().replace(next), mine }
+    }
+}
+
+/// What is fixed when a call's request is read: its cancel channel and its turn.
+struct CallSlot {
+    cancel: oneshot::Receiver<()>,
+    turn: Option<Turn>,
 }
 
 #[derive(Default)]
@@ -296,13 +319,13 @@ impl Adapter {
         let mut state = self.state.lock().unwrap();
         state.next += 1;
         let id = format!("i{}", state.next);
-        state.instances.insert(id.clone(), Arc::new(Entry { store: tokio::sync::Mutex::new(store), exports, shared }));
+        state.instances.insert(id.clone(), Arc::new(Entry { store: tokio::sync::Mutex::new(store), exports, shared, last_turn: Mutex::new(None) }));
         Ok(json!({ "instance": id }))
     }
 
-    /// Registers a call's cancel channel when its request is read, before any later request (its
-    /// cancel) is handled: tasks run in any order, requests must not.
-    fn register_call(&self, p: &Value) -> Option<oneshot::Receiver<()>> {
+    /// Registers a call's cancel channel and takes its turn when its request is read, before any
+    /// later request (its cancel, the next call) is handled: tasks run in any order, requests must not.
+    fn register_call(&self, p: &Value) -> Option<CallSlot> {
         let id = p["call"].as_str()?.to_string();
         let (tx, rx) = oneshot::channel();
         let mut state = self.state.lock().unwrap();
@@ -310,19 +333,25 @@ impl Adapter {
             return None;
         }
         state.calls.insert(id, tx);
-        Some(rx)
+        let turn = p["instance"].as_str().and_then(|i| state.instances.get(i)).map(|entry| entry.take_turn());
+        Some(CallSlot { cancel: rx, turn })
     }
 
-    async fn call(&self, p: Value, cancel_rx: Option<oneshot::Receiver<()>>) -> Reply {
+    async fn call(&self, p: Value, slot: Option<CallSlot>) -> Reply {
         #[derive(Deserialize)]
         struct P { instance: String, call: String, export: String, args: Vec<Value>, #[serde(rename = "deadlineMs")] deadline_ms: Option<u64> }
         let p: P = params(p)?;
         let entry = self.entry(&p.instance)?;
-        let Some(cancel_rx) = cancel_rx else {
+        let Some(CallSlot { cancel: cancel_rx, turn }) = slot else {
             return Err(bad(format!("call id {} is missing or already in flight", p.call)));
         };
         let started = Instant::now();
         let run = async {
+            // `_mine` is held until this call ends or is dropped; then the next call may enter.
+            let (previous, _mine) = turn.map_or((None, None), |t| (t.previous, Some(t.mine)));
+            if let Some(previous) = previous {
+                let _ = previous.await;
+            }
             let mut store = entry.store.lock().await;
             match &entry.exports {
                 Exports::Core(instance) => {
@@ -401,12 +430,12 @@ impl Adapter {
         Ok(json!({ "found": found }))
     }
 
-    async fn handle(&self, method: &str, p: Value, cancel_rx: Option<oneshot::Receiver<()>>) -> Reply {
+    async fn handle(&self, method: &str, p: Value, slot: Option<CallSlot>) -> Reply {
         match method {
             "hello" => self.hello(p),
             "load" => self.load(p),
             "instantiate" => self.instantiate(p).await,
-            "call" => self.call(p, cancel_rx).await,
+            "call" => self.call(p, slot).await,
             "cancel" => self.cancel(p),
             "inspect" => Ok(self.entry(p["instance"].as_str().ok_or_else(|| bad("instance"))?)?.shared.snapshot()),
             "open-gate" => {
@@ -476,9 +505,9 @@ async fn main() -> wasmtime::Result<()> {
         }
         let (adapter, out) = (adapter.clone(), out_tx.clone());
         let closing = method == "close";
-        let cancel_rx = if method == "call" { adapter.register_call(&params) } else { None };
+        let slot = if method == "call" { adapter.register_call(&params) } else { None };
         let task = tokio::spawn(async move {
-            let reply = match adapter.handle(&method, params, cancel_rx).await {
+            let reply = match adapter.handle(&method, params, slot).await {
                 Ok(result) => json!({ "id": id, "result": result }),
                 Err(Refusal(code, message)) => json!({ "id": id, "error": { "code": code, "message": if message.is_empty() { code.to_string() } else { message } } }),
             };
