@@ -11,6 +11,7 @@
 mod caps;
 mod component_host;
 mod component_vals;
+mod core_vals;
 mod host;
 mod traps;
 
@@ -25,7 +26,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::{mpsc, oneshot};
 use wasmtime::component::{self, Component};
-use wasmtime::{Config, Engine, Instance, Linker, Module, Store, StoreLimitsBuilder, Val, ValType};
+use wasmtime::{Config, Engine, Instance, Linker, Module, Store, StoreLimitsBuilder, Val};
 
 const PROTOCOL_VERSION: u64 = 1;
 const WASMTIME_VERSION: &str = "48.0.8";
@@ -102,37 +103,6 @@ fn params<T: for<'de> Deserialize<'de>>(value: Value) -> Result<T, Refusal> {
     serde_json::from_value(value).map_err(|e| bad(format!("params: {e}")))
 }
 
-fn to_core_val(v: &Value) -> Result<Val, Refusal> {
-    let ty = v["type"].as_str().unwrap_or("");
-    let hex = |width| u64::from_str_radix(v["bits"].as_str().unwrap_or(""), 16).ok().filter(|_| v["bits"].as_str().map(str::len) == Some(width));
-    Ok(match ty {
-        "i32" => Val::I32(v["value"].as_i64().ok_or_else(|| bad("i32 value"))? as i32),
-        "i64" => Val::I64(v["value"].as_str().and_then(|s| s.parse().ok()).ok_or_else(|| bad("i64 value"))?),
-        "f32" => Val::F32(hex(8).ok_or_else(|| bad("f32 bits"))? as u32),
-        "f64" => Val::F64(hex(16).ok_or_else(|| bad("f64 bits"))?),
-        _ => return Err(bad(format!("unknown value type {ty:?}"))),
-    })
-}
-
-fn from_core_val(v: &Val) -> Value {
-    match v {
-        Val::I32(x) => json!({ "type": "i32", "value": x }),
-        Val::I64(x) => json!({ "type": "i64", "value": x.to_string() }),
-        Val::F32(bits) => json!({ "type": "f32", "bits": format!("{bits:08x}"), "value": f32::from_bits(*bits).to_string() }),
-        Val::F64(bits) => json!({ "type": "f64", "bits": format!("{bits:016x}"), "value": f64::from_bits(*bits).to_string() }),
-        other => json!({ "type": "i32", "value": 0, "unsupported": format!("{other:?}") }),
-    }
-}
-
-fn default_val(ty: &ValType) -> Val {
-    match ty {
-        ValType::I64 => Val::I64(0),
-        ValType::F32 => Val::F32(0),
-        ValType::F64 => Val::F64(0),
-        _ => Val::I32(0),
-    }
-}
-
 /// Records the size of a core instance's exported memory (inspect's memoryBytes).
 fn note_memory(store: &mut Store<HostState>, instance: &Instance, shared: &Shared) {
     if let Some(memory) = instance.get_memory(&mut *store, "memory") {
@@ -182,13 +152,13 @@ macro_rules! sample {
 
 /// Calls a core export; the outcome, or a refusal when the export or arguments do not fit.
 async fn call_core(store: &mut Store<HostState>, instance: &Instance, export: &str, args: &[Value]) -> Reply {
-    let args = args.iter().map(to_core_val).collect::<Result<Vec<_>, _>>()?;
+    let args = args.iter().map(|a| core_vals::to_val(a).map_err(bad)).collect::<Result<Vec<_>, _>>()?;
     let Some(func) = instance.get_func(&mut *store, export) else {
         return Ok(json!({ "kind": "engine-error", "name": "MissingExport", "message": format!("the guest exports no function {export:?}") }));
     };
-    let mut results: Vec<Val> = func.ty(&*store).results().map(|t| default_val(&t)).collect();
+    let mut results: Vec<Val> = func.ty(&*store).results().map(|t| core_vals::placeholder(&t)).collect();
     let outcome = match func.call_async(&mut *store, &args, &mut results).await {
-        Ok(()) => json!({ "kind": "ok", "values": results.iter().map(from_core_val).collect::<Vec<_>>() }),
+        Ok(()) => core_vals::outcome(&results),
         Err(e) => error_outcome(&e),
     };
     Ok(outcome)
@@ -394,9 +364,9 @@ impl Adapter {
         let failed = |e: wasmtime::Error| Refusal("bad-request", format!("{} does not succeed: {e:#}", p.export));
         match &entry.exports {
             Exports::Core(instance) => {
-                let args = p.args.iter().map(to_core_val).collect::<Result<Vec<_>, _>>()?;
+                let args = p.args.iter().map(|a| core_vals::to_val(a).map_err(bad)).collect::<Result<Vec<_>, _>>()?;
                 let func = instance.get_func(&mut *store, &p.export).ok_or_else(|| bad(format!("no export {:?}", p.export)))?;
-                let mut results: Vec<Val> = func.ty(&*store).results().map(|t| default_val(&t)).collect();
+                let mut results: Vec<Val> = func.ty(&*store).results().map(|t| core_vals::placeholder(&t)).collect();
                 sample!(p.budget_ms, p.warmup_ms, async { func.call_async(&mut *store, &args, &mut results).await.map_err(failed) })
             }
             Exports::Component(instance) => {
