@@ -43,16 +43,17 @@ export function fnv1a(bytes: Uint8Array): number {
 }
 
 /**
- * Writes bytes into guest memory at `offset` through the fixture's `store_i64` export (8 bytes
- * per call, zero-padded), so any adapter can do it without a memory-write method.
+ * Writes bytes into guest memory at `offset` through the fixture's `store_i64` export (the guest
+ * component's `stage`; 8 bytes per call, zero-padded), so any adapter can do it without a
+ * memory-write method.
  */
-export async function writeGuestBytes(instance: Instance, offset: number, bytes: Uint8Array): Promise<void> {
+export async function writeGuestBytes(instance: Instance, offset: number, bytes: Uint8Array, exportName = 'store_i64'): Promise<void> {
   for (let at = 0; at < bytes.length; at += 8) {
     const chunk = new Uint8Array(8);
     chunk.set(bytes.subarray(at, at + 8));
     const word = new DataView(chunk.buffer).getBigInt64(0, true);
-    const outcome = await call(instance, 'store_i64', [i32(offset + at), i64(word)], []);
-    if (outcome.kind !== 'ok') throw new Error(`store_i64 at ${offset + at} failed: ${JSON.stringify(outcome)}`);
+    const outcome = await call(instance, exportName, [i32(offset + at), i64(word)], []);
+    if (outcome.kind !== 'ok') throw new Error(`${exportName} at ${offset + at} failed: ${JSON.stringify(outcome)}`);
   }
 }
 

@@ -6,24 +6,31 @@ import { describe, expect, it } from 'vitest';
 import { nodeIO } from '../adapters/js/io/node.ts';
 import { JCO_FEATURES } from '../adapters/js/jco/features.ts';
 import { createJcoSession } from '../adapters/js/jco/session.ts';
-import { transpileComponent } from '../adapters/js/jco/transpile.ts';
+import { ASYNC_HOST_FUNCTIONS, transpileComponent } from '../adapters/js/jco/transpile.ts';
 import type { Adapter, Instance, Session } from '../harness/adapter.ts';
 import { jcoVersion, loadComponentFixture } from '../harness/components.ts';
 import type { Outcome } from '../harness/outcome.ts';
 import { ALL_CASES } from '../suites/index.ts';
 import { wasmtimeComponentRow } from '../adapters/wasmtime/row.ts';
 import { smoke } from '../harness/protocol/smoke.ts';
+import type { CapabilityPolicy } from '../adapters/js/host/capabilities.ts';
+import { anyOrigin, laxPaths } from './support/broken-adapters.ts';
 import { runInTest } from './support/run.ts';
 
-const inProcessJco: Adapter = {
-  id: 'test-jco-jspi',
-  async describe() {
-    return { id: 'test-jco-jspi', available: true, engine: { name: 'node', version: process.versions.node }, strategy: 'jco-jspi', features: JCO_FEATURES, flags: [], process: 'in-process' };
-  },
-  async open() {
-    return createJcoSession({ io: nodeIO, transpile: (bytes, bindings) => transpileComponent(bytes, bindings === 'sync' ? 'sync' : 'jspi'), encodeBase64: (t) => Buffer.from(t).toString('base64') });
-  },
-};
+/** jco in this process; `policy` swaps the capability checks (to inject a defect). */
+function jcoAdapter(id: string, policy?: CapabilityPolicy): Adapter {
+  return {
+    id,
+    async describe() {
+      return { id, available: true, engine: { name: 'node', version: process.versions.node }, strategy: 'jco-jspi', features: JCO_FEATURES, flags: [], process: 'in-process' };
+    },
+    async open() {
+      return createJcoSession({ io: nodeIO, ...(policy ? { policy } : {}), transpile: (bytes, bindings) => transpileComponent(bytes, bindings === 'sync' ? 'sync' : 'jspi'), encodeBase64: (t) => Buffer.from(t).toString('base64') });
+    },
+  };
+}
+
+const inProcessJco = jcoAdapter('test-jco-jspi');
 
 /** The in-process jco adapter with every call outcome passed through `defect`. */
 function broken(id: string, defect: (name: string, o: Outcome) => Outcome): Adapter {
@@ -53,9 +60,9 @@ describe('components', () => {
     const bytes = await loadComponentFixture('components/guest.wat');
     expect([...bytes.subarray(0, 8)]).toEqual([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00]); // component layer
     const [jspi, sync] = await Promise.all([transpileComponent(bytes, 'jspi'), transpileComponent(bytes, 'sync')]);
-    // The ten async host functions are the ones jco wraps for suspension; the sync transpile wraps none.
+    // The async host functions are the ones jco wraps for suspension; the sync transpile wraps none.
     const suspending = (glue: string) => glue.split('manuallyAsync = true').length - 1;
-    expect([suspending(jspi.glue), suspending(sync.glue)]).toEqual([10, 0]);
+    expect([suspending(jspi.glue), suspending(sync.glue)]).toEqual([ASYNC_HOST_FUNCTIONS.length, 0]);
     expect(jspi.transform.name).toContain(`jco ${await jcoVersion()}`);
     expect(jspi.transform.transformedBytes).toBeGreaterThan(bytes.length);
   });
@@ -79,6 +86,15 @@ describe('components', () => {
     const wanted = ['propagation.component.string', 'propagation.component.list', 'propagation.component.error-result', 'propagation.component.echo-s64'];
     const out = await runInTest([corrupt], componentCases.filter((c) => wanted.includes(c.id)));
     expect(out.results.map((r) => [r.caseId, r.status]).sort()).toEqual(wanted.map((id) => [id, 'fail']).sort());
+  }, 30_000);
+
+  it('catches a host that lets .. out of the mount or fetches ungranted origins through a component', async () => {
+    const capabilityCases = componentCases.filter((c) => c.id.startsWith('capabilities.component.'));
+    const out = await runInTest([jcoAdapter('broken-lax-paths', laxPaths), jcoAdapter('broken-any-origin', anyOrigin)], capabilityCases);
+    const failing = (id: string) => out.results.filter((r) => r.adapterId === id && r.status !== 'pass').map((r) => r.caseId).sort();
+    // laxPaths also ignores the allow list, so the exact-file grant fails too.
+    expect(failing('broken-lax-paths')).toEqual(['capabilities.component.grant-file', 'capabilities.component.traversal']);
+    expect(failing('broken-any-origin')).toEqual(['capabilities.component.no-grants', 'capabilities.component.origin']);
   }, 30_000);
 
   it.skipIf(!wasmtime.available)('wasmtime-component passes every component case and the smoke steps, and refuses core modules', async () => {

@@ -110,7 +110,7 @@ export const reordersCalls = wrapped('broken-reorders-calls', {
 });
 
 /** Normalises paths instead of refusing them, so `..` walks out of the mount. */
-const laxPaths: CapabilityPolicy = {
+export const laxPaths: CapabilityPolicy = {
   ...DEFAULT_POLICY,
   file: (guestPath, grants) => {
     const grant = grants.files?.[0];
@@ -118,6 +118,9 @@ const laxPaths: CapabilityPolicy = {
     return { granted: true, value: { hostPath: join(grant.hostDir, guestPath.slice('/data'.length)), hostRoot: dirname(grant.hostDir) } };
   },
 };
+/** Fetches any http URL: the origin grant is never consulted. */
+export const anyOrigin: CapabilityPolicy = { ...DEFAULT_POLICY, http: (url) => ({ granted: true, value: new URL(url) }) };
+
 export const letsDotDotThrough: Adapter = {
   id: 'broken-lets-dotdot-through',
   describe: async () => ({ ...(await nodeJspi.describe()), id: 'broken-lets-dotdot-through' }),

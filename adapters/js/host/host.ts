@@ -139,20 +139,12 @@ export class Host {
       }),
     read_file: async ([pathPtr, pathLen, bufPtr, bufCap], signal) => {
       const path = readGuestString('read_file', this.memory, Number(pathPtr), Number(pathLen), MAX_PATH_BYTES);
-      const decision = this.policy.file(path, this.grants);
-      if (!decision.granted) throw new DeniedError('read_file', decision.capability, decision.reason);
-      const { hostPath, hostRoot } = decision.value;
-      const [real, root] = await Promise.all([this.io.realpath(hostPath), this.io.realpath(hostRoot)]).catch(ioError('read_file'));
-      if (!isInside(real, root)) throw new DeniedError('read_file', `file:${path}`, 'path resolves outside its mount (symlink escape)');
-      const bytes = await this.io.readFile(real, Number(bufCap) >>> 0, signal).catch(ioError('read_file'));
+      const bytes = await this.readGrantedFile('read_file', path, Number(bufCap) >>> 0, signal);
       return writeGuest('read_file', this.memory, Number(bufPtr), Number(bufCap), bytes);
     },
     http_get: async ([urlPtr, urlLen, bufPtr, bufCap], signal) => {
       const url = readGuestString('http_get', this.memory, Number(urlPtr), Number(urlLen), MAX_URL_BYTES);
-      const decision = this.policy.http(url, this.grants);
-      if (!decision.granted) throw new DeniedError('http_get', decision.capability, decision.reason);
-      const { status, body } = await this.io.httpGet(decision.value.href, Number(bufCap) >>> 0, signal).catch(ioError('http_get'));
-      if (status < 200 || status > 299) throw new HostError('http_get', ErrorCode.HTTP_STATUS, `HTTP status ${status}`);
+      const body = await this.getGrantedUrl('http_get', url, Number(bufCap) >>> 0, signal);
       return writeGuest('http_get', this.memory, Number(bufPtr), Number(bufCap), body);
     },
     call: async ([namePtr, nameLen, inPtr, inLen, outPtr, outCap]) => {
@@ -166,6 +158,31 @@ export class Host {
       return writeGuest('call', this.memory, Number(outPtr), Number(outCap), output);
     },
   };
+
+  /**
+   * read_file's work once the path is a string (core ABI and component bindings alike): the
+   * grant decides before any I/O; the real path must stay inside its mount. Reads at most
+   * `cap` + 1 bytes, enough for the caller to tell the file is too large.
+   */
+  async readGrantedFile(fn: string, path: string, cap: number, signal: AbortSignal): Promise<Uint8Array> {
+    if (new TextEncoder().encode(path).length > MAX_PATH_BYTES) throw new HostError(fn, ErrorCode.TOO_LARGE, `path exceeds ${MAX_PATH_BYTES} bytes`);
+    const decision = this.policy.file(path, this.grants);
+    if (!decision.granted) throw new DeniedError(fn, decision.capability, decision.reason);
+    const { hostPath, hostRoot } = decision.value;
+    const [real, root] = await Promise.all([this.io.realpath(hostPath), this.io.realpath(hostRoot)]).catch(ioError(fn));
+    if (!isInside(real, root)) throw new DeniedError(fn, `file:${path}`, 'path resolves outside its mount (symlink escape)');
+    return this.io.readFile(real, cap, signal).catch(ioError(fn));
+  }
+
+  /** http_get's work once the URL is a string: the grant decides before any request. */
+  async getGrantedUrl(fn: string, url: string, cap: number, signal: AbortSignal): Promise<Uint8Array> {
+    if (new TextEncoder().encode(url).length > MAX_URL_BYTES) throw new HostError(fn, ErrorCode.TOO_LARGE, `URL exceeds ${MAX_URL_BYTES} bytes`);
+    const decision = this.policy.http(url, this.grants);
+    if (!decision.granted) throw new DeniedError(fn, decision.capability, decision.reason);
+    const { status, body } = await this.io.httpGet(decision.value.href, cap, signal).catch(ioError(fn));
+    if (status < 200 || status > 299) throw new HostError(fn, ErrorCode.HTTP_STATUS, `HTTP status ${status}`);
+    return body;
+  }
 
   /** Runs one async host function of the core ABI (SPEC.md §2) on behalf of call `callId`. */
   invokeAsync(fn: HostFunctionName, args: Raw[], callId: number | null): Promise<Raw | undefined> {

@@ -5,7 +5,8 @@
  * result. Every async function runs as a host operation, so the event log and cancellation
  * work exactly as for core modules.
  */
-import { HostError } from '../host/errors.ts';
+import { ErrorCode } from '../../../harness/abi.ts';
+import { DeniedError, HostError } from '../host/errors.ts';
 import type { Host } from '../host/host.ts';
 import type { CallTracker } from '../strategies/strategy.ts';
 
@@ -15,11 +16,23 @@ export const HOST_IMPORT_KEY = 'awc:host/host';
 /** What jco lifts into the guest's `err(host-error)`: the `payload` of what the import throws. */
 export class ComponentHostError extends Error {
   override name = 'ComponentHostError';
-  readonly payload: { function: string; code: number; message: string };
+  readonly payload: { function: string; code: number; message: string; capability?: string };
   constructor(error: HostError) {
     super(error.message);
-    this.payload = { function: error.fn, code: error.code, message: error.message };
+    this.payload = { function: error.fn, code: error.code, message: error.message, ...(error instanceof DeniedError ? { capability: error.capability } : {}) };
   }
+}
+
+/** A host error becomes the guest's err(host-error); cancellation stays an exception. */
+const asErrResult = <T>(pending: Promise<T>): Promise<T> =>
+  pending.catch((err: unknown) => {
+    throw err instanceof HostError ? new ComponentHostError(err) : err;
+  });
+
+/** At most `max` bytes reach the guest; more is too-large, as for the core ABI's buffers. */
+function limited(fn: string, bytes: Uint8Array, max: number): Uint8Array {
+  if (bytes.length > max >>> 0) throw new HostError(fn, ErrorCode.TOO_LARGE, `the result is larger than the limit of ${max >>> 0} bytes`);
+  return bytes;
 }
 
 export function componentImports(host: Host, tracker: CallTracker): Record<string, Record<string, Function>> {
@@ -36,13 +49,14 @@ export function componentImports(host: Host, tracker: CallTracker): Record<strin
       echoString: echo<string>('echo-string'),
       echoBytes: (b: Uint8Array) => op('echo-bytes', async () => new Uint8Array(b)),
       fail: (code: number) =>
-        op('fail', async () => {
-          throw new HostError('fail', code, `fail(${code}) requested by the guest`);
-        }).catch((err: unknown) => {
-          // A host error becomes the guest's err(host-error); cancellation stays an exception.
-          throw err instanceof HostError ? new ComponentHostError(err) : err;
-        }),
+        asErrResult(
+          op('fail', async () => {
+            throw new HostError('fail', code, `fail(${code}) requested by the guest`);
+          }),
+        ),
       gate: (id: number) => op('gate', (signal) => host.gate(id, signal)),
+      readFile: (path: string, max: number) => asErrResult(op('read-file', async (signal) => limited('read-file', await host.readGrantedFile('read-file', path, max >>> 0, signal), max))),
+      httpGet: (url: string, max: number) => asErrResult(op('http-get', async (signal) => limited('http-get', await host.getGrantedUrl('http-get', url, max >>> 0, signal), max))),
       mark: (tag: number) => host.sync.mark(tag),
       identityS32: (v: number) => host.sync.identity_i32(v),
       // Completes later although the binding is told it is synchronous (COMP-UNDECLARED-ASYNC).

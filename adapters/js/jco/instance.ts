@@ -19,12 +19,16 @@ export const jsExportName = (wit: string): string => wit.replace(/-([a-z0-9])/g,
 
 /**
  * An export that returned `err(host-error)` makes jco throw an error whose `payload` is the
- * record; that is a host error that crossed the guest, like HostError for core modules.
+ * record; that is a host error that crossed the guest, like HostError for core modules (or a
+ * denial, like DeniedError, when the record names a capability).
  */
 export function normaliseComponentError(err: unknown, elapsedMs: number): Outcome {
-  const payload = (err as { payload?: unknown } | null)?.payload as { function?: unknown; code?: unknown; message?: unknown } | undefined;
+  const payload = (err as { payload?: unknown } | null)?.payload as { function?: unknown; code?: unknown; message?: unknown; capability?: unknown } | undefined;
   if (payload && typeof payload.code === 'number') {
-    return { kind: 'host-error', function: String(payload.function ?? '?'), code: payload.code, message: String(payload.message ?? '') };
+    const [fn, message] = [String(payload.function ?? '?'), String(payload.message ?? '')];
+    // A denial names its capability (WIT option<string>: undefined when none).
+    if (typeof payload.capability === 'string') return { kind: 'denied', function: fn, capability: payload.capability, message };
+    return { kind: 'host-error', function: fn, code: payload.code, message };
   }
   return normaliseError(err, elapsedMs);
 }

@@ -2,7 +2,7 @@
 //! on the component-model linker, with the same event log, gates and cancellation as the core
 //! host ABI (host.rs): every async function is a host operation whose guard records `abort`
 //! when a cancel or deadline drops the call.
-use crate::host::{host_err, HostError, HostState};
+use crate::host::{get_granted_url, host_err, read_granted_file, HostError, HostState, TOO_LARGE};
 use serde_json::json;
 use std::time::Duration;
 use wasmtime::component::{ComponentType, Lift, Linker, Lower};
@@ -10,24 +10,34 @@ use wasmtime::StoreContextMut;
 
 pub const INTERFACE: &str = "awc:host/host@0.1.0";
 
-/// WIT `host-error`: what `fail` returns as `err(..)` and the guest hands back as its own.
+/// WIT `host-error`: what `fail`, `read-file` and `http-get` return as `err(..)` and the guest
+/// hands back as its own; `capability` is set on denials.
 #[derive(ComponentType, Lift, Lower, Clone, Debug)]
 #[component(record)]
 pub struct HostErrorRecord {
     function: String,
     code: u32,
     message: String,
+    capability: Option<String>,
 }
 
 /// A host error becomes the guest's `err(host-error)` value; anything else still traps.
-fn as_error_result(result: wasmtime::Result<()>) -> wasmtime::Result<Result<(), HostErrorRecord>> {
+fn as_error_result<T>(result: wasmtime::Result<T>) -> wasmtime::Result<Result<T, HostErrorRecord>> {
     match result {
-        Ok(()) => Ok(Ok(())),
+        Ok(v) => Ok(Ok(v)),
         Err(e) => match e.downcast::<HostError>() {
-            Ok(h) => Ok(Err(HostErrorRecord { function: h.function, code: h.code as u32, message: h.message })),
+            Ok(h) => Ok(Err(HostErrorRecord { function: h.function, code: h.code as u32, message: h.message, capability: h.capability })),
             Err(e) => Err(e),
         },
     }
+}
+
+/// At most `max` bytes reach the guest; more is too-large, as for the core ABI's buffers.
+fn limited(function: &str, bytes: Vec<u8>, max: u32) -> wasmtime::Result<Vec<u8>> {
+    if bytes.len() > max as usize {
+        return Err(host_err(function, TOO_LARGE, format!("the result is larger than the limit of {max} bytes")));
+    }
+    Ok(bytes)
 }
 
 /// Wraps an async host function body (returning `wasmtime::Result<Return>`) with the
@@ -72,6 +82,22 @@ pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         let shared = store.data().shared.clone();
         shared.await_gate(id as i32).await.map(|v| (v as u32,))
     });
+    host.func_wrap_async("read-file", |store: StoreContextMut<'_, HostState>, (path, max): (String, u32)| {
+        Box::new(async move {
+            let guard = store.data().shared.begin("read-file");
+            let grants = store.data().grants.clone();
+            let result = read_granted_file("read-file", &grants, &path, max).await.and_then(|b| limited("read-file", b, max));
+            Ok((as_error_result(guard.finish(result))?,))
+        })
+    })?;
+    host.func_wrap_async("http-get", |store: StoreContextMut<'_, HostState>, (url, max): (String, u32)| {
+        Box::new(async move {
+            let guard = store.data().shared.begin("http-get");
+            let (grants, client) = (store.data().grants.clone(), store.data().http.clone());
+            let result = get_granted_url("http-get", &grants, &client, &url, max).await.and_then(|b| limited("http-get", b, max));
+            Ok((as_error_result(guard.finish(result))?,))
+        })
+    })?;
     host.func_wrap("mark", |store: StoreContextMut<'_, HostState>, (tag,): (u32,)| {
         store.data().shared.record(None, "mark", "mark", Some(json!(tag)));
         Ok(())

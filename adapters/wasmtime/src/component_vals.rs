@@ -1,6 +1,7 @@
 //! Protocol values (i32/i64/f32/f64, PROTOCOL.md) to and from component values, by the export's
 //! WIT types: s32/u32 travel as i32, s64/u64 as i64, floats by their bits. A `result` whose error
-//! is a `host-error` record becomes the host-error outcome (COMP-ERROR-RESULT).
+//! is a `host-error` record becomes the host-error outcome (COMP-ERROR-RESULT), or `denied` when
+//! the record names a capability.
 use serde_json::{json, Value};
 use wasmtime::component::{Type, Val};
 
@@ -58,6 +59,12 @@ pub fn outcome(results: &[Val]) -> Value {
                         Some(Val::S32(c)) => *c as i64,
                         _ => -1,
                     };
+                    // A denial names its capability (SPEC.md §8), like the core ABI's denied outcome.
+                    if let Some(Val::Option(Some(capability))) = field(fields, "capability") {
+                        if let Val::String(capability) = capability.as_ref() {
+                            return json!({ "kind": "denied", "function": text("function"), "capability": capability, "message": text("message") });
+                        }
+                    }
                     return json!({ "kind": "host-error", "function": text("function"), "code": code, "message": text("message") });
                 }
                 other => return json!({ "kind": "engine-error", "name": "UnsupportedResult", "message": format!("the export returned err({other:?}), not a host-error record") }),
@@ -94,6 +101,14 @@ mod tests {
         let record = Val::Record(vec![("function".into(), Val::String("fail".into())), ("code".into(), Val::U32(5)), ("message".into(), Val::String("no".into()))]);
         let out = outcome(&[Val::Result(Err(Some(Box::new(record))))]);
         assert_eq!(out, json!({ "kind": "host-error", "function": "fail", "code": 5, "message": "no" }));
+        let denial = Val::Record(vec![
+            ("function".into(), Val::String("read-file".into())),
+            ("code".into(), Val::U32(1)),
+            ("message".into(), Val::String("no grant".into())),
+            ("capability".into(), Val::Option(Some(Box::new(Val::String("file:/x".into()))))),
+        ]);
+        let out = outcome(&[Val::Result(Err(Some(Box::new(denial))))]);
+        assert_eq!(out, json!({ "kind": "denied", "function": "read-file", "capability": "file:/x", "message": "no grant" }));
         let ok = outcome(&[Val::Result(Ok(Some(Box::new(Val::U32(3)))))]);
         assert_eq!(ok["values"][0]["value"], json!(3));
     }

@@ -236,44 +236,62 @@ fn note_memory(caller: &mut Caller<'_, HostState>) {
     }
 }
 
+/// read_file's work once the path is a string (core ABI and components alike): the grant decides
+/// before any I/O and the real path must stay inside its mount. Reads at most `cap` + 1 bytes:
+/// enough for the caller to tell the file is too large without loading it all.
+pub(crate) async fn read_granted_file(function: &str, grants: &Grants, path: &str, cap: u32) -> wasmtime::Result<Vec<u8>> {
+    if path.len() > MAX_PATH as usize {
+        return Err(host_err(function, TOO_LARGE, format!("path of {} bytes exceeds the limit of {MAX_PATH}", path.len())));
+    }
+    let (host_path, root) = caps::resolve_file(path, grants).map_err(|d| denied(function, d))?;
+    let io = |e: std::io::Error| host_err(function, if e.kind() == std::io::ErrorKind::NotFound { NOT_FOUND } else { IO }, e.to_string());
+    let real = tokio::fs::canonicalize(&host_path).await.map_err(io)?;
+    let real_root = tokio::fs::canonicalize(&root).await.map_err(io)?;
+    if !caps::is_inside(&real, &real_root) {
+        return Err(denied(function, Denial { capability: format!("file:{path}"), reason: "path resolves outside its mount (symlink escape)".into() }));
+    }
+    use tokio::io::AsyncReadExt;
+    let file = tokio::fs::File::open(&real).await.map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(cap as u64 + 1).read_to_end(&mut bytes).await.map_err(io)?;
+    Ok(bytes)
+}
+
+/// http_get's work once the URL is a string: the grant decides before any connection. Reads at
+/// most `cap` + 1 bytes of the body.
+pub(crate) async fn get_granted_url(function: &str, grants: &Grants, client: &reqwest::Client, url: &str, cap: u32) -> wasmtime::Result<Vec<u8>> {
+    if url.len() > MAX_URL as usize {
+        return Err(host_err(function, TOO_LARGE, format!("URL of {} bytes exceeds the limit of {MAX_URL}", url.len())));
+    }
+    let url = caps::resolve_http(url, grants).map_err(|d| denied(function, d))?;
+    let mut response = client.get(url).send().await.map_err(|e| host_err(function, IO, format!("request failed: {e}")))?;
+    let status = response.status().as_u16();
+    if !(200..=299).contains(&status) {
+        return Err(host_err(function, HTTP_STATUS, format!("HTTP status {status}")));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| host_err(function, IO, format!("reading the body failed: {e}")))? {
+        body.extend_from_slice(&chunk);
+        if body.len() > cap as usize {
+            break;
+        }
+    }
+    Ok(body)
+}
+
 async fn read_file(caller: &mut Caller<'_, HostState>, path_ptr: i32, path_len: i32, buf: i32, cap: i32) -> wasmtime::Result<i32> {
     const F: &str = "read_file";
     let path = read_string(caller, F, path_ptr, path_len, MAX_PATH)?;
     let grants = caller.data().grants.clone();
-    let (host_path, root) = caps::resolve_file(&path, &grants).map_err(|d| denied(F, d))?;
-    let io = |e: std::io::Error| host_err(F, if e.kind() == std::io::ErrorKind::NotFound { NOT_FOUND } else { IO }, e.to_string());
-    let real = tokio::fs::canonicalize(&host_path).await.map_err(io)?;
-    let real_root = tokio::fs::canonicalize(&root).await.map_err(io)?;
-    if !caps::is_inside(&real, &real_root) {
-        return Err(denied(F, Denial { capability: format!("file:{path}"), reason: "path resolves outside its mount (symlink escape)".into() }));
-    }
-    // Read at most cap + 1 bytes: enough to tell the file is too large without loading it all.
-    use tokio::io::AsyncReadExt;
-    let file = tokio::fs::File::open(&real).await.map_err(io)?;
-    let mut bytes = Vec::new();
-    file.take(cap as u32 as u64 + 1).read_to_end(&mut bytes).await.map_err(io)?;
+    let bytes = read_granted_file(F, &grants, &path, cap as u32).await?;
     write_bytes(caller, F, buf, cap, &bytes)
 }
 
 async fn http_get(caller: &mut Caller<'_, HostState>, url_ptr: i32, url_len: i32, buf: i32, cap: i32) -> wasmtime::Result<i32> {
     const F: &str = "http_get";
     let url = read_string(caller, F, url_ptr, url_len, MAX_URL)?;
-    let grants = caller.data().grants.clone();
-    let url = caps::resolve_http(&url, &grants).map_err(|d| denied(F, d))?;
-    let client = caller.data().http.clone();
-    let mut response = client.get(url).send().await.map_err(|e| host_err(F, IO, format!("request failed: {e}")))?;
-    let status = response.status().as_u16();
-    if !(200..=299).contains(&status) {
-        return Err(host_err(F, HTTP_STATUS, format!("HTTP status {status}")));
-    }
-    let limit = cap as u32 as usize;
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| host_err(F, IO, format!("reading the body failed: {e}")))? {
-        body.extend_from_slice(&chunk);
-        if body.len() > limit {
-            break;
-        }
-    }
+    let (grants, client) = (caller.data().grants.clone(), caller.data().http.clone());
+    let body = get_granted_url(F, &grants, &client, &url, cap as u32).await?;
     write_bytes(caller, F, buf, cap, &body)
 }
 
