@@ -22,6 +22,7 @@ export const REQUIREMENTS = [
   R('PROP-NAN-PAYLOAD', 'SHOULD', '4.1', 'A quiet NaN keeps its payload bits through an async import.'),
   R('PROP-NAN-SIGNALLING', 'MAY', '4.1', 'A signalling NaN keeps its exact bit pattern through an async import.'),
   R('PROP-MULTI-VALUE', 'MUST', '4.1', 'Several async results in one call, returned as a multi-value result, arrive in order.'),
+  R('PROP-ARGS', 'MUST', '4.1', 'A call whose arguments do not match the export\'s parameters in number or type is refused with a message; the guest never runs on coerced values.'),
   R('PROP-HOST-ERROR', 'MUST', '4.2', 'A host rejection reaches the caller as host-error carrying the function, the code and a message.'),
   R('PROP-HOST-ERROR-LATE', 'MUST', '4.2', 'A host rejection after many successful suspensions is reported like the first one.'),
   R('PROP-HOST-ERROR-NESTED', 'MUST', '4.2', 'A host rejection under many suspended guest frames is reported like a shallow one.'),

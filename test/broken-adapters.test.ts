@@ -4,7 +4,7 @@ import { nodeJspi } from '../adapters/node-jspi/adapter.ts';
 import type { CaseResult } from '../harness/report/types.ts';
 import type { RunOutput } from '../harness/runner.ts';
 import { ALL_CASES } from '../suites/index.ts';
-import { brokenAdapter, dropsHostErrors, mislabelsTraps, offByOneI64 } from './support/broken-adapters.ts';
+import { brokenAdapter, coercesArguments, dropsHostErrors, mislabelsTraps, offByOneI64 } from './support/broken-adapters.ts';
 import { runInTest } from './support/run.ts';
 
 const noExpectations = (id: string) => ({ adapter: id, knownFailures: [] });
@@ -16,7 +16,7 @@ describe('conformance cases against deliberately broken adapters', () => {
 
   beforeAll(async () => {
     output = await runInTest(
-      [nodeJspi, brokenAdapter('broken-i64', offByOneI64), brokenAdapter('broken-errors', dropsHostErrors), brokenAdapter('broken-traps', mislabelsTraps)],
+      [nodeJspi, brokenAdapter('broken-i64', offByOneI64), brokenAdapter('broken-errors', dropsHostErrors), brokenAdapter('broken-traps', mislabelsTraps), coercesArguments],
       cases,
       { expectations: noExpectations('any') },
     );
@@ -53,5 +53,12 @@ describe('conformance cases against deliberately broken adapters', () => {
       const expected = c.id.startsWith('propagation.trap.unreachable.') ? 'pass' : 'fail';
       expect(statusOf(output.results, 'broken-traps', c.id), c.id).toBe(expected);
     }
+  });
+
+  it('an adapter that lets its engine coerce arguments fails the argument case, and only that', () => {
+    const failing = (id: string) => output.results.filter((r) => r.adapterId === id && r.status !== 'pass').map((r) => r.caseId);
+    // Beyond what the real node-jspi fails (V8's signalling-NaN quieting).
+    expect(failing('broken-coerces-arguments').filter((c) => !failing('node-jspi').includes(c))).toEqual(['propagation.args.mismatch']);
+    expect(output.results.find((r) => r.adapterId === 'broken-coerces-arguments' && r.caseId === 'propagation.args.mismatch')!.message).toMatch(/no argument: the guest ran/);
   });
 });

@@ -6,6 +6,7 @@ import { fromJs, type Value } from '../../harness/values.ts';
 import { CancelledError } from './host/errors.ts';
 import type { Host } from './host/host.ts';
 import { normaliseError } from './normalise.ts';
+import { argumentMismatch, type Signature } from './signatures.ts';
 import type { CallTracker, Strategy } from './strategies/strategy.ts';
 
 const toRaw = (v: Value): number | bigint => v.value;
@@ -18,17 +19,30 @@ export class JsInstance implements Instance {
   private readonly host: Host;
   private readonly strategy: Strategy;
   private readonly tracker: CallTracker;
+  /** Export signatures from the module binary; null when it could not be read (then only the count is checked). */
+  private readonly signatures: Map<string, Signature> | null;
 
-  constructor(instance: WebAssembly.Instance, host: Host, strategy: Strategy, tracker: CallTracker) {
+  constructor(instance: WebAssembly.Instance, host: Host, strategy: Strategy, tracker: CallTracker, signatures: Map<string, Signature> | null = null) {
     this.instance = instance;
     this.host = host;
     this.strategy = strategy;
     this.tracker = tracker;
+    this.signatures = signatures;
+  }
+
+  /** Why these arguments cannot be passed: JS would coerce them (a missing one becomes 0). */
+  private badArguments(exportName: string, exported: Function, args: Value[]): string | undefined {
+    const sig = this.signatures?.get(exportName);
+    if (sig) return argumentMismatch(exportName, sig, args);
+    // An exported wasm function's length is its parameter count.
+    return args.length === exported.length ? undefined : `${exportName} takes ${exported.length} argument(s), the call gave ${args.length}`;
   }
 
   async call(exportName: string, args: Value[], options: CallOptions): Promise<Outcome> {
     const exported = this.instance.exports[exportName];
     if (typeof exported !== 'function') return { kind: 'engine-error', name: 'MissingExport', message: `the guest exports no function ${JSON.stringify(exportName)}` };
+    const mismatch = this.badArguments(exportName, exported, args);
+    if (mismatch) return { kind: 'engine-error', name: 'BadArguments', message: mismatch };
     if (options.signal?.aborted) return { kind: 'cancelled', message: 'cancelled before the call started' };
     const callId = ++this.nextCall;
     this.active.add(callId);

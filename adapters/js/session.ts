@@ -5,14 +5,15 @@ import { Host } from './host/host.ts';
 import type { HostIO } from './host/io.ts';
 import { benchBatches } from './bench.ts';
 import { JsInstance } from './instance.ts';
+import { exportSignatures, type Signature } from './signatures.ts';
 import type { Strategy } from './strategies/strategy.ts';
 
 export function createJsSession(strategy: Strategy, io: HostIO, policy?: CapabilityPolicy, testSlowdownNs = 0): Session {
-  const modules = new Map<string, WebAssembly.Module>();
+  const modules = new Map<string, { module: WebAssembly.Module; signatures: Map<string, Signature> | null }>();
   const instances = new Set<Instance>();
   let nextModule = 0;
   /** Host + imports + instance: the whole of what instantiating means for this adapter. */
-  async function link(module: WebAssembly.Module, options: InstantiateOptions): Promise<JsInstance> {
+  async function link({ module, signatures }: { module: WebAssembly.Module; signatures: Map<string, Signature> | null }, options: InstantiateOptions): Promise<JsInstance> {
     if (options.limits?.memoryPages !== undefined || options.limits?.fuel !== undefined) {
       throw new InstantiationFailure(`the ${strategy.name} JS adapter cannot enforce memory or fuel limits`);
     }
@@ -27,9 +28,9 @@ export function createJsSession(strategy: Strategy, io: HostIO, policy?: Capabil
     strategy.bind?.(wasm, tracker);
     const memory = wasm.exports['memory'];
     host.bindMemory(() => (memory instanceof WebAssembly.Memory ? memory : undefined));
-    return new JsInstance(wasm, host, strategy, tracker);
+    return new JsInstance(wasm, host, strategy, tracker, signatures);
   }
-  const compiled = (handle: ModuleHandle): WebAssembly.Module => {
+  const compiled = (handle: ModuleHandle) => {
     const module = modules.get(handle.id);
     if (!module) throw new InstantiationFailure(`unknown module ${handle.id}`);
     return module;
@@ -40,7 +41,8 @@ export function createJsSession(strategy: Strategy, io: HostIO, policy?: Capabil
       const prepared = strategy.prepare ? await strategy.prepare(wasm) : { wasm };
       const module = await WebAssembly.compile(prepared.wasm as Uint8Array<ArrayBuffer>);
       const id = `${name}#${++nextModule}`;
-      modules.set(id, module);
+      // Read from the original: a load-time transformation keeps the exports' signatures.
+      modules.set(id, { module, signatures: exportSignatures(wasm) });
       return prepared.transform ? { id, transform: prepared.transform } : { id };
     },
     async instantiate(handle: ModuleHandle, options: InstantiateOptions) {

@@ -1,6 +1,6 @@
-/** Every value type through async imports (PROP-VALUE-*, PROP-NAN*, PROP-MULTI-VALUE). */
+/** Every value type through async imports (PROP-VALUE-*, PROP-NAN*, PROP-MULTI-VALUE), and arguments that do not fit (PROP-ARGS). */
 import type { Case } from '../../harness/case.ts';
-import { expectOk, fail, pass } from '../../harness/check.ts';
+import { all, expectOk, fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson } from '../../harness/outcome.ts';
 import { f32, f64, i32, i64, type Value } from '../../harness/values.ts';
 import { call, defineCase } from '../define.ts';
@@ -140,6 +140,29 @@ export const valueCases: Case[] = [
       const instance = await ctx.instantiate(FIXTURE);
       const values = [i32(-7), i64(-9223372036854775807n), f32(1.5), f64(-2.25e-308)];
       return expectOk(await call(instance, 'echo_all', values, ['i32', 'i64', 'f32', 'f64']), values);
+    },
+  }),
+  defineCase({
+    id: 'propagation.args.mismatch',
+    title: 'echo_i32 called with no argument, two, an f64 and an i64: each refused with a message, never run on coerced values; the instance then works',
+    requirement: 'PROP-ARGS',
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE);
+      const wrong: [string, Value[]][] = [
+        ['no argument', []],
+        ['two arguments', [i32(1), i32(2)]],
+        ['an f64 for the i32', [f64(1.5)]],
+        ['an i64 for the i32', [i64(5n)]],
+      ];
+      const verdicts = [];
+      for (const [what, args] of wrong) {
+        const outcome = await call(instance, 'echo_i32', args, ['i32']);
+        const evidence = { what, outcome: outcomeToJson(outcome) };
+        if (outcome.kind === 'ok') verdicts.push(fail(`${what}: the guest ran and returned ${formatOutcome(outcome)} for arguments the export does not take`, evidence));
+        else if (!('message' in outcome) || !outcome.message.trim()) verdicts.push(fail(`${what}: refused without a message`, evidence));
+        else verdicts.push(pass(evidence));
+      }
+      return all(...verdicts, expectOk(await call(instance, 'echo_i32', [i32(3)], ['i32']), [i32(3)], { what: 'a correct call afterwards' }));
     },
   }),
 ];

@@ -5,6 +5,7 @@
  */
 import type { Adapter, AdapterDescription, Instance, InstantiateOptions, ModuleHandle, Session } from '../../harness/adapter.ts';
 import type { Outcome } from '../../harness/outcome.ts';
+import { i32 } from '../../harness/values.ts';
 import { dirname, join } from 'node:path';
 import { DEFAULT_POLICY, type CapabilityPolicy } from '../../adapters/js/host/capabilities.ts';
 import { nodeIO } from '../../adapters/js/io/node.ts';
@@ -75,6 +76,13 @@ function wrapped(id: string, overrides: Overrides, base: Adapter = nodeJspi): Ad
 }
 
 const bind = (i: Instance): Instance => ({ call: i.call.bind(i), inspect: i.inspect.bind(i), openGate: i.openGate.bind(i), dispose: i.dispose.bind(i) });
+
+/** Lets arguments be coerced as plain JS does (missing → 0, extras dropped, f64 truncated), here for echo_i32. */
+export const coercesArguments = wrapped('broken-coerces-arguments', {
+  instance: (inner) => ({
+    call: (name, args, options) => inner.call(name, name === 'echo_i32' ? [i32(Number(args[0]?.value ?? 0) | 0)] : args, options),
+  }),
+});
 
 /** Cancels and deadlines are silently dropped: the call runs on. */
 export const ignoresCancel = wrapped('broken-ignores-cancel', {
