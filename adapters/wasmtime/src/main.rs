@@ -164,22 +164,27 @@ async fn call_core(store: &mut Store<HostState>, instance: &Instance, export: &s
     Ok(outcome)
 }
 
-/// A component export with its arguments converted to its parameter types.
-fn component_func(store: &mut Store<HostState>, instance: &component::Instance, export: &str, args: &[Value]) -> Result<Option<(component::Func, Vec<component::Val>, usize)>, Refusal> {
-    let Some(func) = instance.get_func(&mut *store, export) else { return Ok(None) };
+/// A component export with its arguments converted to its parameter types; or, as an
+/// engine-error outcome, why it cannot be called with them (PROTOCOL.md: not an error response).
+fn component_func(store: &mut Store<HostState>, instance: &component::Instance, export: &str, args: &[Value]) -> Result<(component::Func, Vec<component::Val>, usize), Value> {
+    let Some(func) = instance.get_func(&mut *store, export) else {
+        return Err(json!({ "kind": "engine-error", "name": "MissingExport", "message": format!("the component exports no function {export:?}") }));
+    };
     let ty = func.ty(&*store);
+    let mismatch = |message: String| json!({ "kind": "engine-error", "name": "BadArguments", "message": message });
     if ty.params().len() != args.len() {
-        return Err(bad(format!("{export} takes {} argument(s), got {}", ty.params().len(), args.len())));
+        return Err(mismatch(format!("{export} takes {} argument(s), the call gave {}", ty.params().len(), args.len())));
     }
-    let vals = args.iter().zip(ty.params()).map(|(a, (name, t))| component_vals::to_val(a, &t).map_err(|e| bad(format!("{export}({name}): {e}")))).collect::<Result<Vec<_>, _>>()?;
+    let vals = args.iter().zip(ty.params()).map(|(a, (name, t))| component_vals::to_val(a, &t).map_err(|e| mismatch(format!("{export}({name}): {e}")))).collect::<Result<Vec<_>, _>>()?;
     let result_count = ty.results().len();
-    Ok(Some((func, vals, result_count)))
+    Ok((func, vals, result_count))
 }
 
 /// Calls a component export: values by WIT type, an `err(host-error)` result as host-error.
 async fn call_component(store: &mut Store<HostState>, instance: &component::Instance, export: &str, args: &[Value]) -> Reply {
-    let Some((func, vals, result_count)) = component_func(store, instance, export, args)? else {
-        return Ok(json!({ "kind": "engine-error", "name": "MissingExport", "message": format!("the component exports no function {export:?}") }));
+    let (func, vals, result_count) = match component_func(store, instance, export, args) {
+        Ok(prepared) => prepared,
+        Err(outcome) => return Ok(outcome),
     };
     let mut results = vec![component::Val::Bool(false); result_count];
     Ok(match func.call_async(&mut *store, &vals, &mut results).await {
@@ -370,7 +375,7 @@ impl Adapter {
                 sample!(p.budget_ms, p.warmup_ms, async { func.call_async(&mut *store, &args, &mut results).await.map_err(failed) })
             }
             Exports::Component(instance) => {
-                let (func, args, result_count) = component_func(&mut store, instance, &p.export, &p.args)?.ok_or_else(|| bad(format!("no export {:?}", p.export)))?;
+                let (func, args, result_count) = component_func(&mut store, instance, &p.export, &p.args).map_err(|o| bad(o["message"].as_str().unwrap_or("cannot call").to_string()))?;
                 let mut results = vec![component::Val::Bool(false); result_count];
                 sample!(p.budget_ms, p.warmup_ms, async { func.call_async(&mut *store, &args, &mut results).await.map_err(failed) })
             }
