@@ -39,6 +39,8 @@ export const HOST_FUNCTIONS = {
   read_file: { params: ['i32', 'i32', 'i32', 'i32'], results: ['i32'], async: true },
   http_get: { params: ['i32', 'i32', 'i32', 'i32'], results: ['i32'], async: true },
   call: { params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32'], results: ['i32'], async: true },
+  reenter: { params: ['i32', 'i32'], results: ['i32'], async: true },
+  reenter_sync: { params: ['i32', 'i32'], results: ['i32'], async: false },
   mark: { params: ['i32'], results: [], async: false },
   identity_i32: { params: ['i32'], results: ['i32'], async: false },
   pending: { params: [], results: ['i32'], async: false },
@@ -49,6 +51,9 @@ export type HostFunctionName = keyof typeof HOST_FUNCTIONS;
 export const MAX_PATH_BYTES = 4096;
 export const MAX_URL_BYTES = 8192;
 export const MAX_CALL_BYTES = 16 * 1024 * 1024;
+
+/** The guest exports `reenter(which, v)` calls back into: `which` 0 → the first (it suspends), 1 → the second (it does not). */
+export const REENTRY_EXPORTS = ['inner', 'inner_plain'] as const;
 
 /** Generic bytes-in/bytes-out host functions reachable through `call` (when granted). */
 export const GENERIC_CALLS = ['reverse', 'upper'] as const;

@@ -1,6 +1,8 @@
 /** A Session for any JS engine: compile, link the host ABI through a strategy, instantiate. */
 import { InstantiationFailure, type Instance, type InstantiateOptions, type ModuleHandle, type Session } from '../../harness/adapter.ts';
 import type { CapabilityPolicy } from './host/capabilities.ts';
+import { ErrorCode } from '../../harness/abi.ts';
+import { HostError } from './host/errors.ts';
 import { Host } from './host/host.ts';
 import type { HostIO } from './host/io.ts';
 import { benchBatches } from './bench.ts';
@@ -28,6 +30,15 @@ export function createJsSession(strategy: Strategy, io: HostIO, policy?: Capabil
     strategy.bind?.(wasm, tracker);
     const memory = wasm.exports['memory'];
     host.bindMemory(() => (memory instanceof WebAssembly.Memory ? memory : undefined));
+    const exported = (name: string): Function => {
+      const fn = wasm.exports[name];
+      if (typeof fn !== 'function') throw new HostError('reenter', ErrorCode.NOT_FOUND, `the guest exports no function ${name}`);
+      return fn;
+    };
+    host.bindReentry({
+      async: (name, args, callId) => strategy.start(exported(name), args, tracker, callId ?? -1),
+      sync: (name, args) => strategy.callSync(exported(name), args, tracker),
+    });
     return new JsInstance(wasm, host, strategy, tracker, signatures);
   }
   const compiled = (handle: ModuleHandle) => {

@@ -4,7 +4,7 @@
  * Engine-neutral: web-standard APIs only; files and network go through HostIO.
  */
 import type { Grants, InstanceState } from '../../../harness/adapter.ts';
-import { ErrorCode, MAX_CALL_BYTES, MAX_PATH_BYTES, MAX_URL_BYTES, type HostFunctionName } from '../../../harness/abi.ts';
+import { ErrorCode, MAX_CALL_BYTES, MAX_PATH_BYTES, MAX_URL_BYTES, REENTRY_EXPORTS, type HostFunctionName } from '../../../harness/abi.ts';
 import { DEFAULT_POLICY, isInside, type CapabilityPolicy } from './capabilities.ts';
 import { CancelledError, DeniedError, HostError } from './errors.ts';
 import { EventLog } from './events.ts';
@@ -12,7 +12,15 @@ import { IoFailure, type HostIO } from './io.ts';
 import { readGuest, readGuestString, writeGuest, type MemoryRef } from './memory.ts';
 
 export type Raw = number | bigint;
-type AsyncImpl = (args: Raw[], signal: AbortSignal) => Promise<Raw | undefined>;
+type AsyncImpl = (args: Raw[], signal: AbortSignal, callId: number | null) => Promise<Raw | undefined>;
+
+/** How the host calls back into its own instance (SPEC.md §5.5); bound once the instance exists. */
+export interface Reentry {
+  /** A nested call that may suspend, charged to call `callId`; resolves with its raw result. */
+  async(exportName: string, args: Raw[], callId: number | null): Promise<unknown>;
+  /** A nested call that must finish before returning; throws if it tries to suspend. */
+  sync(exportName: string, args: Raw[]): unknown;
+}
 
 /** Completes on the next macrotask turn (setTimeout(0) is clamped to ~1 ms; a MessageChannel is not). */
 function nextTurn(signal: AbortSignal): Promise<void> {
@@ -64,6 +72,7 @@ export class Host {
   /** Calls cancelled while running guest code: their next host call is refused at once. */
   private readonly cancelledCalls = new Map<number, CancelledError>();
   private memory: MemoryRef = () => undefined;
+  private reentry: Reentry | undefined;
 
   private readonly io: HostIO;
   private readonly grants: Grants;
@@ -91,6 +100,18 @@ export class Host {
     this.memory = memory;
   }
 
+  bindReentry(reentry: Reentry): void {
+    this.reentry = reentry;
+  }
+
+  /** The export `reenter(which, …)` names, and the strategy's way into it. */
+  private reentryTarget(fn: string, which: Raw): { name: string; reentry: Reentry } {
+    const name = REENTRY_EXPORTS[Number(which)];
+    if (!name) throw new HostError(fn, ErrorCode.INVALID_ARGUMENT, `no reentry export number ${String(which)}`);
+    if (!this.reentry) throw new HostError(fn, ErrorCode.NOT_FOUND, 'this host cannot call back into its instance');
+    return { name, reentry: this.reentry };
+  }
+
   /** Sync imports: they return before the guest continues. */
   readonly sync = {
     mark: (value: number): void => {
@@ -104,6 +125,13 @@ export class Host {
     pending: (): number => {
       this.slowdown();
       return this.log.counters.pending;
+    },
+    reenter_sync: (which: number, v: number): number => {
+      this.slowdown();
+      // Logged per invocation: a strategy that replays host calls while resuming shows up twice.
+      this.log.record({ fn: 'reenter_sync', kind: 'mark', detail: which });
+      const { name, reentry } = this.reentryTarget('reenter_sync', which);
+      return Number(reentry.sync(name, [v]));
     },
   };
 
@@ -147,6 +175,12 @@ export class Host {
       const body = await this.getGrantedUrl('http_get', url, Number(bufCap) >>> 0, signal);
       return writeGuest('http_get', this.memory, Number(bufPtr), Number(bufCap), body);
     },
+    reenter: async ([which, v], _signal, callId) => {
+      const { name, reentry } = this.reentryTarget('reenter', which!);
+      // Let the calling guest finish suspending first (Asyncify unwinds after this returns).
+      await null;
+      return Number(await reentry.async(name, [v!], callId));
+    },
     call: async ([namePtr, nameLen, inPtr, inLen, outPtr, outCap]) => {
       const name = readGuestString('call', this.memory, Number(namePtr), Number(nameLen), 256);
       const decision = this.policy.call(name, this.grants);
@@ -189,7 +223,7 @@ export class Host {
     this.slowdown();
     const impl = this.impls[fn];
     if (!impl) return Promise.reject(new HostError(fn, ErrorCode.NOT_FOUND, `${fn} is not an async host function`));
-    return this.operation(fn, callId, (signal) => impl(args, signal));
+    return this.operation(fn, callId, (signal) => impl(args, signal, callId));
   }
 
   /** Timers for bindings other than the core ABI (components), with the same abort behaviour. */
@@ -203,7 +237,7 @@ export class Host {
 
   /** The gate behind `gate(id)`, for bindings other than the core ABI (components). */
   gate(id: number, signal: AbortSignal): Promise<number> {
-    return this.impls['gate']!([id], signal) as Promise<number>;
+    return this.impls['gate']!([id], signal, null) as Promise<number>;
   }
 
   /**

@@ -53,6 +53,8 @@ const ASYNC_IMPORTS = Object.entries(HOST_FUNCTIONS)
 /** State of one call while it is in flight. */
 interface CallState {
   id: number;
+  /** A nested call from a synchronous host function: it must not unwind (there is no driver to resume it). */
+  synchronous?: boolean;
   /** Allocated at the first unwind: calls that never suspend grow nothing. */
   buffer?: number;
   pending?: Promise<Raw | undefined>;
@@ -79,6 +81,11 @@ interface InstanceState {
   freeBuffers: number[];
 }
 const states = new WeakMap<CallTracker, InstanceState>();
+
+/** Like JSPI's SuspendError: a suspension where none can happen. */
+class AsyncifySuspendError extends Error {
+  override name = 'SuspendError';
+}
 const UNWINDING = 1;
 
 /** The value an import returns while unwinding: ignored by the guest, but it must have the right JS type. */
@@ -147,6 +154,10 @@ export const asyncify: Strategy = {
     for (const name of ASYNC_IMPORTS as HostFunctionName[]) {
       module[name] = (...args: Raw[]) => {
         const call = state.running!;
+        if (call.synchronous) {
+          // Unwinding here would save the nested frames where the outer call's driver resumes them.
+          throw new AsyncifySuspendError(`Asyncify: ${name} cannot suspend a call made from a synchronous host function`);
+        }
         if (call.resumeWith) {
           // Rewinding: we are back at the import that unwound; hand the guest its value.
           state.exports!.asyncify_stop_rewind();
@@ -175,6 +186,17 @@ export const asyncify: Strategy = {
       for (let slot = SECONDARY_PAGES / BUFFER_PAGES - 1; slot >= 0; slot--) state.freeBuffers.push(slot * BUFFER_PAGES * PAGE);
     } else {
       state.bufferMemory = exports.memory;
+    }
+  },
+
+  callSync(exported, args, tracker) {
+    const state = states.get(tracker)!;
+    const outer = state.running;
+    state.running = { id: tracker.current ?? -1, synchronous: true };
+    try {
+      return exported(...args);
+    } finally {
+      state.running = outer;
     }
   },
 

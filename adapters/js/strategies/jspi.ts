@@ -39,6 +39,10 @@ export const jspi: Strategy = {
     }
     return { [HOST_MODULE]: module as WebAssembly.ModuleImports };
   },
+  // Unwrapped: V8 throws a SuspendError when the nested call tries to suspend through this frame.
+  callSync(exported, args) {
+    return exported(...args);
+  },
   start(exported, args, tracker, callId) {
     let promising = wrappers.get(exported);
     if (!promising) wrappers.set(exported, (promising = WebAssembly.promising(exported)));

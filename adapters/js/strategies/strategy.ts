@@ -20,4 +20,9 @@ export interface Strategy {
   bind?(instance: WebAssembly.Instance, tracker: CallTracker): void;
   /** Runs an export as call `callId`; resolves with the raw JS result. */
   start(exported: Function, args: unknown[], tracker: CallTracker, callId: number): Promise<unknown>;
+  /**
+   * Runs an export to completion before returning, from inside a synchronous host function
+   * (SPEC.md §5.5): if it tries to suspend, it must throw, never return a made-up value.
+   */
+  callSync(exported: Function, args: unknown[], tracker: CallTracker): unknown;
 }

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::oneshot;
-use wasmtime::{Caller, Extern, Linker, Memory, StoreLimits};
+use wasmtime::{Caller, Extern, Linker, Memory, StoreLimits, Val};
 
 pub const DENIED: i32 = 1;
 pub const NOT_FOUND: i32 = 2;
@@ -229,6 +229,19 @@ fn write_bytes(caller: &mut Caller<'_, HostState>, function: &str, ptr: i32, cap
     Ok(bytes.len() as i32)
 }
 
+/// The export `reenter(which, …)` calls: `inner` (it suspends) or `inner_plain`.
+fn reentry_export(caller: &mut Caller<'_, HostState>, function: &str, which: i32) -> wasmtime::Result<wasmtime::Func> {
+    let name = match which {
+        0 => "inner",
+        1 => "inner_plain",
+        _ => return Err(host_err(function, INVALID_ARGUMENT, format!("no reentry export number {which}"))),
+    };
+    match caller.get_export(name) {
+        Some(Extern::Func(f)) => Ok(f),
+        _ => Err(host_err(function, NOT_FOUND, format!("the guest exports no function {name}"))),
+    }
+}
+
 fn note_memory(caller: &mut Caller<'_, HostState>) {
     if let Some(Extern::Memory(m)) = caller.get_export("memory") {
         let size = m.data_size(&caller) as i64;
@@ -345,6 +358,21 @@ pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     async_op!(linker, "read_file", |caller, (a, b, c, d): (i32, i32, i32, i32)| read_file(&mut caller, a, b, c, d).await);
     async_op!(linker, "http_get", |caller, (a, b, c, d): (i32, i32, i32, i32)| http_get(&mut caller, a, b, c, d).await);
     async_op!(linker, "call", |caller, (a, b, c, d, e, f): (i32, i32, i32, i32, i32, i32)| generic(&mut caller, [a, b, c, d, e, f]));
+    // Calling back into the guest (SPEC.md §5.5): the nested call runs on the caller's store.
+    async_op!(linker, "reenter", |caller, (which, v): (i32, i32)| {
+        let func = reentry_export(&mut caller, "reenter", which)?;
+        let mut results = [Val::I32(0)];
+        func.call_async(&mut caller, &[Val::I32(v)], &mut results).await?;
+        Ok(results[0].unwrap_i32())
+    });
+    linker.func_wrap("awc", "reenter_sync", |mut caller: Caller<'_, HostState>, which: i32, v: i32| -> wasmtime::Result<i32> {
+        caller.data().shared.record(None, "reenter_sync", "mark", Some(json!(which)));
+        let func = reentry_export(&mut caller, "reenter_sync", which)?;
+        let mut results = [Val::I32(0)];
+        // A store with async host functions refuses synchronous calls: this fails loudly.
+        func.call(&mut caller, &[Val::I32(v)], &mut results)?;
+        Ok(results[0].unwrap_i32())
+    })?;
     linker.func_wrap("awc", "mark", |caller: Caller<'_, HostState>, v: i32| caller.data().shared.record(None, "mark", "mark", Some(json!(v))))?;
     linker.func_wrap("awc", "identity_i32", |v: i32| v)?;
     linker.func_wrap("awc", "pending", |caller: Caller<'_, HostState>| caller.data().shared.pending() as i32)?;
