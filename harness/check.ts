@@ -34,6 +34,12 @@ export function expectDenied(actual: Outcome, fn: string, extra: Evidence = {}):
   return fail(`expected denied from ${fn}, got ${formatOutcome(actual)}`, evidence);
 }
 
+/** A denial that names the capability it refused (`cap` is a part of it, e.g. the path). */
+export function expectNamesCapability(actual: Outcome, cap: string): Verdict {
+  if (actual.kind === 'denied' && actual.capability.includes(cap)) return pass();
+  return fail(`the denial does not name the capability ${cap}: ${formatOutcome(actual)}`);
+}
+
 /** Runs several checks; the first failing one decides, all evidence is kept. */
 export function all(...verdicts: Verdict[]): Verdict {
   const evidence = Object.assign({}, ...verdicts.map((v, i) => (v.evidence ? { [`check${i + 1}`]: v.evidence } : {})));

@@ -7,7 +7,7 @@
 import type { Grants, Instance } from '../../harness/adapter.ts';
 import { ErrorCode } from '../../harness/abi.ts';
 import type { Case, CaseContext } from '../../harness/case.ts';
-import { all, expectDenied, expectHostError, expectOk, fail, pass } from '../../harness/check.ts';
+import { all, expectDenied, expectHostError, expectNamesCapability, expectOk, fail, pass } from '../../harness/check.ts';
 import { DATA_FILES } from '../../harness/env/data-dir.ts';
 import { HELLO_BODY } from '../../harness/env/http-server.ts';
 import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcome.ts';
@@ -52,8 +52,7 @@ export const componentCapabilityCases: Case[] = [
       const probe = `/hello?component-no-grant-${Math.random().toString(36).slice(2)}`;
       const file = await readStaged(instance, '/data/hello.txt');
       const http = await getStaged(instance, `${ctx.env.httpOrigin}${probe}`);
-      const named = (o: Outcome, cap: string) => (o.kind === 'denied' && o.capability.includes(cap) ? pass() : fail(`the denial does not name the capability ${cap}: ${formatOutcome(o)}`));
-      const verdict = all(expectDenied(file, 'read-file'), named(file, '/data/hello.txt'), expectDenied(http, 'http-get'), named(http, '127.0.0.1'));
+      const verdict = all(expectDenied(file, 'read-file'), expectNamesCapability(file, '/data/hello.txt'), expectDenied(http, 'http-get'), expectNamesCapability(http, '127.0.0.1'));
       if (verdict.pass && ctx.env.httpRequests.some((r) => r === probe)) return fail('http-get was denied but the request reached the server', verdict.evidence);
       return verdict;
     },
