@@ -25,12 +25,15 @@ export interface HostFunctionSignature {
   results: ValueType[];
   /** Async functions complete later; sync ones return before the guest continues. */
   async: boolean;
+  /** Async, but the host answers at once with a plain value (no promise to wait for): SUSP-READY-PLAIN. */
+  plain?: true;
 }
 
 export const HOST_FUNCTIONS = {
   sleep: { params: ['i32'], results: [], async: true },
   yield: { params: [], results: [], async: true },
   echo_i32: { params: ['i32'], results: ['i32'], async: true },
+  ready_i32: { params: ['i32'], results: ['i32'], async: true, plain: true },
   echo_i64: { params: ['i64'], results: ['i64'], async: true },
   echo_f32: { params: ['f32'], results: ['f32'], async: true },
   echo_f64: { params: ['f64'], results: ['f64'], async: true },

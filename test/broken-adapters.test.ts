@@ -4,7 +4,7 @@ import { nodeJspi } from '../adapters/node-jspi/adapter.ts';
 import type { CaseResult } from '../harness/report/types.ts';
 import type { RunOutput } from '../harness/runner.ts';
 import { ALL_CASES } from '../suites/index.ts';
-import { brokenAdapter, coercesArguments, dropsHostErrors, mislabelsTraps, offByOneI64 } from './support/broken-adapters.ts';
+import { brokenAdapter, coercesArguments, dropsHostErrors, mislabelsTraps, offByOneI64, promiseAsNumber } from './support/broken-adapters.ts';
 import { runInTest } from './support/run.ts';
 
 const noExpectations = (id: string) => ({ adapter: id, knownFailures: [] });
@@ -60,5 +60,11 @@ describe('conformance cases against deliberately broken adapters', () => {
     // Beyond what the real node-jspi fails (V8's signalling-NaN quieting).
     expect(failing('broken-coerces-arguments').filter((c) => !failing('node-jspi').includes(c))).toEqual(['propagation.args.mismatch']);
     expect(output.results.find((r) => r.adapterId === 'broken-coerces-arguments' && r.caseId === 'propagation.args.mismatch')!.message).toMatch(/no argument: the guest ran/);
+  });
+
+  it('a binding that hands the guest a Promise as a number fails the plain-value case', async () => {
+    const out = await runInTest([promiseAsNumber], ALL_CASES.filter((c) => c.id === 'suspension.ready.plain-value'));
+    expect(out.results[0]!.status).toBe('fail');
+    expect(out.results[0]!.message).toMatch(/expected ok\(i32:-1\)/);
   });
 });

@@ -176,4 +176,31 @@ export const suspensionCases: Case[] = [
       return expectOk(await call(instance, 'deep_each', [i32(100)], ['i32']), [i32(triangle(100))]);
     },
   }),
+  defineCase({
+    id: 'suspension.ready.plain-value',
+    title: 'ready_i32 answers at once (no promise, or a ready future): the guest gets the value; whether host work ran before it continued is reported',
+    requirement: 'SUSP-READY-PLAIN',
+    async run(ctx) {
+      const instance = await ctx.instantiate(ORDER);
+      const outcomes = [];
+      for (const v of [0, -1, 123_456]) outcomes.push(expectOk(await call(instance, 'ready_then_mark', [i32(v)], ['i32']), [i32(v)], { v }));
+      const verdict = all(...outcomes);
+      // The queued host work (mark 99) may land after the call returned: wait for it, bounded.
+      const events = await waitFor(
+        'the host work ready_i32 queued',
+        async () => {
+          const e = (await instance.inspect()).events;
+          return e.filter((x) => x.fn === 'ready_i32' && x.kind === 'mark').length >= 3 ? e : undefined;
+        },
+        2_000,
+        ctx.signal,
+      ).catch(() => undefined);
+      if (!verdict.pass) return verdict;
+      if (!events) return pass({ ...verdict.evidence, hostWorkBeforeGuestContinued: 'not observed (no queued host work was logged)' });
+      // The first call: is mark 99 logged before the guest's mark 2?
+      const firstWork = events.findIndex((e) => e.fn === 'ready_i32' && e.kind === 'mark');
+      const firstMark2 = events.findIndex((e) => e.fn === 'mark' && e.detail === 2);
+      return pass({ ...verdict.evidence, hostWorkBeforeGuestContinued: firstWork >= 0 && firstWork < firstMark2 });
+    },
+  }),
 ];

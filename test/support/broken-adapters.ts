@@ -84,6 +84,27 @@ export const coercesArguments = wrapped('broken-coerces-arguments', {
   }),
 });
 
+/**
+ * Binds `ready_i32` without Suspending: the engine converts the returned Promise to an i32 (0),
+ * the defect class of jco's undeclared async imports (SPEC.md §13.3).
+ */
+export const promiseAsNumber: Adapter = {
+  id: 'broken-promise-as-number',
+  describe: async () => ({ ...(await nodeJspi.describe()), id: 'broken-promise-as-number' }),
+  open: async () =>
+    createJsSession(
+      {
+        ...jspi,
+        imports(host, tracker) {
+          const imports = jspi.imports(host, tracker);
+          (imports['awc'] as Record<string, unknown>)['ready_i32'] = (v: number) => Promise.resolve(v);
+          return imports;
+        },
+      },
+      nodeIO,
+    ),
+};
+
 /** Cancels and deadlines are silently dropped: the call runs on. */
 export const ignoresCancel = wrapped('broken-ignores-cancel', {
   instance: (inner) => ({ call: (name, args, options) => inner.call(name, args, { results: options.results }) }),

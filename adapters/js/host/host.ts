@@ -218,6 +218,21 @@ export class Host {
     return body;
   }
 
+  /**
+   * An async host function that answers at once with a plain value (SPEC.md §2, `ready_i32`):
+   * logged as an operation, plus one microtask of host work that shows whether the strategy
+   * let the host run before the guest continued.
+   */
+  invokePlain(fn: HostFunctionName, args: Raw[]): Raw {
+    this.slowdown();
+    if (fn !== 'ready_i32') throw new HostError(fn, ErrorCode.NOT_FOUND, `${fn} does not answer with a plain value`);
+    const op = ++this.nextOp;
+    this.log.record({ op, fn, kind: 'start' });
+    this.log.record({ op, fn, kind: 'ok' });
+    queueMicrotask(() => this.log.record({ fn, kind: 'mark', detail: 99 }));
+    return args[0]!;
+  }
+
   /** Runs one async host function of the core ABI (SPEC.md §2) on behalf of call `callId`. */
   invokeAsync(fn: HostFunctionName, args: Raw[], callId: number | null): Promise<Raw | undefined> {
     this.slowdown();

@@ -153,6 +153,8 @@ export const asyncify: Strategy = {
     const module: Record<string, unknown> = { ...host.sync };
     for (const name of ASYNC_IMPORTS as HostFunctionName[]) {
       module[name] = (...args: Raw[]) => {
+        // A plain answer needs no unwind: the guest continues with it at once.
+        if ('plain' in HOST_FUNCTIONS[name]) return host.invokePlain(name, args);
         const call = state.running!;
         if (call.synchronous) {
           // Unwinding here would save the nested frames where the outer call's driver resumes them.

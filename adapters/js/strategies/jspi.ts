@@ -28,6 +28,11 @@ export const jspi: Strategy = {
     const module: Record<string, unknown> = { ...host.sync };
     for (const [name, sig] of Object.entries(HOST_FUNCTIONS)) {
       if (!sig.async) continue;
+      if ('plain' in sig) {
+        // No promise: what JSPI does with a plain value is what SUSP-READY-PLAIN reports.
+        module[name] = new WebAssembly.Suspending((...args: Raw[]) => host.invokePlain(name as HostFunctionName, args));
+        continue;
+      }
       module[name] = new WebAssembly.Suspending((...args: Raw[]) => {
         const callId = tracker.current;
         // Restore the owner before the guest resumes. With several calls interleaving in one

@@ -350,6 +350,12 @@ pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         Ok(())
     });
     async_op!(linker, "echo_i32", |caller, (v,): (i32,)| Ok(v));
+    // An already-ready future; the queued host work is a spawned task (SUSP-READY-PLAIN).
+    async_op!(linker, "ready_i32", |caller, (v,): (i32,)| {
+        let shared = caller.data().shared.clone();
+        tokio::spawn(async move { shared.record(None, "ready_i32", "mark", Some(json!(99))) });
+        Ok(v)
+    });
     async_op!(linker, "echo_i64", |caller, (v,): (i64,)| Ok(v));
     async_op!(linker, "echo_f32", |caller, (v,): (f32,)| Ok(v));
     async_op!(linker, "echo_f64", |caller, (v,): (f64,)| Ok(v));
