@@ -11,20 +11,42 @@ import type { CallTracker, Strategy } from './strategies/strategy.ts';
 
 const toRaw = (v: Value): number | bigint => v.value;
 
-export class JsInstance implements Instance {
-  private nextCall = 0;
-  private readonly active = new Set<number>();
+/**
+ * What every instance behind the JS host shares (core modules and jco components): the host's
+ * event log and gates, and the calls in flight, which disposing cancels.
+ */
+export abstract class HostedInstance {
+  protected nextCall = 0;
+  protected readonly active = new Set<number>();
+  protected readonly host: Host;
 
+  constructor(host: Host) {
+    this.host = host;
+  }
+
+  async inspect(): Promise<InstanceState> {
+    return this.host.state();
+  }
+
+  async openGate(id: number, value: number): Promise<void> {
+    this.host.openGate(id, value);
+  }
+
+  async dispose(): Promise<void> {
+    for (const callId of this.active) this.host.cancelCall(callId, new CancelledError('cancel', 'instance disposed'));
+  }
+}
+
+export class JsInstance extends HostedInstance implements Instance {
   private readonly instance: WebAssembly.Instance;
-  private readonly host: Host;
   private readonly strategy: Strategy;
   private readonly tracker: CallTracker;
   /** Export signatures from the module binary; null when it could not be read (then only the count is checked). */
   private readonly signatures: Map<string, Signature> | null;
 
   constructor(instance: WebAssembly.Instance, host: Host, strategy: Strategy, tracker: CallTracker, signatures: Map<string, Signature> | null = null) {
+    super(host);
     this.instance = instance;
-    this.host = host;
     this.strategy = strategy;
     this.tracker = tracker;
     this.signatures = signatures;
@@ -75,18 +97,6 @@ export class JsInstance implements Instance {
     return benchBatches(async () => {
       await this.strategy.start(exported, raw, this.tracker, ++this.nextCall);
     }, options);
-  }
-
-  async inspect(): Promise<InstanceState> {
-    return this.host.state();
-  }
-
-  async openGate(id: number, value: number): Promise<void> {
-    this.host.openGate(id, value);
-  }
-
-  async dispose(): Promise<void> {
-    for (const callId of this.active) this.host.cancelCall(callId, new CancelledError('cancel', 'instance disposed'));
   }
 }
 

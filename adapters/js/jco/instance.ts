@@ -1,11 +1,11 @@
 /** An instantiated component behind jco's glue: the Instance contract over the glue's exports. */
-import type { BenchOptions, BenchSample, CallOptions, Instance, InstanceState } from '../../../harness/adapter.ts';
+import type { BenchOptions, BenchSample, CallOptions, Instance } from '../../../harness/adapter.ts';
 import type { Outcome } from '../../../harness/outcome.ts';
 import type { Value } from '../../../harness/values.ts';
 import { benchBatches } from '../bench.ts';
 import { CancelledError } from '../host/errors.ts';
 import type { Host } from '../host/host.ts';
-import { resultValues } from '../instance.ts';
+import { HostedInstance, resultValues } from '../instance.ts';
 import { normaliseError } from '../normalise.ts';
 import type { CallTracker } from '../strategies/strategy.ts';
 
@@ -33,16 +33,13 @@ export function normaliseComponentError(err: unknown, elapsedMs: number): Outcom
   return normaliseError(err, elapsedMs);
 }
 
-export class ComponentInstance implements Instance {
-  private nextCall = 0;
-  private readonly active = new Set<number>();
+export class ComponentInstance extends HostedInstance implements Instance {
   private readonly exports: Exports;
-  private readonly host: Host;
   private readonly tracker: CallTracker;
 
   constructor(exports: Exports, host: Host, tracker: CallTracker) {
+    super(host);
     this.exports = exports;
-    this.host = host;
     this.tracker = tracker;
   }
 
@@ -107,17 +104,5 @@ export class ComponentInstance implements Instance {
     return benchBatches(async () => {
       await exported(...raw);
     }, options);
-  }
-
-  async inspect(): Promise<InstanceState> {
-    return this.host.state();
-  }
-
-  async openGate(id: number, value: number): Promise<void> {
-    this.host.openGate(id, value);
-  }
-
-  async dispose(): Promise<void> {
-    for (const callId of this.active) this.host.cancelCall(callId, new CancelledError('cancel', 'instance disposed'));
   }
 }
