@@ -16,6 +16,7 @@ import { smoke } from '../harness/protocol/smoke.ts';
 import type { CapabilityPolicy } from '../adapters/js/host/capabilities.ts';
 import { anyOrigin, laxPaths } from './support/broken-adapters.ts';
 import { runInTest } from './support/run.ts';
+import { needInCI } from './support/ci.ts';
 
 /** jco in this process; `policy` swaps the capability checks (to inject a defect). */
 function jcoAdapter(id: string, policy?: CapabilityPolicy): Adapter {
@@ -51,9 +52,9 @@ const componentCases = ALL_CASES.filter((c) => c.requires.includes('components')
 /** The four jco 1.35.0 defects (adapters/expectations/*-jco-jspi.json). */
 const JCO_DEFECTS = ['suspension.component.undeclared-async', 'cancellation.component.awaiting-gate', 'cancellation.component.deadline-settles', 'cancellation.component.after-cancel'];
 
-// Needs `npm run build:wasmtime` (CI builds it before `npm test`); skipped, and said so, without it.
+// Needs `npm run build:wasmtime` (CI builds it before `npm test`); skipped, and said so, without it — except in CI.
 const wasmtime = await wasmtimeComponentRow.describe();
-if (!wasmtime.available) console.warn(`wasmtime-component tests skipped: ${wasmtime.reason ?? 'unavailable'}`);
+const haveWasmtime = needInCI('wasmtime-component', wasmtime.available, wasmtime.reason ?? 'unavailable');
 
 describe('components', () => {
   it('builds the guest component with the pinned jco and transpiles it both ways', async () => {
@@ -99,7 +100,7 @@ describe('components', () => {
     expect(failing('broken-any-origin')).toEqual(['capabilities.component.no-grants', 'capabilities.component.origin']);
   }, 30_000);
 
-  it.skipIf(!wasmtime.available)('wasmtime-component passes every component case and the smoke steps, and refuses core modules', async () => {
+  it.skipIf(!haveWasmtime)('wasmtime-component passes every component case and the smoke steps, and refuses core modules', async () => {
     expect(wasmtime.features).toMatchObject({ components: true, coreModules: false, postCancel: 'refused', reentrancy: 'serialise' });
     const out = await runInTest([wasmtimeComponentRow], componentCases);
     expect(out.results.filter((r) => r.status !== 'pass').map((r) => `${r.caseId}: ${r.status} ${r.message ?? ''}`)).toEqual([]);

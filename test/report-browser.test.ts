@@ -18,10 +18,10 @@ import { renderHtml } from '../harness/report/render/html.ts';
 import { ALL_CASES } from '../suites/index.ts';
 import { brokenAdapter, offByOneI64 } from './support/broken-adapters.ts';
 import { runInTest } from './support/run.ts';
+import { needInCI } from './support/ci.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) console.warn(`report-browser.test.ts: skipped — ${CHROMIUM} is not installed (apt-get install chromium)`);
+const available = needInCI('report-browser.test.ts (Chromium)', existsSync(CHROMIUM), `${CHROMIUM} is not installed (apt-get install chromium)`);
 
 async function openInChromium(html: string, check: (tab: import('playwright-core').Page) => Promise<void>) {
   const dir = await mkdtemp(join(tmpdir(), 'awc-html-'));
