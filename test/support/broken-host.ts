@@ -217,3 +217,12 @@ export const pendingIgnoresFailures = patchedHost('broken-pending-ignores-failur
   host.sync.pending = () => host.log.counters.started - host.log.counters.succeeded;
 });
 
+
+/** Every argument failure reported as a denial (the old SPEC §2.4 reading): codes 3, 4 and 5 are lost. */
+export const argumentFailuresAsDenied = wrappedInstances('broken-argument-failures-as-denied', (inner) => ({
+  call: async (name, args, options) => {
+    const o = await inner.call(name, args, options);
+    if (o.kind !== 'host-error' || ![3, 4, 5].includes(o.code) || o.function === 'gate') return o;
+    return { kind: 'denied', function: o.function, capability: `${o.function}:?`, message: o.message };
+  },
+}));
