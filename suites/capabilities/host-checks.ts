@@ -104,11 +104,15 @@ export const hostCheckCases: Case[] = [
   }),
   defineCase({
     id: 'capabilities.bounds.error-codes',
-    title: 'one code per malformed argument: over-long path/URL/name TOO_LARGE, range outside memory BAD_POINTER, NUL, backslash and relative paths DENIED',
+    title: 'one code per malformed argument, in the order of §2.6/§2.8: over-long path/URL/name/input TOO_LARGE, range outside memory BAD_POINTER, a granted name without a function NOT_FOUND, NUL, backslash and relative paths DENIED',
     requirement: 'CAP-ARG-CODES',
     async run(ctx) {
-      const instance = await ctx.instantiate(IO, { grants: { ...files(ctx, ['**']), http: { origins: [ctx.env.httpOrigin] }, calls: ['reverse'] } });
+      const instance = await ctx.instantiate(IO, { grants: { ...files(ctx, ['**']), http: { origins: [ctx.env.httpOrigin] }, calls: ['reverse', 'nosuch'] } });
       const verdicts = [];
+      // call, in the order of §2.6: function exists, then input length, then input range.
+      verdicts.push(withWhat('a granted name without a function, with 16 MiB + 1 of input', expectHostError(await invoke(instance, utf8('nosuch'), 1024, 16 * 1024 * 1024 + 1), 'call', ErrorCode.NOT_FOUND)));
+      verdicts.push(withWhat('reverse with 16 MiB + 1 of input', expectHostError(await invoke(instance, utf8('reverse'), 1024, 16 * 1024 * 1024 + 1), 'call', ErrorCode.TOO_LARGE)));
+      verdicts.push(withWhat('reverse with an input running past memory', expectHostError(await invoke(instance, utf8('reverse'), MEMORY_BYTES - 4, 16), 'call', ErrorCode.BAD_POINTER)));
       // 4097 bytes: one over the limit (SPEC.md §2.8).
       await writeGuestRun(instance, 0, utf8('/data/'), 0x61, 4097 - 6);
       verdicts.push(withWhat('a 4097-byte path', expectHostError(await call(instance, 'read_file', [i32(0), i32(4097), i32(CAP)], ['i32']), 'read_file', ErrorCode.TOO_LARGE)));
