@@ -40,6 +40,8 @@ export const FEATURE_TAGS = [
   'fuel',
   'memory-limits',
   'reentrancy-declared',
+  // Calls into one instance may be suspended at once (gate conflicts can only happen there).
+  'reentrancy-interleave',
 ] as const;
 export type FeatureTag = (typeof FEATURE_TAGS)[number];
 
@@ -51,6 +53,7 @@ export function featureTags(f: Features): Set<FeatureTag> {
   if (f.cancellation === 'preemptive') tags.add('cancel-preemptive');
   if (f.fuel) tags.add('fuel');
   if (f.memoryLimits) tags.add('memory-limits');
+  if (f.reentrancy === 'interleave') tags.add('reentrancy-interleave');
   return tags;
 }
 
@@ -192,6 +195,7 @@ export interface InstanceState {
   /** The most recent events (bounded); `droppedEvents` says how many older ones were discarded. */
   events: HostEvent[];
   droppedEvents: number;
+  /** Byte length of the instance's exported `memory` now (65536 × its pages), null when it exports none. */
   memoryBytes: number | null;
 }
 

@@ -57,6 +57,17 @@ export async function writeGuestBytes(instance: Instance, offset: number, bytes:
   }
 }
 
+/**
+ * Writes `head` at `offset` (through `writeGuestBytes`) followed by `count` copies of `byte` in
+ * ONE call of the fixture's `fill` export (memory.fill): long inputs cost a constant number of
+ * calls, so a correct but slow runtime is never failed by a correctness case for its speed.
+ */
+export async function writeGuestRun(instance: Instance, offset: number, head: Uint8Array, byte: number, count: number, exportName = 'fill'): Promise<void> {
+  await writeGuestBytes(instance, offset, head);
+  const outcome = await call(instance, exportName, [i32(offset + head.length), i32(count), i32(byte)], []);
+  if (outcome.kind !== 'ok') throw new Error(`${exportName} at ${offset + head.length} failed: ${JSON.stringify(outcome)}`);
+}
+
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
 /** A call in flight whose settlement can be observed without awaiting it. */

@@ -4,6 +4,9 @@ import { errorCases } from './propagation/errors.ts';
 import { ioCases } from './propagation/io.ts';
 import { trapCases } from './propagation/traps.ts';
 import { valueCases } from './propagation/values.ts';
+import { exportFloatCases } from './propagation/export-floats.ts';
+import { hostCheckCases } from './capabilities/host-checks.ts';
+import { inspectCases } from './limits/inspect.ts';
 import { suspensionCases } from './suspension/cases.ts';
 import { reentryCases } from './suspension/reenter.ts';
 import { cancellationCases, moreCancellationCases } from './cancellation/cases.ts';
@@ -19,6 +22,6 @@ import { componentConcurrencyCases } from './components/concurrency.ts';
 import { componentCapabilityCases } from './components/capabilities.ts';
 import { componentLimitCases } from './components/limits.ts';
 
-export const ALL_CASES: readonly Case[] = [...valueCases, ...errorCases, ...ioCases, ...trapCases, ...componentPropagationCases, ...suspensionCases, ...reentryCases, ...componentSuspensionCases, ...cancellationCases, ...moreCancellationCases, ...componentCancellationCases, ...concurrencyCases, ...moreConcurrencyCases, ...componentConcurrencyCases, ...capabilityCases, ...moreCapabilityCases, ...componentCapabilityCases, ...limitCases, ...moreLimitCases, ...componentLimitCases, ...propertyCases, ...regressionCases];
+export const ALL_CASES: readonly Case[] = [...valueCases, ...exportFloatCases, ...errorCases, ...ioCases, ...trapCases, ...componentPropagationCases, ...suspensionCases, ...reentryCases, ...componentSuspensionCases, ...cancellationCases, ...moreCancellationCases, ...componentCancellationCases, ...concurrencyCases, ...moreConcurrencyCases, ...componentConcurrencyCases, ...capabilityCases, ...moreCapabilityCases, ...hostCheckCases, ...componentCapabilityCases, ...limitCases, ...moreLimitCases, ...inspectCases, ...componentLimitCases, ...propertyCases, ...regressionCases];
 
 export const SUITES: readonly string[] = [...new Set(ALL_CASES.map((c) => c.suite))];

@@ -8,6 +8,8 @@ export const DATA_FILES = {
   'data/hello.txt': 'hello, file\n',
   'data/empty.txt': '',
   'data/sub/nested.txt': 'nested\n',
+  // A dot-file: no wildcard pattern may grant it (SPEC.md §2.4), only one that spells the dot.
+  'data/.hidden': 'hidden\n',
   'secret.txt': 'outside every mount\n',
 } as const;
 export const BIG_FILE = { path: 'data/big.bin', size: 100_000 } as const;

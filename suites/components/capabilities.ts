@@ -41,6 +41,16 @@ function expectRefused(outcome: Outcome, what: string) {
 
 const TRAVERSALS = ['/data/../secret.txt', '/data/sub/../../secret.txt', '/data/%2e%2e/secret.txt', '/data\\..\\secret.txt', 'data/hello.txt', '/data/escape.txt'];
 
+/** Stages `head` then `count` copies of `byte` (one stage-fill call) and calls `exported` on all of it. */
+async function stagedRun(instance: Instance, exported: 'read-staged' | 'get-staged', head: string, byte: number, count: number): Promise<Outcome> {
+  const bytes = utf8(head);
+  // stage-fill writes into the staging area, at offsets like stage's.
+  await writeGuestBytes(instance, 0, bytes, 'stage');
+  const filled = await instance.call('stage-fill', [i32(bytes.length), i32(count), i32(byte)], { results: [], deadlineMs: 10_000 });
+  if (filled.kind !== 'ok') throw new Error(`stage-fill failed: ${formatOutcome(filled)}`);
+  return instance.call(exported, [i32(bytes.length + count), i32(MAX)], { results: ['i64'], deadlineMs: 10_000 });
+}
+
 export const componentCapabilityCases: Case[] = [
   defineCase({
     id: 'capabilities.component.no-grants',
@@ -92,6 +102,25 @@ export const componentCapabilityCases: Case[] = [
         expectContents(await getStaged(instance, `${ctx.env.httpOrigin}/hello`), HELLO_BODY),
         expectDenied(await getStaged(instance, `http://127.0.0.1:${port + 1}/hello`), 'http-get'),
         expectDenied(await getStaged(instance, `http://localhost.evil:${port}/hello`), 'http-get'),
+      );
+    },
+  }),
+  defineCase({
+    id: 'capabilities.component.long-inputs',
+    title: 'read-file of a 5000-byte path and http-get of a 10 000-byte URL on granted grants: err too-large (code 3) each, staged in one stage-fill call; the URL never reaches the server',
+    requirement: 'CAP-ARG-CODES',
+    requires: ['components'],
+    async run(ctx) {
+      const instance = await ctx.instantiateComponent(GUEST, { grants: { ...files(ctx, ['**']), http: { origins: [ctx.env.httpOrigin] } } });
+      const before = ctx.env.httpRequests.length;
+      const path = await stagedRun(instance, 'read-staged', '/data/', 0x61, 4994);
+      const url = await stagedRun(instance, 'get-staged', `${ctx.env.httpOrigin}/`, 0x61, 10_000 - ctx.env.httpOrigin.length - 1);
+      const reached = ctx.env.httpRequests.slice(before).some((r) => r.length > 8000);
+      return all(
+        expectHostError(path, 'read-file', ErrorCode.TOO_LARGE, { what: 'a 5000-byte path' }),
+        expectHostError(url, 'http-get', ErrorCode.TOO_LARGE, { what: 'a 10 000-byte URL' }),
+        reached ? fail('the over-long URL reached the server') : pass(),
+        expectContents(await readStaged(instance, '/data/hello.txt'), DATA_FILES['data/hello.txt'], { what: 'a granted read afterwards' }),
       );
     },
   }),

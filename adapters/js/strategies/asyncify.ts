@@ -42,6 +42,8 @@ const PAGE = 65536;
 const MAX_ADDED_MEMORY_PAGES = 16384;
 const SECONDARY_PAGES = 32;
 const SECONDARY_MEMORY = 'asyncify_memory';
+/** The guest's memory exported for the driver alone, when the guest does not export it itself. */
+const DRIVER_MEMORY = 'asyncify_guest_memory';
 
 /** Two memories in one module: does this engine accept multi-memory? */
 const multiMemory = (): boolean => WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 5, 5, 2, 0, 1, 0, 1]));
@@ -63,7 +65,8 @@ interface CallState {
 }
 
 interface AsyncifyExports {
-  memory: WebAssembly.Memory;
+  memory?: WebAssembly.Memory;
+  asyncify_guest_memory?: WebAssembly.Memory;
   asyncify_memory?: WebAssembly.Memory;
   asyncify_start_unwind(ptr: number): void;
   asyncify_stop_unwind(): void;
@@ -71,6 +74,9 @@ interface AsyncifyExports {
   asyncify_stop_rewind(): void;
   asyncify_get_state(): number;
 }
+
+/** The guest's first memory, whether the guest exported it or the pass did for the driver. */
+const guestMemory = (exports: AsyncifyExports): WebAssembly.Memory => (exports.memory ?? exports.asyncify_guest_memory)!;
 
 /** Per-instance state, reached through the instance's CallTracker. */
 interface InstanceState {
@@ -98,7 +104,7 @@ function allocateBuffer(state: InstanceState): number {
   const reused = state.freeBuffers.pop();
   if (reused !== undefined) return reused;
   if (state.exports!.asyncify_memory) throw new Error(`Asyncify: more than ${SECONDARY_PAGES / BUFFER_PAGES} calls suspended at once in one instance (one unwind buffer each)`);
-  const memory = state.exports!.memory;
+  const memory = guestMemory(state.exports!);
   try {
     return memory.grow(BUFFER_PAGES) * PAGE;
   } catch (err) {
@@ -124,7 +130,7 @@ export const asyncify: Strategy = {
     module.setFeatures(F.MutableGlobals | F.NontrappingFPToInt | F.SIMD128 | F.BulkMemory | F.SignExt | F.ReferenceTypes | F.Multivalue | F.TailCall | F.BulkMemoryOpt | F.CallIndirectOverlong);
     try {
       // A guest without memory gets one, growable, before the pass (which would add a fixed one).
-      if (!module.hasMemory()) module.setMemory(1, MAX_ADDED_MEMORY_PAGES, 'memory');
+      if (!module.hasMemory()) module.setMemory(1, MAX_ADDED_MEMORY_PAGES, null);
       const secondary = multiMemory();
       if (secondary) module.setFeatures(module.getFeatures() | F.MultiMemory);
       binaryen.setPassArgument('asyncify-imports', ASYNC_IMPORTS.map((n) => `${HOST_MODULE}.${n}`).join(','));
@@ -132,13 +138,15 @@ export const asyncify: Strategy = {
       binaryen.setPassArgument('asyncify-secondary-memory-size', secondary ? String(SECONDARY_PAGES) : null);
       module.runPasses(['asyncify']);
       if (secondary) module.addMemoryExport(SECONDARY_MEMORY, SECONDARY_MEMORY);
-      // The driver needs the memory the buffers live in: export it if the guest did not.
+      // The driver needs the memory the buffers live in: export it if the guest did not, under
+      // a name of the driver's own, so the host still sees a guest without an exported `memory`
+      // (BAD_POINTER for its host calls, memoryBytes null: SPEC.md §2.7, §2.8).
       let exported = false;
       for (let i = 0; i < module.getNumExports(); i++) {
         const info = binaryen.getExportInfo(module.getExportByIndex(i));
         if (info.kind === binaryen.ExternalMemory && info.name === 'memory') exported = true;
       }
-      if (!exported) module.addMemoryExport('0', 'memory');
+      if (!exported) module.addMemoryExport('0', DRIVER_MEMORY);
       const out = module.emitBinary();
       const transform: TransformEvidence = { name: secondary ? 'asyncify (buffers in a secondary memory)' : 'asyncify (buffers in the guest memory)', originalBytes: wasm.length, transformedBytes: out.length };
       return { wasm: out, transform };
@@ -187,7 +195,7 @@ export const asyncify: Strategy = {
       state.bufferMemory = exports.asyncify_memory;
       for (let slot = SECONDARY_PAGES / BUFFER_PAGES - 1; slot >= 0; slot--) state.freeBuffers.push(slot * BUFFER_PAGES * PAGE);
     } else {
-      state.bufferMemory = exports.memory;
+      state.bufferMemory = guestMemory(exports);
     }
   },
 

@@ -1,6 +1,6 @@
 //! Capability checks, before any side effect: the same rules as adapters/js/host/capabilities.ts
 //! (SPEC.md §2.4–2.6). Anything not granted is denied.
-use globset::{GlobBuilder, GlobSetBuilder};
+use globset::GlobBuilder;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -55,22 +55,53 @@ pub fn resolve_file(guest_path: &str, grants: &Grants) -> Result<(PathBuf, PathB
     }
     for grant in &grants.files {
         let mount = grant.mount.trim_end_matches('/');
+        // Under the mount only if the path continues it with "/": /database is not under /data.
         let Some(relative) = guest_path.strip_prefix(&format!("{mount}/")) else { continue };
-        let mut set = GlobSetBuilder::new();
-        for pattern in &grant.allow {
-            // `*` does not cross `/` (picomatch semantics); `**` does.
-            if let Ok(glob) = GlobBuilder::new(pattern).literal_separator(true).build() {
-                set.add(glob);
-            }
-        }
-        let Ok(set) = set.build() else { continue };
-        if !set.is_match(relative) {
+        if !grant.allow.iter().any(|pattern| pattern_matches(pattern, relative)) {
             continue;
         }
         let root = PathBuf::from(grant.host_dir.trim_end_matches('/'));
         return Ok((root.join(relative), root));
     }
     deny(capability, "no file grant covers this path")
+}
+
+/// picomatch semantics with `dot: false` (SPEC.md §2.4): `*` does not cross `/`, `**` spans whole
+/// segments, and no wildcard matches the leading dot of a segment — a dot-file is granted only by
+/// a pattern segment that starts with the dot itself. globset alone lets `*` match `.hidden`.
+fn pattern_matches(pattern: &str, relative: &str) -> bool {
+    let pattern: Vec<&str> = pattern.split('/').collect();
+    let path: Vec<&str> = relative.split('/').collect();
+    segments_match(&pattern, &path)
+}
+
+fn segments_match(pattern: &[&str], path: &[&str]) -> bool {
+    match pattern.split_first() {
+        None => path.is_empty(),
+        Some((&"**", rest)) => {
+            // Zero or more whole segments, none of them a dot-segment.
+            for taken in 0..=path.len() {
+                if taken > 0 && path[taken - 1].starts_with('.') {
+                    return false;
+                }
+                if segments_match(rest, &path[taken..]) {
+                    return true;
+                }
+            }
+            false
+        }
+        Some((segment, rest)) => match path.split_first() {
+            None => false,
+            Some((name, tail)) => segment_matches(segment, name) && segments_match(rest, tail),
+        },
+    }
+}
+
+fn segment_matches(pattern: &str, name: &str) -> bool {
+    if name.starts_with('.') && !pattern.starts_with('.') {
+        return false;
+    }
+    GlobBuilder::new(pattern).literal_separator(true).build().map(|g| g.compile_matcher().is_match(name)).unwrap_or(false)
 }
 
 /// The symlink-escape check: `real` (resolved) must lie strictly inside `root` (resolved).
@@ -130,6 +161,23 @@ mod tests {
         for path in ["/data/../etc/passwd.txt", "/data/./a.txt", "/data//a.txt", "/data/a.txt/", "data/a.txt", "/data/a.txt\0.png", "/data\\..\\a.txt", "/data/a.bin", "/database/a.txt", "/other/a.txt"] {
             assert!(resolve_file(path, &grants()).is_err(), "{path:?} must be denied");
         }
+    }
+
+    #[test]
+    fn wildcards_never_match_a_leading_dot() {
+        let with = |allow: &[&str]| Grants { files: vec![FileGrant { mount: "/data".into(), host_dir: "/srv/data".into(), allow: allow.iter().map(|s| s.to_string()).collect() }], ..Grants::default() };
+        for allow in [&["*"][..], &["**"], &["?hidden"], &["**/*"], &["*hidden"]] {
+            assert!(resolve_file("/data/.hidden", &with(allow)).is_err(), "{allow:?} must not grant /data/.hidden");
+            assert!(resolve_file("/data/.git/config", &with(allow)).is_err(), "{allow:?} must not grant /data/.git/config");
+        }
+        assert!(resolve_file("/data/hello.txt", &with(&["*"])).is_ok());
+        assert!(resolve_file("/data/sub/nested.txt", &with(&["**"])).is_ok());
+        assert!(resolve_file("/data/sub/nested.txt", &with(&["*"])).is_err());
+        assert!(resolve_file("/data/.hidden", &with(&[".hidden"])).is_ok());
+        assert!(resolve_file("/data/.hidden", &with(&[".*"])).is_ok());
+        assert!(resolve_file("/data/sub/.hidden", &with(&["**/.hidden"])).is_ok());
+        assert!(resolve_file("/datasub/nested.txt", &with(&["**"])).is_err());
+        assert!(resolve_file("/data", &with(&["**"])).is_err());
     }
 
     #[test]

@@ -314,15 +314,16 @@ fn generic(caller: &mut Caller<'_, HostState>, args: [i32; 6]) -> wasmtime::Resu
     let name = read_string(caller, F, name_ptr, name_len, 256)?;
     let grants = caller.data().grants.clone();
     caps::resolve_call(&name, &grants).map_err(|d| denied(F, d))?;
+    // SPEC.md §2.6 order: grant, function exists, input length, input range, output.
+    let function: fn(Vec<u8>) -> Vec<u8> = match name.as_str() {
+        "reverse" => |input| input.into_iter().rev().collect(),
+        "upper" => |input| input.into_iter().map(|b| b.to_ascii_uppercase()).collect(),
+        _ => return Err(host_err(F, NOT_FOUND, format!("no generic host function named {name:?}"))),
+    };
     if in_len as u32 > MAX_CALL {
         return Err(host_err(F, TOO_LARGE, format!("input of {} bytes exceeds {MAX_CALL}", in_len as u32)));
     }
-    let input = read_bytes(caller, F, in_ptr, in_len)?;
-    let output: Vec<u8> = match name.as_str() {
-        "reverse" => input.into_iter().rev().collect(),
-        "upper" => input.into_iter().map(|b| b.to_ascii_uppercase()).collect(),
-        _ => return Err(host_err(F, NOT_FOUND, format!("no generic host function named {name:?}"))),
-    };
+    let output = function(read_bytes(caller, F, in_ptr, in_len)?);
     write_bytes(caller, F, out_ptr, out_cap, &output)
 }
 
