@@ -1,8 +1,8 @@
 /** `awc compare BASE HEAD`: benchmark regressions and conformance changes, for a terminal or as Markdown. */
-import { writeFile } from 'node:fs/promises';
 import { compareReports, type BenchmarkChange } from '../bench/compare.ts';
 import { renderCompareHtml } from '../report/render/compare-html.ts';
 import { UsageError } from '../selection.ts';
+import { checkOutput, writeAtomic } from './output.ts';
 import { loadReport } from './report.ts';
 import { EXIT } from './run.ts';
 
@@ -16,11 +16,13 @@ function row(c: BenchmarkChange, md: boolean): string {
 
 export async function compareCommand(baseFile: string, headFile: string, flags: { threshold: number; alpha: number; format: string; out?: string }): Promise<number> {
   if (!['text', 'md', 'html'].includes(flags.format)) throw new UsageError(`--format must be text, md or html, not ${flags.format}`);
-  if (flags.format === 'html' && !flags.out) throw new UsageError('--format html needs --out FILE');
+  if (flags.format === 'html' && flags.out === undefined) throw new UsageError('--format html needs --out FILE');
+  if (flags.format !== 'html' && flags.out !== undefined) throw new UsageError('--out is for --format html; text and md go to standard output');
+  const outPath = flags.out !== undefined ? await checkOutput(flags.out, '--out') : undefined;
   const [base, head] = await Promise.all([loadReport(baseFile), loadReport(headFile)]);
   const { benchmarks, conformance } = compareReports(base, head, { threshold: flags.threshold / 100, alpha: flags.alpha });
   if (flags.format === 'html') {
-    await writeFile(flags.out!, renderCompareHtml(baseFile, headFile, benchmarks, conformance));
+    await writeAtomic(outPath!, renderCompareHtml(baseFile, headFile, benchmarks, conformance));
     process.stderr.write(`wrote ${flags.out}\n`);
   }
   const md = flags.format === 'md';

@@ -1,6 +1,7 @@
 /** Terminal output: progress lines and the end-of-run summary. */
 import type { AdapterDescription } from '../adapter.ts';
 import { summarise } from '../report/summary.ts';
+import { visibleControls } from '../report/render/safe.ts';
 import { STATUSES, type CaseResult, type Report } from '../report/types.ts';
 
 const color = process.stderr.isTTY && !process.env['NO_COLOR'];
@@ -16,7 +17,7 @@ export function progressLine(r: CaseResult, index: number, total: number): strin
 
 export function adapterLine(d: AdapterDescription): string {
   const where = d.process === 'in-process' ? 'in-process' : d.process.command.join(' ');
-  const state = d.available ? paint(32, 'available') : paint(35, `unavailable: ${d.reason}`);
+  const state = d.available ? paint(32, 'available') : paint(35, `unavailable: ${visibleControls(String(d.reason))}`);
   return `${d.id}: ${d.engine.name} ${d.engine.version}, ${d.strategy}, ${where} — ${state}`;
 }
 
@@ -33,7 +34,8 @@ export function summaryText(report: Report, path: string): string {
     lines.push('', 'Not passing:');
     for (const r of notable) {
       lines.push(`  ${statusLabel(r.status)} [${r.level}] ${r.adapterId} ${r.caseId}`);
-      if (r.message) lines.push(`      ${r.message.split('\n')[0]}`);
+      // Messages come from runtimes under test: no terminal escape sequence of theirs reaches the terminal.
+      if (r.message) lines.push(`      ${visibleControls(r.message.split('\n')[0]!)}`);
       if (r.reproduce) lines.push(`      rerun: ${r.reproduce}`);
     }
   }

@@ -7,10 +7,10 @@ import { createHash } from 'node:crypto';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { cacheDir } from '../cache.ts';
 import { ROOT } from '../paths.ts';
 
 const ENTRY = join(ROOT, 'adapters', 'js', 'agent', 'main.ts');
-const OUT_DIR = join(ROOT, '.cache', 'agent');
 
 let built: Promise<string> | undefined;
 
@@ -35,6 +35,7 @@ async function buildAgent(): Promise<string> {
   });
   const code = result.outputFiles[0]!.contents;
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  const OUT_DIR = cacheDir('agent');
   const path = join(OUT_DIR, `agent-${hash}.mjs`);
   if (!(await stat(path).catch(() => undefined))) {
     await mkdir(OUT_DIR, { recursive: true });

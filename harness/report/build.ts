@@ -1,9 +1,9 @@
 /** Assembles a report with its provenance, and writes it only after schema validation. */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { writeAtomic } from '../files.ts';
 import { arch, cpus, platform, release } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { AdapterDescription } from '../adapter.ts';
 import { ROOT } from '../paths.ts';
 import { summarise } from './summary.ts';
@@ -56,8 +56,5 @@ export function buildReport(input: ReportInput): Report {
 export async function writeReport(report: Report, path: string): Promise<void> {
   const check = validateReport(JSON.parse(JSON.stringify(report)));
   if (!check.valid) throw new InvalidReportError(check.errors);
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(report, null, 2) + '\n');
-  await rename(tmp, path);
+  await writeAtomic(path, JSON.stringify(report, null, 2) + '\n');
 }
