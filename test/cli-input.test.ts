@@ -89,11 +89,14 @@ describe('numeric flags (one parser for every command)', () => {
     ]);
   });
 
-  it('an empty --case or --benchmark is refused instead of selecting everything', async () => {
+  it('an empty --case, --benchmark or --format is refused instead of selecting everything (or nothing)', async () => {
     await allRejected([
       [['run', '--case', ''], '--case'],
       [['list', '--case', ''], '--case'],
       [['bench', '--benchmark', ''], '--benchmark'],
+      [['run', '--case', 'propagation.echo.i32.zero', '--format', ''], '--format'],
+      [['run', '--case', 'propagation.echo.i32.zero', '--format', 'html,'], '--format'],
+      [['report', good, '--format', ''], '--format'],
     ]);
   });
 });

@@ -39,7 +39,7 @@ async function rerun(argv: string[], name: string) {
 
 describe('reproduce lines rerun the case as printed', () => {
   it('for an --adapter-cmd adapter', async () => {
-    const spec = `bad=${process.execPath} '${MISBEHAVING}' exit-mid-call`;
+    const spec = `bad=${process.execPath} '${MISBEHAVING}' invalid-result`;
     const { result, rerunResults } = await rerun(['run', '--adapter-cmd', spec, '--adapter', 'bad', '--case', 'propagation.echo.i32.zero'], 'cmd');
     expect(result.reproduce).toContain('--adapter-cmd');
     expect(rerunResults).toHaveLength(1);
@@ -48,7 +48,7 @@ describe('reproduce lines rerun the case as printed', () => {
 
   it('for an adapter from --config (a path with a space and a quote)', async () => {
     const config = join(dir, 'awc.config.json');
-    await writeFile(config, JSON.stringify({ adapters: [{ id: 'cfg-bad', command: [process.execPath, MISBEHAVING, 'exit-mid-call'] }] }));
+    await writeFile(config, JSON.stringify({ adapters: [{ id: 'cfg-bad', command: [process.execPath, MISBEHAVING, 'invalid-result'] }] }));
     const { result, rerunResults } = await rerun(['run', '--config', config, '--adapter', 'cfg-bad', '--case', 'propagation.echo.i32.zero'], 'config');
     expect(result.reproduce).toContain('--config');
     expect(rerunResults).toHaveLength(1);
@@ -61,5 +61,18 @@ describe('reproduce lines rerun the case as printed', () => {
     expect(result.reproduce).toContain('--timeout 9000');
     expect(rerunResults).toHaveLength(1);
     expect(rerunResults[0]).toMatchObject({ adapterId: 'fake-off-by-one-i64', caseId: 'propagation.echo.i64.max', status: 'fail' });
+  });
+});
+
+describe('property cases', () => {
+  it('the rerun line carries the seed and runs, and the replay line in the evidence carries the adapter source', async () => {
+    const { result, rerunResults } = await rerun(['run', '--plugin', 'test/support/broken-adapters.ts', '--adapter', 'fake-drops-host-errors', '--case', 'properties.model.single', '--runs', '20', '--seed', '1'], 'property');
+    expect(result.reproduce).toContain('--seed 1 --runs 20');
+    expect(rerunResults[0]).toMatchObject({ caseId: 'properties.model.single', status: 'fail' });
+    expect(rerunResults[0].evidence.path).toBe(result.evidence.path);
+    const replay = await shell(result.evidence.replay);
+    expect(replay.stderr).not.toContain('unknown adapter');
+    expect(replay.code, replay.stderr).toBe(1);
+    expect(replay.stdout).toMatch(/^fail: /);
   });
 });

@@ -19,11 +19,12 @@ export type Format = (typeof FORMATS)[number];
 const EXTENSION: Record<Format, string> = { html: '.html', md: '.md', junit: '.junit.xml' };
 export const DEFAULT_HISTORY = 'reports/history.jsonl';
 
+/** A comma-separated format list; given but empty (or with an empty item) is an error, not "no format". */
 export function parseFormats(text: string | undefined): Format[] {
-  if (!text) return [];
+  if (text === undefined) return [];
   const formats = text.split(',').map((f) => f.trim());
-  for (const f of formats) if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown format "${f}"; known: ${FORMATS.join(', ')}`);
-  return formats as Format[];
+  for (const f of formats) if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown format "${f}" in --format ${JSON.stringify(text)}; known: ${FORMATS.join(', ')}`);
+  return [...new Set(formats)] as Format[];
 }
 
 export async function loadReport(file: string): Promise<Report> {

@@ -16,6 +16,7 @@ import { adapterLine, progressLine, summaryText } from './format.ts';
 import { checkOutput, defaultOutput, describeWriteError, keepSafe } from './output.ts';
 import { formatPaths, parseFormats, render } from './report.ts';
 import { writeAtomic } from '../files.ts';
+import { shellLine } from '../shell.ts';
 
 export interface RunFlags extends AdapterSourceFlags {
   adapter: string[];
@@ -35,8 +36,6 @@ export interface RunFlags extends AdapterSourceFlags {
 
 export const EXIT = { OK: 0, FAILURES: 1, USAGE: 2, INTERNAL: 3, INTERRUPTED: 130 } as const;
 
-/** One word for a POSIX shell: bare when it is plain, else single-quoted ('\'' for a quote). */
-export const quote = (s: string) => (/^[\w.@/:=,+%-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /**
  * The command line that reruns one case as printed: the adapter's own source (--adapter-cmd,
@@ -44,7 +43,7 @@ export const quote = (s: string) => (/^[\w.@/:=,+%-]+$/.test(s) ? s : `'${s.repl
  * and number of runs. Without `extra`, the plain form (tests, library callers).
  */
 export const reproduceCommand = (adapterId: string, caseId: string, extra: string[] = []) =>
-  ['npx', 'awc', 'run', ...extra.map(quote), '--adapter', quote(adapterId), '--case', quote(caseId)].join(' ');
+  shellLine(['npx', 'awc', 'run', ...extra, '--adapter', adapterId, '--case', caseId]);
 
 
 /** Writes `text` at `path`, or when that fails in a safe temporary place; returns where it went. */
@@ -100,7 +99,7 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
       env: { httpOrigin: server.origin, httpRequests: server.requests, dataDir: data.dataMount },
       caseTimeoutMs: flags.timeout,
       jobs: flags.jobs,
-      properties: { runs: flags.runs, seed },
+      properties: { runs: flags.runs, seed, rerunFlags: sources.rerunFlags },
       ...(shard ? { shard } : {}),
       reproduce: (adapterId, caseId) => {
         const isProperty = ALL_CASES.find((c) => c.id === caseId)?.suite === 'properties';
