@@ -150,3 +150,18 @@ describe('a read-only checkout without .cache (defect 12)', () => {
     }
   });
 });
+
+describe('terminal output', () => {
+  it('never passes an adapter\'s control characters (terminal escapes) to the terminal', async () => {
+    const plugin = join(ROOT, 'test', 'support', 'broken-cli.ts');
+    const [run, list] = await Promise.all([
+      awc(['run', '--plugin', plugin, '--adapter', 'hostile-terminal', ...SELECT, '--allow-unavailable', '--out', join(dir, 'hostile.json')]),
+      awc(['adapters', '--plugin', plugin]),
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(list.code, list.stderr).toBe(0);
+    expect(run.stderr).toContain('missing');
+    expect(list.stdout).toContain('hostile-terminal');
+    for (const text of [run.stderr, list.stdout]) expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+});

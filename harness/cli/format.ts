@@ -18,7 +18,8 @@ export function progressLine(r: CaseResult, index: number, total: number): strin
 export function adapterLine(d: AdapterDescription): string {
   const where = d.process === 'in-process' ? 'in-process' : d.process.command.join(' ');
   const state = d.available ? paint(32, 'available') : paint(35, `unavailable: ${visibleControls(String(d.reason))}`);
-  return `${d.id}: ${d.engine.name} ${d.engine.version}, ${d.strategy}, ${where} — ${state}`;
+  // The engine's name and version come from the adapter (its hello): shown, never interpreted by the terminal.
+  return `${d.id}: ${visibleControls(`${d.engine.name} ${d.engine.version}`)}, ${d.strategy}, ${visibleControls(where)} — ${state}`;
 }
 
 /** Counts per adapter, then every result that is not a pass, with its message and rerun command. */
@@ -40,7 +41,7 @@ export function summaryText(report: Report, path: string): string {
     }
   }
   const unavailable = report.adapters.filter((a) => !a.available);
-  for (const a of unavailable) lines.push('', paint(35, `${a.id} was unavailable: ${a.reason} — none of its cases ran.`));
+  for (const a of unavailable) lines.push('', paint(35, `${a.id} was unavailable: ${visibleControls(String(a.reason))} — none of its cases ran.`));
   lines.push('', `report: ${path}`);
   return lines.join('\n');
 }

@@ -26,4 +26,17 @@ export const sabotagesOutput: Adapter = {
   },
 };
 
-export const adapters: Adapter[] = [sabotagesOutput];
+/** Terminal escape sequences (clear screen, set title, bell) in everything it says about itself. */
+const ESCAPES = '\u001b[2J\u001b]0;pwned\u0007\u009b31m';
+export const hostileTerminal: Adapter = {
+  id: 'hostile-terminal',
+  async describe() {
+    const d = await nodeJspi.describe();
+    return { ...d, id: 'hostile-terminal', engine: { name: `engine${ESCAPES}`, version: `1${ESCAPES}` }, available: false, reason: `missing${ESCAPES}` };
+  },
+  async open() {
+    throw new Error('never opened: unavailable');
+  },
+};
+
+export const adapters: Adapter[] = [sabotagesOutput, hostileTerminal];
