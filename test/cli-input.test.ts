@@ -152,5 +152,13 @@ describe('reports as input (defect 12)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('/summary/total');
     expect(r.stderr).toContain('/summary/byStatus/pass');
+
+    const orphan = JSON.parse(await readFile(good, 'utf8'));
+    orphan.results[0].adapterId = 'not-described';
+    const orphanFile = join(dir, 'orphan.json');
+    await writeFile(orphanFile, JSON.stringify(orphan));
+    const o = await awc(['validate', orphanFile]);
+    expect(o.code).toBe(2);
+    expect(o.stderr).toContain('/results/0/adapterId');
   });
 });

@@ -1,6 +1,7 @@
 /** `awc compare BASE HEAD`: benchmark regressions and conformance changes, for a terminal or as Markdown. */
 import { compareReports, type BenchmarkChange } from '../bench/compare.ts';
 import { renderCompareHtml } from '../report/render/compare-html.ts';
+import { mdText, visibleControls } from '../report/render/safe.ts';
 import { UsageError } from '../selection.ts';
 import { checkOutput, writeAtomic } from './output.ts';
 import { loadReport } from './report.ts';
@@ -11,7 +12,7 @@ const ns = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(3)} ms` : x >= 1e3 ? 
 
 function row(c: BenchmarkChange, md: boolean): string {
   const cells = [c.adapterId, c.unit === 'runs' ? c.benchmarkId : `${c.benchmarkId} (samples!)`, ns(c.baseMedian), ns(c.headMedian), `${pct(c.ratio)} [${pct(c.ratioCI95[0])}, ${pct(c.ratioCI95[1])}]`, c.p < 1e-4 ? '<1e-4' : c.p.toFixed(4), c.verdict];
-  return md ? `| ${cells.join(' | ')} |` : cells.map((x, i) => x.padEnd([16, 30, 11, 11, 34, 8, 0][i]!)).join(' ');
+  return md ? `| ${cells.map((x, i) => (i < 2 ? mdText(x) : x)).join(' | ')} |` : cells.map((x, i) => x.padEnd([16, 30, 11, 11, 34, 8, 0][i]!)).join(' ');
 }
 
 export async function compareCommand(baseFile: string, headFile: string, flags: { threshold: number; alpha: number; format: string; out?: string }): Promise<number> {
@@ -35,8 +36,9 @@ export async function compareCommand(baseFile: string, headFile: string, flags: 
   }
   out.push('', md ? '### Conformance changes' : 'Conformance changes');
   if (conformance.length === 0) out.push('none');
-  for (const c of conformance) out.push(`${md ? '- ' : '  '}${c.change}: [${c.level}] ${c.adapterId} ${c.caseId} (${c.base} → ${c.head})`);
-  process.stdout.write(out.join('\n') + '\n');
+  for (const c of conformance) out.push(md ? `- ${c.change}: \\[${c.level}\\] ${mdText(c.adapterId)} ${mdText(c.caseId)} (${c.base} → ${c.head})` : `  ${c.change}: [${c.level}] ${c.adapterId} ${c.caseId} (${c.base} → ${c.head})`);
+  // Ids come from the report files: no control character of theirs reaches the terminal.
+  process.stdout.write(visibleControls(out.join('\n')) + '\n');
   const regressions = benchmarks.filter((c) => c.verdict === 'regression').length;
   const newlyFailingMust = conformance.filter((c) => c.change === 'newly failing' && c.level === 'MUST').length;
   if (regressions || newlyFailingMust) {

@@ -46,7 +46,7 @@ export function validateReport(data: unknown): ValidationResult {
   return { valid: true, report };
 }
 
-/** Every count of `summary` that differs from the one its results give, by JSON pointer. */
+/** What the schema cannot say: every count of `summary` that differs from its results', and results of undescribed adapters, by JSON pointer. */
 export function summaryDisagreements(report: Report): string[] {
   const expected = summarise(report.results);
   const out: string[] = [];
@@ -56,6 +56,9 @@ export function summaryDisagreements(report: Report): string[] {
     } else if (stated !== counted) out.push(`${at}: says ${JSON.stringify(stated)}, but the results give ${JSON.stringify(counted)}`);
   };
   compare('/summary', report.summary, expected);
+  // Every result belongs to an adapter the report describes (a renderer looks it up by id).
+  const ids = new Set(report.adapters.map((a) => a.id));
+  for (const [i, r] of report.results.entries()) if (!ids.has(r.adapterId)) out.push(`/results/${i}/adapterId: ${JSON.stringify(r.adapterId)} is not one of the report's adapters`);
   return out;
 }
 
