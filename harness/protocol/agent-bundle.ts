@@ -4,10 +4,11 @@
  * The output is named by content hash under .cache/agent/ and rebuilt when the sources change.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { cacheDir } from '../cache.ts';
+import { writeAtomic } from '../files.ts';
 import { ROOT } from '../paths.ts';
 
 const ENTRY = join(ROOT, 'adapters', 'js', 'agent', 'main.ts');
@@ -37,11 +38,6 @@ async function buildAgent(): Promise<string> {
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
   const OUT_DIR = cacheDir('agent');
   const path = join(OUT_DIR, `agent-${hash}.mjs`);
-  if (!(await stat(path).catch(() => undefined))) {
-    await mkdir(OUT_DIR, { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    await writeFile(tmp, code);
-    await rename(tmp, path);
-  }
+  if (!(await stat(path).catch(() => undefined))) await writeAtomic(path, code);
   return path;
 }
