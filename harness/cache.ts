@@ -4,6 +4,7 @@
  * package), a private directory in the OS temp dir is used instead, and `note` says so: a
  * cache is an optimisation, and an unwritable one must not turn into failing cases.
  */
+import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,8 @@ function writable(dir: string): string | undefined {
 /** A temp-dir cache only this user can write (another user's directory of that name could hold planted binaries). */
 function privateTempCache(): string {
   const uid = process.getuid?.() ?? 'user';
-  const dir = join(tmpdir(), `awc-cache-${uid}`);
+  // One per user and checkout: the node_modules link below must point at this checkout's.
+  const dir = join(tmpdir(), `awc-cache-${uid}-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}`);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = lstatSync(dir);

@@ -121,6 +121,7 @@ describe('merge, compare --format html, history add, report --out (defect 5)', (
 describe('a read-only checkout without .cache (defect 12)', () => {
   it('runs, caching fixtures in the OS temp directory and saying so', async () => {
     const copy = await mkdtemp(join(tmpdir(), 'awc-readonly-checkout-'));
+    let tempCache: string | undefined;
     try {
       const { stdout } = await promisify(execFile)('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, maxBuffer: 16 << 20 });
       for (const file of stdout.split('\0').filter(Boolean)) await cp(join(ROOT, file), join(copy, file), { recursive: true }).catch(() => {});
@@ -135,6 +136,8 @@ describe('a read-only checkout without .cache (defect 12)', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/cache/i);
       expect(r.stderr).toContain(tmpdir());
+      tempCache = /caching compiled fixtures in (\S+) instead/.exec(r.stderr)?.[1];
+      expect(tempCache?.startsWith(tmpdir()), r.stderr).toBe(true);
       const report = JSON.parse(await readFile(out, 'utf8'));
       expect(report.results.every((x: { status: string }) => x.status === 'pass')).toBe(true);
       // Without --out, the default report path falls back to the temp dir too, and says where.
@@ -147,6 +150,7 @@ describe('a read-only checkout without .cache (defect 12)', () => {
     } finally {
       await promisify(execFile)('chmod', ['-R', 'u+w', copy]).catch(() => {});
       await rm(copy, { recursive: true, force: true });
+      if (tempCache) await rm(tempCache, { recursive: true, force: true });
     }
   });
 });
