@@ -90,6 +90,14 @@ describe('Markdown does not pass HTML through (defect 10)', () => {
 });
 
 describe('writeReport', () => {
+  it('writes a report whose evidence is too deep for JSON.stringify, cut with a marker', async () => {
+    const file = join(dir, 'deep-written.json');
+    await writeReport(report, file);
+    const text = await readFile(file, 'utf8');
+    expect(text).toContain('[cut: nested deeper than');
+    expect(validateReport(JSON.parse(text)).valid).toBe(true);
+  });
+
   it('leaves no temporary file when the path cannot take the report', async () => {
     const target = join(dir, 'is-a-dir');
     await writeFile(join(dir, 'placeholder'), '');

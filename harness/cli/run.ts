@@ -5,7 +5,7 @@ import { ALL_CASES } from '../../suites/index.ts';
 import { createDataDir } from '../env/data-dir.ts';
 import { startLoopbackServer } from '../env/http-server.ts';
 import { DEFAULT_OUT_DIR } from '../paths.ts';
-import { buildReport, writeReport } from '../report/build.ts';
+import { buildReport, serialiseReport, writeReport } from '../report/build.ts';
 import { failingMust } from '../report/summary.ts';
 import { InvalidReportError, validator } from '../report/validate.ts';
 import { DEFAULT_CASE_TIMEOUT_MS, runCases } from '../runner.ts';
@@ -36,7 +36,6 @@ export interface RunFlags extends AdapterSourceFlags {
 
 export const EXIT = { OK: 0, FAILURES: 1, USAGE: 2, INTERNAL: 3, INTERRUPTED: 130 } as const;
 
-
 /**
  * The command line that reruns one case as printed: the adapter's own source (--adapter-cmd,
  * --config, --plugin), the run's --timeout when not the default, and for property cases its seed
@@ -44,7 +43,6 @@ export const EXIT = { OK: 0, FAILURES: 1, USAGE: 2, INTERNAL: 3, INTERRUPTED: 13
  */
 export const reproduceCommand = (adapterId: string, caseId: string, extra: string[] = []) =>
   shellLine(['npx', 'awc', 'run', ...extra, '--adapter', adapterId, '--case', caseId]);
-
 
 /** Writes `text` at `path`, or when that fails in a safe temporary place; returns where it went. */
 async function writeOrKeep(path: string, text: string): Promise<string> {
@@ -124,7 +122,7 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
     invocation: { argv: flags.seed === undefined ? [...argv, '--seed', String(seed)] : argv, ...(shard ? { shard } : {}), filters: { adapters: adapters.map((a) => a.id), suites: flags.suite, case: flags.case ?? null } },
     ...output,
   });
-  const json = () => JSON.stringify(report, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n';
+  const json = () => serialiseReport(report, { bigintsAsStrings: true });
   try {
     await writeReport(report, outPath);
   } catch (err) {
@@ -136,6 +134,7 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
     }
     // The path passed the check before the run but failed now (a full disk, a directory removed): keep the results anyway.
     const kept = await keepSafe(`run-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`, json());
+    log(summaryText(report, kept));
     log(`awc run: cannot write the report to ${outPath} (${describeWriteError(err)}); report saved to ${kept}`);
     return EXIT.USAGE;
   }
