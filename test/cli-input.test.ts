@@ -125,11 +125,16 @@ describe('the help text', () => {
 });
 
 describe('reports as input (defect 12)', () => {
-  it('awc report refuses to overwrite its own input', async () => {
+  it('awc report, compare --format html and history add refuse to write over their own input', async () => {
     const copy = join(dir, 'self.json');
     const text = await readFile(good, 'utf8');
     await writeFile(copy, text);
-    await allRejected([[['report', copy, '--format', 'md', '--out', copy], 'input']]);
+    await allRejected([
+      [['report', copy, '--format', 'md', '--out', copy], 'input'],
+      [['report', good, '--format', 'html', '--out', copy, '--history', copy], 'input'],
+      [['compare', good, copy, '--format', 'html', '--out', copy], 'input'],
+      [['history', 'add', copy, '--file', copy], 'input'],
+    ]);
     expect(await readFile(copy, 'utf8')).toBe(text);
   });
 

@@ -3,7 +3,7 @@ import { compareReports, type BenchmarkChange } from '../bench/compare.ts';
 import { renderCompareHtml } from '../report/render/compare-html.ts';
 import { mdText, visibleControls } from '../report/render/safe.ts';
 import { UsageError } from '../selection.ts';
-import { checkOutput, writeAtomic } from './output.ts';
+import { checkOutput, refuseOverwrite, writeAtomic } from './output.ts';
 import { loadReport } from './report.ts';
 import { EXIT } from './run.ts';
 
@@ -20,6 +20,7 @@ export async function compareCommand(baseFile: string, headFile: string, flags: 
   if (flags.format === 'html' && flags.out === undefined) throw new UsageError('--format html needs --out FILE');
   if (flags.format !== 'html' && flags.out !== undefined) throw new UsageError('--out is for --format html; text and md go to standard output');
   const outPath = flags.out !== undefined ? await checkOutput(flags.out, '--out') : undefined;
+  if (outPath) await refuseOverwrite(outPath, [baseFile, headFile], '--out');
   const [base, head] = await Promise.all([loadReport(baseFile), loadReport(headFile)]);
   const { benchmarks, conformance } = compareReports(base, head, { threshold: flags.threshold / 100, alpha: flags.alpha });
   if (flags.format === 'html') {

@@ -121,6 +121,7 @@ export async function mergeCommand(files: string[], flags: { out: string }, argv
 
 export async function historyAddCommand(file: string, flags: { file: string }): Promise<number> {
   const target = await checkOutput(flags.file, '--file', { append: true });
+  await refuseOverwrite(target, [file], '--file');
   const report = await loadReport(file);
   const counts: HistoryEntry['counts'] = {};
   for (const a of report.adapters) counts[a.id] = Object.fromEntries(Object.entries(summarise(report.results.filter((r) => r.adapterId === a.id)).byStatus).filter(([, n]) => n > 0));
