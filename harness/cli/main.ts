@@ -35,12 +35,12 @@ withAdapterSources(program
   .option('-s, --suite <name>', 'suite to run, repeatable', collect, [])
   .addOption(new Option('-c, --case <glob>', 'only cases whose id matches this glob, e.g. "propagation.echo.*"').argParser(num.nonEmpty))
   .option('-o, --out <file>', 'report path (default: reports/out/run-<time>.json)')
-  .addOption(new Option('--timeout <ms>', 'per-case timeout in milliseconds').argParser(num.timeoutMs).default(DEFAULT_CASE_TIMEOUT_MS))
+  .addOption(new Option('--timeout <ms>', 'per-case timeout in milliseconds, 1 to 2147483647 (Node timers go no further)').argParser(num.timeoutMs).default(DEFAULT_CASE_TIMEOUT_MS))
   .option('-q, --quiet', 'print only results that did not pass while running', false)
   .option('--allow-unavailable', 'exit 0 even if a selected adapter is unavailable', false)
   .addOption(new Option('-j, --jobs <n>', 'adapters run in parallel').argParser(num.jobs).default(1))
   .addOption(new Option('--runs <n>', 'generated programs per property case').argParser(num.runs).default(DEFAULT_PROPERTY_RUNS))
-  .addOption(new Option('--seed <n>', 'seed of the property cases (default: random, printed and recorded)').argParser(num.seed))
+  .addOption(new Option('--seed <n>', 'seed of the property cases, a 32-bit integer (default: random, printed and recorded)').argParser(num.seed))
   .option('-f, --format <list>', 'also write html, md and/or junit beside the JSON report, e.g. html,md,junit')
   .addOption(new Option('--shard <i/n>', 'run only shard i of n of the (adapter, case) pairs; merge shards with awc merge').argParser(num.shard)))
   .action(async (flags) => {
@@ -120,7 +120,7 @@ program
   .argument('<base>', 'baseline report')
   .argument('<head>', 'report to judge')
   .addOption(new Option('--threshold <percent>', 'smallest change in the median that counts').argParser(num.thresholdPercent).default(5))
-  .addOption(new Option('--alpha <p>', 'significance level of the Mann-Whitney U test').argParser(num.alpha).default(0.01))
+  .addOption(new Option('--alpha <p>', 'significance level of the Mann-Whitney U test, strictly between 0 and 1').argParser(num.alpha).default(0.01))
   .addOption(new Option('--format <fmt>', 'text, md, or html (a page with a ratio chart; needs --out)').default('text'))
   .option('-o, --out <file>', 'output file for --format html')
   .action(async (base: string, head: string, flags) => {
