@@ -82,7 +82,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** The config's entries, or a UsageError naming what is wrong: every field is checked, unknown ones refused (a typo must not pass silently). */
 export function configEntries(data: unknown, path: string): { id: string; command: string[] }[] {
   if (!isObject(data)) throw new UsageError(`${path}: expected an object ${SHAPE}, got ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data}`);
-  const extra = Object.keys(data).filter((k) => k !== 'adapters');
+  // "$schema" is what editors add for completion; anything else is a typo or a misunderstanding.
+  const extra = Object.keys(data).filter((k) => k !== 'adapters' && k !== '$schema');
   if (extra.length) throw new UsageError(`${path}: unknown field(s) ${extra.map((k) => JSON.stringify(k)).join(', ')}; expected ${SHAPE}`);
   if (!Array.isArray(data['adapters'])) throw new UsageError(`${path}: "adapters" must be an array, as in ${SHAPE}`);
   return data['adapters'].map((e: unknown, i: number) => {
