@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../harness/paths.ts';
@@ -100,7 +100,7 @@ describe('awc run --out / --format (defect 4)', () => {
     const report = JSON.parse(await readFile(saved!, 'utf8'));
     expect(validateReport(report).valid).toBe(true);
     expect(report.results.map((x: { status: string }) => x.status)).toEqual(['pass']);
-    await rm(saved!, { force: true });
+    await rm(dirname(saved!), { recursive: true, force: true });
   });
 });
 
