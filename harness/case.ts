@@ -26,6 +26,8 @@ export interface PropertySettings {
   seed: number;
   /** fast-check path, to replay one counterexample. */
   path?: string;
+  /** The flags that make an adapter known to a rerun (its --adapter-cmd, --config or --plugin), for the printed replay line. */
+  rerunFlags?: (adapterId: string) => string[];
 }
 
 export interface CaseContext {

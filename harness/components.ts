@@ -6,10 +6,10 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cacheDir } from './cache.ts';
 import { FixtureError, memoised, writeCacheFile } from './fixtures.ts';
 import { FIXTURES_DIR, ROOT } from './paths.ts';
 
-const COMPONENT_CACHE_DIR = join(ROOT, '.cache', 'components');
 const WIT_DIR = join(FIXTURES_DIR, 'wit');
 
 /** The jco the project pins (package.json), for provenance and cache keys. */
@@ -42,7 +42,7 @@ async function buildComponent(name: string): Promise<Uint8Array> {
   const wit = await witSource();
   const jco = await jcoVersion();
   const hash = createHash('sha256').update(`jco-${jco}\0${world}\0`).update(wit).update('\0').update(wat).digest('hex');
-  const cached = join(COMPONENT_CACHE_DIR, `${hash}.wasm`);
+  const cached = join(cacheDir('components'), `${hash}.wasm`);
   const hit = await readFile(cached).catch(() => undefined);
   if (hit) return new Uint8Array(hit);
   const { parse, componentEmbed, componentNew } = await import('@bytecodealliance/jco');

@@ -3,10 +3,12 @@
  * hash of their text, so binaries are never committed and never stale.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import initWabt from 'wabt';
-import { FIXTURE_CACHE_DIR, FIXTURES_DIR } from './paths.ts';
+import { cacheDir } from './cache.ts';
+import { writeAtomic } from './files.ts';
+import { FIXTURES_DIR } from './paths.ts';
 
 // Enabled proposals: everything the fixtures may use, all standardised.
 const FEATURES = {
@@ -68,17 +70,14 @@ export function memoised(builds: Map<string, Promise<Uint8Array>>, key: string, 
 
 /** Writes a cache file then renames it into place, so a concurrent reader never sees half a file. */
 export async function writeCacheFile(path: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, path);
+  await writeAtomic(path, bytes);
 }
 
 async function buildFixture(name: string): Promise<Uint8Array> {
   const text = await readFile(join(FIXTURES_DIR, name), 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new FixtureError(`fixture ${name}: ${err.code === 'ENOENT' ? 'not found under fixtures/' : err.message}`);
   });
-  const cached = join(FIXTURE_CACHE_DIR, `${hashOf(text)}.wasm`);
+  const cached = join(cacheDir('fixtures'), `${hashOf(text)}.wasm`);
   const hit = await readFile(cached).catch(() => undefined);
   if (hit) return new Uint8Array(hit);
   const wasm = await compileWat(text, name);

@@ -67,18 +67,31 @@ export async function adaptersFromConfig(file?: string): Promise<Adapter[]> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !file) return [];
     throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
   }
-  let data: { adapters?: unknown };
+  let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
     throw new UsageError(`${path} is not JSON: ${(err as Error).message}`);
   }
-  if (!Array.isArray(data.adapters)) throw new UsageError(`${path}: expected {"adapters": [{"id": "...", "command": ["..."]}]}`);
-  return data.adapters.map((entry: unknown, i: number) => {
-    const e = entry as { id?: unknown; command?: unknown };
-    if (typeof e?.id !== 'string' || !Array.isArray(e.command) || !e.command.every((w) => typeof w === 'string')) {
+  return configEntries(data, path).map(({ id, command }) => commandAdapter(id, command, path));
+}
+
+const SHAPE = '{"adapters": [{"id": "...", "command": ["..."]}]}';
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The config's entries, or a UsageError naming what is wrong: every field is checked, unknown ones refused (a typo must not pass silently). */
+export function configEntries(data: unknown, path: string): { id: string; command: string[] }[] {
+  if (!isObject(data)) throw new UsageError(`${path}: expected an object ${SHAPE}, got ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data}`);
+  // "$schema" is what editors add for completion; anything else is a typo or a misunderstanding.
+  const extra = Object.keys(data).filter((k) => k !== 'adapters' && k !== '$schema');
+  if (extra.length) throw new UsageError(`${path}: unknown field(s) ${extra.map((k) => JSON.stringify(k)).join(', ')}; expected ${SHAPE}`);
+  if (!Array.isArray(data['adapters'])) throw new UsageError(`${path}: "adapters" must be an array, as in ${SHAPE}`);
+  return data['adapters'].map((e: unknown, i: number) => {
+    if (!isObject(e) || typeof e['id'] !== 'string' || !Array.isArray(e['command']) || !e['command'].every((w) => typeof w === 'string')) {
       throw new UsageError(`${path}: adapters[${i}] needs "id" (string) and "command" (array of strings)`);
     }
-    return commandAdapter(e.id, e.command as string[], path);
+    const unknown = Object.keys(e).filter((k) => k !== 'id' && k !== 'command');
+    if (unknown.length) throw new UsageError(`${path}: adapters[${i}] has unknown field(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')}; known: "id", "command"`);
+    return { id: e['id'], command: e['command'] as string[] };
   });
 }

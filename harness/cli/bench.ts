@@ -1,5 +1,8 @@
 /** `awc bench`: the overhead benchmarks on adapters, written into the report schema. */
-import { join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
+import { cacheRoot } from '../cache.ts';
+import { InvalidReportError } from '../report/validate.ts';
+import { checkOutput, defaultOutput, describeWriteError, keepSafe } from './output.ts';
 import { DEFAULT_ADAPTER_ID } from '../../adapters/registry.ts';
 import { OVERHEAD_BENCHMARKS } from '../bench/overhead.ts';
 import { runBenchmarks } from '../bench/run.ts';
@@ -34,7 +37,11 @@ export async function benchCommand(flags: BenchFlags, argv: string[]): Promise<n
   const benchmarks = flags.benchmark ? OVERHEAD_BENCHMARKS.filter((b) => b.id.includes(flags.benchmark!)) : OVERHEAD_BENCHMARKS;
   if (benchmarks.length === 0) throw new UsageError(`no benchmark matches "${flags.benchmark}"; known: ${OVERHEAD_BENCHMARKS.map((b) => b.id).join(', ')}`);
   const startedAt = new Date();
-  const out = resolve(flags.out ?? join(DEFAULT_OUT_DIR, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`));
+  const log = (line: string) => process.stderr.write(line + '\n');
+  const defaultOut = join(DEFAULT_OUT_DIR, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+  const out = flags.out !== undefined ? await checkOutput(flags.out, '--out') : await defaultOutput(defaultOut, log);
+  const cacheNote = cacheRoot().note;
+  if (cacheNote) log(cacheNote);
   const budgetMs = Math.round(flags.timeBudget * 1000);
   process.stderr.write(`awc bench: ${benchmarks.length} benchmark(s) × ${adapters.length} adapter(s), ${flags.repeat} independent runs each, ${budgetMs} ms of measuring per benchmark in all (plus ${WARMUP_MS} ms warm-up per run)\n`);
   const { adapters: described, benchmarks: results } = await runBenchmarks({
@@ -48,7 +55,15 @@ export async function benchCommand(flags: BenchFlags, argv: string[]): Promise<n
     onResult: (r) => process.stderr.write(benchLine(r) + '\n'),
   });
   const report = { ...buildReport({ startedAt, finishedAt: new Date(), invocation: { argv, filters: { adapters: adapters.map((a) => a.id), suites: ['overhead'], case: flags.benchmark ?? null } }, adapters: described, results: [] }), benchmarks: results };
-  await writeReport(report, out);
+  try {
+    await writeReport(report, out);
+  } catch (err) {
+    if (err instanceof InvalidReportError) throw err;
+    // Minutes of measuring are not thrown away for a path that broke during the run.
+    const kept = await keepSafe(basename(out), JSON.stringify(report, null, 2) + '\n');
+    log(`awc bench: cannot write the report to ${out} (${describeWriteError(err)}); report saved to ${kept}`);
+    return EXIT.USAGE;
+  }
   process.stderr.write(`\nreport: ${out}\n`);
   return results.some((r) => r.status === 'error') ? EXIT.FAILURES : EXIT.OK;
 }

@@ -1,8 +1,9 @@
 /** `awc compare BASE HEAD`: benchmark regressions and conformance changes, for a terminal or as Markdown. */
-import { writeFile } from 'node:fs/promises';
 import { compareReports, type BenchmarkChange } from '../bench/compare.ts';
 import { renderCompareHtml } from '../report/render/compare-html.ts';
+import { mdText, visibleControls } from '../report/render/safe.ts';
 import { UsageError } from '../selection.ts';
+import { checkOutput, refuseOverwrite, writeAtomic } from './output.ts';
 import { loadReport } from './report.ts';
 import { EXIT } from './run.ts';
 
@@ -11,16 +12,19 @@ const ns = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(3)} ms` : x >= 1e3 ? 
 
 function row(c: BenchmarkChange, md: boolean): string {
   const cells = [c.adapterId, c.unit === 'runs' ? c.benchmarkId : `${c.benchmarkId} (samples!)`, ns(c.baseMedian), ns(c.headMedian), `${pct(c.ratio)} [${pct(c.ratioCI95[0])}, ${pct(c.ratioCI95[1])}]`, c.p < 1e-4 ? '<1e-4' : c.p.toFixed(4), c.verdict];
-  return md ? `| ${cells.join(' | ')} |` : cells.map((x, i) => x.padEnd([16, 30, 11, 11, 34, 8, 0][i]!)).join(' ');
+  return md ? `| ${cells.map((x, i) => (i < 2 ? mdText(x) : x)).join(' | ')} |` : cells.map((x, i) => x.padEnd([16, 30, 11, 11, 34, 8, 0][i]!)).join(' ');
 }
 
 export async function compareCommand(baseFile: string, headFile: string, flags: { threshold: number; alpha: number; format: string; out?: string }): Promise<number> {
   if (!['text', 'md', 'html'].includes(flags.format)) throw new UsageError(`--format must be text, md or html, not ${flags.format}`);
-  if (flags.format === 'html' && !flags.out) throw new UsageError('--format html needs --out FILE');
+  if (flags.format === 'html' && flags.out === undefined) throw new UsageError('--format html needs --out FILE');
+  if (flags.format !== 'html' && flags.out !== undefined) throw new UsageError('--out is for --format html; text and md go to standard output');
+  const outPath = flags.out !== undefined ? await checkOutput(flags.out, '--out') : undefined;
+  if (outPath) await refuseOverwrite(outPath, [baseFile, headFile], '--out');
   const [base, head] = await Promise.all([loadReport(baseFile), loadReport(headFile)]);
   const { benchmarks, conformance } = compareReports(base, head, { threshold: flags.threshold / 100, alpha: flags.alpha });
   if (flags.format === 'html') {
-    await writeFile(flags.out!, renderCompareHtml(baseFile, headFile, benchmarks, conformance));
+    await writeAtomic(outPath!, renderCompareHtml(baseFile, headFile, benchmarks, conformance));
     process.stderr.write(`wrote ${flags.out}\n`);
   }
   const md = flags.format === 'md';
@@ -33,8 +37,9 @@ export async function compareCommand(baseFile: string, headFile: string, flags: 
   }
   out.push('', md ? '### Conformance changes' : 'Conformance changes');
   if (conformance.length === 0) out.push('none');
-  for (const c of conformance) out.push(`${md ? '- ' : '  '}${c.change}: [${c.level}] ${c.adapterId} ${c.caseId} (${c.base} → ${c.head})`);
-  process.stdout.write(out.join('\n') + '\n');
+  for (const c of conformance) out.push(md ? `- ${c.change}: \\[${c.level}\\] ${mdText(c.adapterId)} ${mdText(c.caseId)} (${c.base} → ${c.head})` : `  ${c.change}: [${c.level}] ${c.adapterId} ${c.caseId} (${c.base} → ${c.head})`);
+  // Ids come from the report files: no control character of theirs reaches the terminal.
+  process.stdout.write(visibleControls(out.join('\n')) + '\n');
   const regressions = benchmarks.filter((c) => c.verdict === 'regression').length;
   const newlyFailingMust = conformance.filter((c) => c.change === 'newly failing' && c.level === 'MUST').length;
   if (regressions || newlyFailingMust) {

@@ -1,6 +1,7 @@
 /** Terminal output: progress lines and the end-of-run summary. */
 import type { AdapterDescription } from '../adapter.ts';
 import { summarise } from '../report/summary.ts';
+import { visibleControls } from '../report/render/safe.ts';
 import { STATUSES, type CaseResult, type Report } from '../report/types.ts';
 
 const color = process.stderr.isTTY && !process.env['NO_COLOR'];
@@ -16,8 +17,9 @@ export function progressLine(r: CaseResult, index: number, total: number): strin
 
 export function adapterLine(d: AdapterDescription): string {
   const where = d.process === 'in-process' ? 'in-process' : d.process.command.join(' ');
-  const state = d.available ? paint(32, 'available') : paint(35, `unavailable: ${d.reason}`);
-  return `${d.id}: ${d.engine.name} ${d.engine.version}, ${d.strategy}, ${where} — ${state}`;
+  const state = d.available ? paint(32, 'available') : paint(35, `unavailable: ${visibleControls(String(d.reason))}`);
+  // The engine's name and version come from the adapter (its hello): shown, never interpreted by the terminal.
+  return `${d.id}: ${visibleControls(`${d.engine.name} ${d.engine.version}`)}, ${d.strategy}, ${visibleControls(where)} — ${state}`;
 }
 
 /** Counts per adapter, then every result that is not a pass, with its message and rerun command. */
@@ -33,12 +35,13 @@ export function summaryText(report: Report, path: string): string {
     lines.push('', 'Not passing:');
     for (const r of notable) {
       lines.push(`  ${statusLabel(r.status)} [${r.level}] ${r.adapterId} ${r.caseId}`);
-      if (r.message) lines.push(`      ${r.message.split('\n')[0]}`);
+      // Messages come from runtimes under test: no terminal escape sequence of theirs reaches the terminal.
+      if (r.message) lines.push(`      ${visibleControls(r.message.split('\n')[0]!)}`);
       if (r.reproduce) lines.push(`      rerun: ${r.reproduce}`);
     }
   }
   const unavailable = report.adapters.filter((a) => !a.available);
-  for (const a of unavailable) lines.push('', paint(35, `${a.id} was unavailable: ${a.reason} — none of its cases ran.`));
+  for (const a of unavailable) lines.push('', paint(35, `${a.id} was unavailable: ${visibleControls(String(a.reason))} — none of its cases ran.`));
   lines.push('', `report: ${path}`);
   return lines.join('\n');
 }

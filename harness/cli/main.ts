@@ -1,5 +1,5 @@
 /** The `awc` command line. Exit codes: 0 ok, 1 failures, 2 usage or input error, 3 internal error, 130 interrupted. */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { TOOL_VERSION } from '../report/build.ts';
 import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_PROPERTY_RUNS } from '../runner.ts';
 import { UsageError } from '../selection.ts';
@@ -11,19 +11,16 @@ import { benchCommand } from './bench.ts';
 import { compareCommand } from './compare.ts';
 import { replayCommand } from './replay.ts';
 import { DEFAULT_HISTORY, historyAddCommand, mergeCommand, reportCommand } from './report.ts';
+import * as num from './numbers.ts';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-const positiveInt = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-};
 
 const program = new Command()
   .name('awc')
   .description('async-wasm-conformance: does a WebAssembly runtime get async host calls right, and what does it cost?')
   .version(TOOL_VERSION)
-  .showHelpAfterError()
+  // One line per usage error (exit 2), in the same form as the commands' own: no help dump after it.
+  .configureOutput({ outputError: (text, write) => write(`awc: ${text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')} (see awc help)\n`) })
   // Set before the subcommands are added, so they inherit it. Help and version are not errors;
   // anything else commander rejects is a usage error (exit 2).
   .exitOverride((err) => {
@@ -36,16 +33,16 @@ withAdapterSources(program
   .description('run conformance cases on adapters and write a JSON report (default: every suite on node-jspi)')
   .option('-a, --adapter <id>', 'adapter to run, repeatable; "all" for every adapter', collect, [])
   .option('-s, --suite <name>', 'suite to run, repeatable', collect, [])
-  .option('-c, --case <glob>', 'only cases whose id matches this glob, e.g. "propagation.echo.*"')
+  .addOption(new Option('-c, --case <glob>', 'only cases whose id matches this glob, e.g. "propagation.echo.*"').argParser(num.nonEmpty))
   .option('-o, --out <file>', 'report path (default: reports/out/run-<time>.json)')
-  .addOption(new Option('--timeout <ms>', 'per-case timeout in milliseconds').argParser(positiveInt).default(DEFAULT_CASE_TIMEOUT_MS))
+  .addOption(new Option('--timeout <ms>', 'per-case timeout in milliseconds, 1 to 2147483647 (Node timers go no further)').argParser(num.timeoutMs).default(DEFAULT_CASE_TIMEOUT_MS))
   .option('-q, --quiet', 'print only results that did not pass while running', false)
   .option('--allow-unavailable', 'exit 0 even if a selected adapter is unavailable', false)
-  .addOption(new Option('-j, --jobs <n>', 'adapters run in parallel').argParser(positiveInt).default(1))
-  .addOption(new Option('--runs <n>', 'generated programs per property case').argParser(positiveInt).default(DEFAULT_PROPERTY_RUNS))
-  .addOption(new Option('--seed <n>', 'seed of the property cases (default: random, printed and recorded)').argParser((v) => Number.parseInt(v, 10)))
+  .addOption(new Option('-j, --jobs <n>', 'adapters run in parallel').argParser(num.jobs).default(1))
+  .addOption(new Option('--runs <n>', 'generated programs per property case').argParser(num.runs).default(DEFAULT_PROPERTY_RUNS))
+  .addOption(new Option('--seed <n>', 'seed of the property cases, a 32-bit integer (default: random, printed and recorded)').argParser(num.seed))
   .option('-f, --format <list>', 'also write html, md and/or junit beside the JSON report, e.g. html,md,junit')
-  .option('--shard <i/n>', 'run only shard i of n of the (adapter, case) pairs; merge shards with awc merge'))
+  .addOption(new Option('--shard <i/n>', 'run only shard i of n of the (adapter, case) pairs; merge shards with awc merge').argParser(num.shard)))
   .action(async (flags) => {
     process.exitCode = await runCommand(flags, process.argv.slice(2));
   });
@@ -54,7 +51,7 @@ program
   .command('list')
   .description('list the conformance cases with their requirement ids and levels')
   .option('-s, --suite <name>', 'only this suite, repeatable', collect, [])
-  .option('-c, --case <glob>', 'only cases whose id matches this glob')
+  .addOption(new Option('-c, --case <glob>', 'only cases whose id matches this glob').argParser(num.nonEmpty))
   .option('--json', 'machine-readable output (cases and requirements)', false)
   .action((flags) => {
     process.exitCode = listCommand(flags);
@@ -65,9 +62,9 @@ withAdapterSources(
     .command('bench')
     .description('run the overhead benchmarks (timed inside each runtime) and write them into a report')
     .option('-a, --adapter <id>', 'adapter to measure, repeatable; "all" for every adapter', collect, [])
-    .option('-b, --benchmark <text>', 'only benchmarks whose id contains this text')
-    .addOption(new Option('--time-budget <seconds>', 'measuring time per benchmark and adapter, split over the runs').argParser(Number).default(2))
-    .addOption(new Option('--repeat <n>', 'independent runs (fresh session/process) per adapter; awc compare tests run medians').argParser(positiveInt).default(5))
+    .addOption(new Option('-b, --benchmark <text>', 'only benchmarks whose id contains this text').argParser(num.nonEmpty))
+    .addOption(new Option('--time-budget <seconds>', 'measuring time per benchmark and adapter, split over the runs').argParser(num.timeBudgetSeconds).default(2))
+    .addOption(new Option('--repeat <n>', 'independent runs (fresh session/process) per adapter; awc compare tests run medians').argParser(num.repeat).default(5))
     .option('-o, --out <file>', 'report path (default: reports/out/bench-<time>.json)'),
 ).action(async (flags) => {
   process.exitCode = await benchCommand(flags, process.argv.slice(2));
@@ -79,8 +76,8 @@ withAdapterSources(
     .description('rerun one property counterexample: the same seed and path give the same minimal program')
     .requiredOption('-a, --adapter <id>', 'adapter to run it on')
     .requiredOption('--property <case-id>', 'the property case, e.g. properties.model.single')
-    .requiredOption('--seed <n>', 'seed from the report', (v) => Number.parseInt(v, 10))
-    .requiredOption('--path <path>', 'counterexample path from the report, e.g. "12:0:1"')
+    .requiredOption('--seed <n>', 'seed from the report', num.seed)
+    .requiredOption('--path <path>', 'counterexample path from the report, e.g. "12:0:1"', num.propertyPath)
     .option('--save <name>', 'keep the minimal program under fixtures/regressions/ as case properties.regression.<name>'),
 ).action(async (flags) => {
   process.exitCode = await replayCommand(flags);
@@ -122,8 +119,8 @@ program
   .description('compare two reports: statistically significant benchmark changes and conformance changes (exit 1 on a regression or a newly failing MUST case)')
   .argument('<base>', 'baseline report')
   .argument('<head>', 'report to judge')
-  .addOption(new Option('--threshold <percent>', 'smallest change in the median that counts').argParser(Number).default(5))
-  .addOption(new Option('--alpha <p>', 'significance level of the Mann-Whitney U test').argParser(Number).default(0.01))
+  .addOption(new Option('--threshold <percent>', 'smallest change in the median that counts').argParser(num.thresholdPercent).default(5))
+  .addOption(new Option('--alpha <p>', 'significance level of the Mann-Whitney U test, strictly between 0 and 1').argParser(num.alpha).default(0.01))
   .addOption(new Option('--format <fmt>', 'text, md, or html (a page with a ratio chart; needs --out)').default('text'))
   .option('-o, --out <file>', 'output file for --format html')
   .action(async (base: string, head: string, flags) => {

@@ -1,5 +1,7 @@
 /** `awc replay`: one property counterexample again, on one adapter, with its program printed. */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { cacheRoot } from '../cache.ts';
+import { writeAtomic } from '../files.ts';
+import { checkOutput } from './output.ts';
 import { join } from 'node:path';
 import { DEFAULT_ADAPTER_ID } from '../../adapters/registry.ts';
 import type { Program } from '../../suites/properties/program.ts';
@@ -17,6 +19,12 @@ export async function replayCommand(flags: AdapterSourceFlags & { adapter: strin
   if (!property) throw new UsageError(`unknown property case "${flags.property}"; property cases: ${ALL_CASES.filter((c) => c.suite === 'properties').map((c) => c.id).join(', ')}`);
   if (!Number.isInteger(flags.seed)) throw new UsageError('--seed must be an integer');
   const adapters = selectAdapters(await allAdapters(flags), [flags.adapter], DEFAULT_ADAPTER_ID);
+  if (flags.save !== undefined) {
+    if (!/^[a-z0-9-]+$/.test(flags.save)) throw new UsageError('--save NAME: lowercase letters, digits and dashes');
+    await checkOutput(join(REGRESSIONS_DIR, `${flags.save}.json`), '--save');
+  }
+  const cacheNote = cacheRoot().note;
+  if (cacheNote) process.stderr.write(cacheNote + '\n');
   const [server, data] = await Promise.all([startLoopbackServer(), createDataDir()]);
   try {
     const { results } = await runCases({
@@ -31,11 +39,9 @@ export async function replayCommand(flags: AdapterSourceFlags & { adapter: strin
     if (evidence?.wat) process.stdout.write(`\nprogram:\n${evidence.wat}\nmodel expects: ${JSON.stringify(evidence.expected)}\n`);
     if (flags.save) {
       if (!evidence?.program) throw new UsageError('nothing to save: the replay found no single-program counterexample');
-      if (!/^[a-z0-9-]+$/.test(flags.save)) throw new UsageError('--save NAME: lowercase letters, digits and dashes');
       const saved: SavedRegression = { name: flags.save, program: evidence.program, foundBy: { property: flags.property, adapter: flags.adapter, seed: flags.seed, path: flags.path, message: r.message ?? '' } };
-      await mkdir(REGRESSIONS_DIR, { recursive: true });
       const file = join(REGRESSIONS_DIR, `${flags.save}.json`);
-      await writeFile(file, JSON.stringify(saved, null, 2) + '\n');
+      await writeAtomic(file, JSON.stringify(saved, null, 2) + '\n');
       process.stdout.write(`\nsaved as ${file}: it now runs as case properties.regression.${flags.save}\n`);
     }
     for (const p of evidence?.programs ?? []) process.stdout.write(`\nprogram:\n${p.wat}\n`);

@@ -1,19 +1,22 @@
 /** `awc run`: select, set up the host environment, run, write a validated report, summarise. */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DEFAULT_ADAPTER_ID } from '../../adapters/registry.ts';
 import { ALL_CASES } from '../../suites/index.ts';
 import { createDataDir } from '../env/data-dir.ts';
 import { startLoopbackServer } from '../env/http-server.ts';
 import { DEFAULT_OUT_DIR } from '../paths.ts';
-import { buildReport, writeReport } from '../report/build.ts';
+import { buildReport, serialiseReport, writeReport } from '../report/build.ts';
 import { failingMust } from '../report/summary.ts';
 import { InvalidReportError, validator } from '../report/validate.ts';
-import { runCases } from '../runner.ts';
-import { UsageError, selectAdapters, selectCases } from '../selection.ts';
-import { allAdapters, type AdapterSourceFlags } from './adapter-options.ts';
+import { DEFAULT_CASE_TIMEOUT_MS, runCases } from '../runner.ts';
+import { selectAdapters, selectCases } from '../selection.ts';
+import { cacheRoot } from '../cache.ts';
+import { adapterSources, type AdapterSourceFlags } from './adapter-options.ts';
 import { adapterLine, progressLine, summaryText } from './format.ts';
-import { parseFormats, writeFormats } from './report.ts';
+import { checkOutput, defaultOutput, describeWriteError, keepSafe } from './output.ts';
+import { formatPaths, parseFormats, render } from './report.ts';
+import { writeAtomic } from '../files.ts';
+import { shellLine } from '../shell.ts';
 
 export interface RunFlags extends AdapterSourceFlags {
   adapter: string[];
@@ -27,37 +30,49 @@ export interface RunFlags extends AdapterSourceFlags {
   runs: number;
   seed?: number;
   format?: string;
-  shard?: string;
-}
-
-function parseShard(text: string | undefined): { index: number; count: number } | undefined {
-  if (text === undefined) return undefined;
-  const m = text.match(/^(\d+)\/(\d+)$/);
-  const index = Number(m?.[1]);
-  const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard expects i/n with 1 <= i <= n, got ${JSON.stringify(text)}`);
-  return { index, count };
+  /** Parsed by numbers.ts. */
+  shard?: { index: number; count: number };
 }
 
 export const EXIT = { OK: 0, FAILURES: 1, USAGE: 2, INTERNAL: 3, INTERRUPTED: 130 } as const;
 
-const quote = (s: string) => (/^[\w.@/-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-export const reproduceCommand = (adapterId: string, caseId: string) => `npx awc run --adapter ${quote(adapterId)} --case ${quote(caseId)}`;
+/**
+ * The command line that reruns one case as printed: the adapter's own source (--adapter-cmd,
+ * --config, --plugin), the run's --timeout when not the default, and for property cases its seed
+ * and number of runs. Without `extra`, the plain form (tests, library callers).
+ */
+export const reproduceCommand = (adapterId: string, caseId: string, extra: string[] = []) =>
+  shellLine(['npx', 'awc', 'run', ...extra, '--adapter', adapterId, '--case', caseId]);
+
+/** Writes `text` at `path`, or when that fails in a safe temporary place; returns where it went. */
+async function writeOrKeep(path: string, text: string): Promise<string> {
+  try {
+    await writeAtomic(path, text);
+    return path;
+  } catch {
+    return keepSafe(path.split('/').at(-1)!, text);
+  }
+}
 
 function defaultOutPath(startedAt: Date): string {
   return join(DEFAULT_OUT_DIR, `run-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
 }
 
 export async function runCommand(flags: RunFlags, argv: string[]): Promise<number> {
-  const adapters = selectAdapters(await allAdapters(flags), flags.adapter, DEFAULT_ADAPTER_ID);
+  const sources = await adapterSources(flags);
+  const adapters = selectAdapters(sources.adapters, flags.adapter, DEFAULT_ADAPTER_ID);
   const cases = selectCases(ALL_CASES, flags.suite, flags.case);
   const formats = parseFormats(flags.format);
-  const shard = parseShard(flags.shard);
-  if (flags.seed !== undefined && !Number.isSafeInteger(flags.seed)) throw new UsageError('--seed must be an integer');
+  const shard = flags.shard;
   validator();
   const startedAt = new Date();
-  const outPath = resolve(flags.out ?? defaultOutPath(startedAt));
+  // Every output is checked before the first case: a run's results must never be lost to a bad path.
   const log = (line: string) => process.stderr.write(line + '\n');
+  const outPath = flags.out !== undefined ? await checkOutput(flags.out, '--out') : await defaultOutput(defaultOutPath(startedAt), log);
+  const sideFiles = formatPaths(outPath, formats);
+  for (const f of sideFiles) await checkOutput(f.path, `the ${f.format} file of --format`);
+  const cacheNote = cacheRoot().note;
+  if (cacheNote) log(cacheNote);
 
   const interrupt = new AbortController();
   const onSigint = () => {
@@ -82,9 +97,13 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
       env: { httpOrigin: server.origin, httpRequests: server.requests, dataDir: data.dataMount },
       caseTimeoutMs: flags.timeout,
       jobs: flags.jobs,
-      properties: { runs: flags.runs, seed },
+      properties: { runs: flags.runs, seed, rerunFlags: sources.rerunFlags },
       ...(shard ? { shard } : {}),
-      reproduce: reproduceCommand,
+      reproduce: (adapterId, caseId) => {
+        const isProperty = ALL_CASES.find((c) => c.id === caseId)?.suite === 'properties';
+        const extra = [...sources.rerunFlags(adapterId), ...(flags.timeout !== DEFAULT_CASE_TIMEOUT_MS ? ['--timeout', String(flags.timeout)] : []), ...(isProperty ? ['--seed', String(seed), '--runs', String(flags.runs)] : [])];
+        return reproduceCommand(adapterId, caseId, extra);
+      },
       signal: interrupt.signal,
       onAdapter: (d) => log(adapterLine(d)),
       onResult: (r, i, n) => {
@@ -103,18 +122,32 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
     invocation: { argv: flags.seed === undefined ? [...argv, '--seed', String(seed)] : argv, ...(shard ? { shard } : {}), filters: { adapters: adapters.map((a) => a.id), suites: flags.suite, case: flags.case ?? null } },
     ...output,
   });
+  const json = () => serialiseReport(report, { bigintsAsStrings: true });
   try {
     await writeReport(report, outPath);
   } catch (err) {
-    // Keep what was measured, under a name no tool mistakes for a valid report.
-    const kept = `${outPath}.invalid.json`;
-    await mkdir(dirname(kept), { recursive: true });
-    await writeFile(kept, JSON.stringify(report, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
-    log(`internal error: ${err instanceof InvalidReportError ? err.message : (err as Error)?.stack ?? String(err)}\nthe unvalidated report was kept at ${kept}`);
-    return EXIT.INTERNAL;
+    if (err instanceof InvalidReportError) {
+      // Keep what was measured, under a name no tool mistakes for a valid report.
+      const kept = await writeOrKeep(`${outPath}.invalid.json`, json());
+      log(`internal error: ${err.message}\nthe unvalidated report was kept at ${kept}`);
+      return EXIT.INTERNAL;
+    }
+    // The path passed the check before the run but failed now (a full disk, a directory removed): keep the results anyway.
+    const kept = await keepSafe(`run-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`, json());
+    log(summaryText(report, kept));
+    log(`awc run: cannot write the report to ${outPath} (${describeWriteError(err)}); report saved to ${kept}`);
+    return EXIT.USAGE;
   }
   log(summaryText(report, outPath));
-  for (const path of await writeFormats(report, outPath, formats)) log(`${path}`);
+  for (const f of sideFiles) {
+    try {
+      await writeAtomic(f.path, render(report, f.format));
+      log(f.path);
+    } catch (err) {
+      log(`awc run: cannot write ${f.path} (${describeWriteError(err)}); the JSON report at ${outPath} has everything (awc report renders it again)`);
+      return EXIT.USAGE;
+    }
+  }
 
   if (interrupt.signal.aborted) return EXIT.INTERRUPTED;
   const failing = failingMust(report.results);

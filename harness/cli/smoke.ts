@@ -4,6 +4,7 @@ import { allAdapters } from './adapter-options.ts';
 import type { ProcessAdapter } from '../protocol/process-adapter.ts';
 import { smoke } from '../protocol/smoke.ts';
 import { UsageError } from '../selection.ts';
+import { visibleControls } from '../report/render/safe.ts';
 import { statusLabel } from './format.ts';
 import { EXIT } from './run.ts';
 
@@ -16,7 +17,8 @@ export async function smokeCommand(flags: AdapterSourceFlags & { adapter: string
   if (!description.available) process.stderr.write(`(describe says unavailable: ${description.reason}; checking anyway)\n`);
   const prepareComponent = 'prepareComponent' in adapter ? (adapter as ProcessAdapter).prepareComponent : undefined;
   const steps = await smoke(description.process.command, prepareComponent ? { prepareComponent } : {});
-  for (const s of steps) process.stdout.write(`${statusLabel(s.ok ? 'pass' : 'fail')} ${s.step}${s.ok ? '' : `\n      ${s.detail.split('\n').join('\n      ')}`}\n`);
+  // Details quote what the adapter sent: shown, never interpreted by the terminal.
+  for (const s of steps) process.stdout.write(`${statusLabel(s.ok ? 'pass' : 'fail')} ${s.step}${s.ok ? '' : `\n      ${visibleControls(s.detail).split('\n').join('\n      ')}`}\n`);
   const failed = steps.filter((s) => !s.ok).length;
   process.stdout.write(failed ? `${failed} of ${steps.length} step(s) failed\n` : `all ${steps.length} steps passed\n`);
   return failed ? EXIT.FAILURES : EXIT.OK;

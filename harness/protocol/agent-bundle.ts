@@ -4,13 +4,14 @@
  * The output is named by content hash under .cache/agent/ and rebuilt when the sources change.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { cacheDir } from '../cache.ts';
+import { writeAtomic } from '../files.ts';
 import { ROOT } from '../paths.ts';
 
 const ENTRY = join(ROOT, 'adapters', 'js', 'agent', 'main.ts');
-const OUT_DIR = join(ROOT, '.cache', 'agent');
 
 let built: Promise<string> | undefined;
 
@@ -35,12 +36,8 @@ async function buildAgent(): Promise<string> {
   });
   const code = result.outputFiles[0]!.contents;
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
+  const OUT_DIR = cacheDir('agent');
   const path = join(OUT_DIR, `agent-${hash}.mjs`);
-  if (!(await stat(path).catch(() => undefined))) {
-    await mkdir(OUT_DIR, { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    await writeFile(tmp, code);
-    await rename(tmp, path);
-  }
+  if (!(await stat(path).catch(() => undefined))) await writeAtomic(path, code);
   return path;
 }

@@ -1,10 +1,12 @@
 /** Assembles a report with its provenance, and writes it only after schema validation. */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { writeAtomic } from '../files.ts';
 import { arch, cpus, platform, release } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { AdapterDescription } from '../adapter.ts';
+import type { Evidence } from '../case.ts';
+import { limitDepth } from './render/safe.ts';
 import { ROOT } from '../paths.ts';
 import { summarise } from './summary.ts';
 import { SCHEMA_VERSION, type CaseResult, type Report } from './types.ts';
@@ -52,12 +54,26 @@ export function buildReport(input: ReportInput): Report {
   };
 }
 
+/**
+ * The report as JSON text. Evidence nested too deep for JSON.stringify (a runtime under test can
+ * produce any value) is cut at MAX_EVIDENCE_DEPTH with a marker rather than losing the report.
+ * A bigint (never valid in a report) throws unless `bigintsAsStrings` (for keeping a rejected report).
+ */
+export function serialiseReport(report: Report, opts: { bigintsAsStrings?: boolean } = {}): string {
+  const replacer = opts.bigintsAsStrings ? (_k: string, v: unknown) => (typeof v === 'bigint' ? v.toString() : v) : undefined;
+  const stringify = (r: Report) => JSON.stringify(r, replacer, 2) + '\n';
+  try {
+    return stringify(report);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    return stringify({ ...report, results: report.results.map((r) => (r.evidence ? { ...r, evidence: limitDepth(r.evidence) as Evidence } : r)) });
+  }
+}
+
 /** Validates, then writes atomically. A report the schema rejects is a harness bug: it throws. */
 export async function writeReport(report: Report, path: string): Promise<void> {
-  const check = validateReport(JSON.parse(JSON.stringify(report)));
+  const text = serialiseReport(report);
+  const check = validateReport(JSON.parse(text));
   if (!check.valid) throw new InvalidReportError(check.errors);
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(report, null, 2) + '\n');
-  await rename(tmp, path);
+  await writeAtomic(path, text);
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { SCHEMA_PATH } from '../paths.ts';
+import { summarise } from './summary.ts';
 import type { Report } from './types.ts';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
@@ -36,8 +37,29 @@ export type ValidationResult = { valid: true; report: Report } | { valid: false;
 
 export function validateReport(data: unknown): ValidationResult {
   const validate = validator();
-  if (validate(data)) return { valid: true, report: data as Report };
-  return { valid: false, errors: describeErrors(validate.errors) };
+  if (!validate(data)) return { valid: false, errors: describeErrors(validate.errors) };
+  // The schema cannot say that the totals are the counts of the results; a hand-edited or
+  // truncated report whose summary disagrees would mislead every reader of the summary.
+  const report = data as Report;
+  const disagreements = summaryDisagreements(report);
+  if (disagreements.length) return { valid: false, errors: disagreements };
+  return { valid: true, report };
+}
+
+/** What the schema cannot say: every count of `summary` that differs from its results', and results of undescribed adapters, by JSON pointer. */
+export function summaryDisagreements(report: Report): string[] {
+  const expected = summarise(report.results);
+  const out: string[] = [];
+  const compare = (at: string, stated: unknown, counted: unknown) => {
+    if (typeof counted === 'object' && counted !== null) {
+      for (const key of Object.keys(counted)) compare(`${at}/${key}`, (stated as Record<string, unknown> | undefined)?.[key], (counted as Record<string, unknown>)[key]);
+    } else if (stated !== counted) out.push(`${at}: says ${JSON.stringify(stated)}, but the results give ${JSON.stringify(counted)}`);
+  };
+  compare('/summary', report.summary, expected);
+  // Every result belongs to an adapter the report describes (a renderer looks it up by id).
+  const ids = new Set(report.adapters.map((a) => a.id));
+  for (const [i, r] of report.results.entries()) if (!ids.has(r.adapterId)) out.push(`/results/${i}/adapterId: ${JSON.stringify(r.adapterId)} is not one of the report's adapters`);
+  return out;
 }
 
 /** Thrown when the harness itself produced a report its schema rejects: always a bug. */

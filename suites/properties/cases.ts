@@ -4,6 +4,7 @@
  * (`awc replay` reruns exactly that program).
  */
 import fc from 'fast-check';
+import { shellLine } from '../../harness/shell.ts';
 import type { Instance } from '../../harness/adapter.ts';
 import type { Case, CaseContext, Verdict } from '../../harness/case.ts';
 import { fail, pass } from '../../harness/check.ts';
@@ -57,7 +58,7 @@ async function check<T>(ctx: CaseContext, caseId: string, arbitrary: fc.Arbitrar
   // fast-check reports a predicate that returned false as an Error too; only a thrown one is news.
   const thrown = details.errorInstance && !/returning false/.test(String(details.errorInstance)) ? `the check threw: ${String(details.errorInstance)}` : undefined;
   const problem = thrown ?? (await predicate(minimal)) ?? 'failed during the search, passes when rerun alone (timing-dependent)';
-  const replay = `npx awc replay --adapter ${ctx.adapter.id} --property ${caseId} --seed ${seed} --path ${details.counterexamplePath}`;
+  const replay = shellLine(['npx', 'awc', 'replay', ...(ctx.properties.rerunFlags?.(ctx.adapter.id) ?? []), '--adapter', ctx.adapter.id, '--property', caseId, '--seed', String(seed), '--path', details.counterexamplePath ?? '']);
   return fail(`counterexample after ${details.numShrinks} shrinks: ${problem}`, { ...base, path: details.counterexamplePath, numShrinks: details.numShrinks, replay, ...describe(minimal) });
 }
 

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Report } from '../types.ts';
+import { limitDepth } from './safe.ts';
 
 export interface HistoryEntry {
   at: string;
@@ -119,7 +120,7 @@ export function renderHtml(report: Report, history: HistoryEntry[] = []): string
 <div id="filters"><select id="f-adapter"></select><select id="f-suite"></select><select id="f-level"></select><select id="f-status"></select><input id="f-text" placeholder="search case or message"></div>
 <div id="results-slot"></div>
 <div id="bench-slot"></div><div id="trend-slot"></div>
-<script type="application/json" id="awc-data">${embed(report)}</script>
+<script type="application/json" id="awc-data">${embed({ ...report, results: report.results.map((r) => (r.evidence ? { ...r, evidence: limitDepth(r.evidence) } : r)) })}</script>
 <script type="application/json" id="awc-history">${embed(history)}</script>
 <script>${chartSource()}</script>
 <script>${SCRIPT}</script>

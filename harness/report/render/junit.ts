@@ -4,14 +4,9 @@
  * <skipped> with the reason; expected-fail passes with the known-failure note in <system-out>.
  */
 import type { Report } from '../types.ts';
+import { limitDepth, xmlText } from './safe.ts';
 
-const xml = (s: string) =>
-  s
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+const xml = xmlText;
 
 export function renderJUnit(report: Report): string {
   const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="async-wasm-conformance" tests="${report.results.length}" timestamp="${xml(report.startedAt)}">`];
@@ -27,7 +22,7 @@ export function renderJUnit(report: Report): string {
     for (const r of results) {
       const open = `    <testcase classname="${xml(name)}" name="${xml(`${r.caseId} [${r.level} ${r.requirement}]`)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
       const message = xml(r.message ?? r.status);
-      const detail = xml([r.message ?? '', r.reproduce ? `rerun: ${r.reproduce}` : '', r.evidence ? JSON.stringify(r.evidence, null, 2) : ''].filter(Boolean).join('\n'));
+      const detail = xml([r.message ?? '', r.reproduce ? `rerun: ${r.reproduce}` : '', r.evidence ? JSON.stringify(limitDepth(r.evidence), null, 2) : ''].filter(Boolean).join('\n'));
       switch (r.status) {
         case 'pass':
           out.push(`${open}/>`);
