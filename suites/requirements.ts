@@ -63,6 +63,7 @@ export const REQUIREMENTS = [
   R('CONC-RESPONSIVE', 'MUST', '7.2', 'While guests are suspended, the runtime answers another call well within the sleeps.'),
   R('CONC-REENTRANCY', 'MUST', '7.3', 'Concurrent calls into one instance follow the declared reentrancy policy (reject, serialise or interleave) and each gets its own result.'),
   R('CONC-FIFO', 'MUST', '7.3', 'Calls into one instance enter the guest in the order they were sent.'),
+  R('CONC-NO-PARALLEL', 'MUST', '7.3', 'Calls into one instance never run guest code at the same time, whatever the declared reentrancy policy: they may interleave only at suspension points.'),
   R('CAP-DENY', 'MUST', '8.1', 'A capability-checked call without a matching grant is denied, naming the capability, with no side effect.'),
   R('CAP-GRANT', 'MUST', '8.1', 'Exact and glob file grants allow exactly the paths they match; call grants match exact names.'),
   R('CAP-TRAVERSAL', 'MUST', '8.2', 'Non-canonical paths (.., //, /./, relative) and symlinks leading outside a mount never read outside the grant.'),
