@@ -40,6 +40,9 @@ export const FEATURE_TAGS = [
   'fuel',
   'memory-limits',
   'reentrancy-declared',
+  // The adapter cannot enforce fuel / memory limits: the cases that check it refuses them (LIMIT-UNENFORCEABLE).
+  'no-fuel',
+  'no-memory-limits',
 ] as const;
 export type FeatureTag = (typeof FEATURE_TAGS)[number];
 
@@ -51,6 +54,8 @@ export function featureTags(f: Features): Set<FeatureTag> {
   if (f.cancellation === 'preemptive') tags.add('cancel-preemptive');
   if (f.fuel) tags.add('fuel');
   if (f.memoryLimits) tags.add('memory-limits');
+  if (!f.fuel) tags.add('no-fuel');
+  if (!f.memoryLimits) tags.add('no-memory-limits');
   return tags;
 }
 

@@ -11,6 +11,7 @@ import { concurrencyCases, moreConcurrencyCases } from './concurrency/cases.ts';
 import { parallelCases } from './concurrency/parallel.ts';
 import { capabilityCases, moreCapabilityCases } from './capabilities/cases.ts';
 import { limitCases, moreLimitCases } from './limits/cases.ts';
+import { unenforceableLimitCases } from './limits/unenforceable.ts';
 import { propertyCases } from './properties/cases.ts';
 import { regressionCases } from './properties/regressions.ts';
 import { componentPropagationCases } from './components/propagation.ts';
@@ -20,6 +21,6 @@ import { componentConcurrencyCases } from './components/concurrency.ts';
 import { componentCapabilityCases } from './components/capabilities.ts';
 import { componentLimitCases } from './components/limits.ts';
 
-export const ALL_CASES: readonly Case[] = [...valueCases, ...errorCases, ...ioCases, ...trapCases, ...componentPropagationCases, ...suspensionCases, ...reentryCases, ...componentSuspensionCases, ...cancellationCases, ...moreCancellationCases, ...componentCancellationCases, ...concurrencyCases, ...moreConcurrencyCases, ...parallelCases, ...componentConcurrencyCases, ...capabilityCases, ...moreCapabilityCases, ...componentCapabilityCases, ...limitCases, ...moreLimitCases, ...componentLimitCases, ...propertyCases, ...regressionCases];
+export const ALL_CASES: readonly Case[] = [...valueCases, ...errorCases, ...ioCases, ...trapCases, ...componentPropagationCases, ...suspensionCases, ...reentryCases, ...componentSuspensionCases, ...cancellationCases, ...moreCancellationCases, ...componentCancellationCases, ...concurrencyCases, ...moreConcurrencyCases, ...parallelCases, ...componentConcurrencyCases, ...capabilityCases, ...moreCapabilityCases, ...componentCapabilityCases, ...limitCases, ...moreLimitCases, ...unenforceableLimitCases, ...componentLimitCases, ...propertyCases, ...regressionCases];
 
 export const SUITES: readonly string[] = [...new Set(ALL_CASES.map((c) => c.suite))];

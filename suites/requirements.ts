@@ -74,6 +74,7 @@ export const REQUIREMENTS = [
   R('LIMIT-FUEL', 'MUST', '9.2', 'With fuel metering: running out traps as out-of-fuel; enough fuel lets the same call finish.'),
   R('LIMIT-DEEP-SUSPENDED', 'MUST', '9.3', 'Recursion 10 000 frames deep under a suspension completes correctly or traps as stack-overflow; the runtime serves the next call.'),
   R('LIMIT-HOST-RESULT', 'MUST', '9.4', 'A host result larger than the guest buffer is refused with TOO_LARGE; the instance keeps working.'),
+  R('LIMIT-UNENFORCEABLE', 'MUST', '9.5', 'An adapter given a limit it does not declare it can enforce (fuel, memory pages) fails the instantiation with a clear error; it never runs the guest without the limit.'),
   R('GEN-MODEL', 'MUST', '10.1', 'Every generated program returns what the model interpreter computes (value, trap kind or host error) and makes exactly the model\'s host calls, in order.'),
   R('GEN-CONCURRENT', 'MUST', '10.2', 'Generated programs run concurrently on separate instances give the same outcomes and host calls as run alone.'),
   R('GEN-CANCEL', 'MUST', '10.3', 'A generated program cancelled at a random moment ends with the model\'s outcome or cancelled, never anything else, and the adapter then runs it correctly on a fresh instance.'),

@@ -65,7 +65,8 @@ async function sharedLockModule(): Promise<WebAssembly.Module> {
   const parsed = wabt.parseWat('lock-shared.wat', text, { threads: true });
   try {
     parsed.resolveNames();
-    parsed.validate({ threads: true });
+    // wabt.js takes the feature set here too (its typings omit the parameter).
+    (parsed as unknown as { validate(features: object): void }).validate({ threads: true });
     return new WebAssembly.Module(new Uint8Array(parsed.toBinary({ log: false }).buffer));
   } finally {
     parsed.destroy();
