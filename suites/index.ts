@@ -6,6 +6,7 @@ import { trapCases } from './propagation/traps.ts';
 import { valueCases } from './propagation/values.ts';
 import { suspensionCases } from './suspension/cases.ts';
 import { reentryCases } from './suspension/reenter.ts';
+import { turnCases } from './suspension/turns.ts';
 import { cancellationCases, moreCancellationCases } from './cancellation/cases.ts';
 import { concurrencyCases, moreConcurrencyCases } from './concurrency/cases.ts';
 import { parallelCases } from './concurrency/parallel.ts';
@@ -21,6 +22,6 @@ import { componentConcurrencyCases } from './components/concurrency.ts';
 import { componentCapabilityCases } from './components/capabilities.ts';
 import { componentLimitCases } from './components/limits.ts';
 
-export const ALL_CASES: readonly Case[] = [...valueCases, ...errorCases, ...ioCases, ...trapCases, ...componentPropagationCases, ...suspensionCases, ...reentryCases, ...componentSuspensionCases, ...cancellationCases, ...moreCancellationCases, ...componentCancellationCases, ...concurrencyCases, ...moreConcurrencyCases, ...parallelCases, ...componentConcurrencyCases, ...capabilityCases, ...moreCapabilityCases, ...componentCapabilityCases, ...limitCases, ...moreLimitCases, ...unenforceableLimitCases, ...componentLimitCases, ...propertyCases, ...regressionCases];
+export const ALL_CASES: readonly Case[] = [...valueCases, ...errorCases, ...ioCases, ...trapCases, ...componentPropagationCases, ...suspensionCases, ...reentryCases, ...turnCases, ...componentSuspensionCases, ...cancellationCases, ...moreCancellationCases, ...componentCancellationCases, ...concurrencyCases, ...moreConcurrencyCases, ...parallelCases, ...componentConcurrencyCases, ...capabilityCases, ...moreCapabilityCases, ...componentCapabilityCases, ...limitCases, ...moreLimitCases, ...unenforceableLimitCases, ...componentLimitCases, ...propertyCases, ...regressionCases];
 
 export const SUITES: readonly string[] = [...new Set(ALL_CASES.map((c) => c.suite))];

@@ -46,6 +46,8 @@ export const REQUIREMENTS = [
   R('SUSP-SLEEP', 'MUST', '5.4', 'sleep(ms) suspends the guest for at least ms milliseconds.'),
   R('SUSP-MIXED', 'MUST', '5.4', 'Suspensions on different host functions (ready, next-turn, timer) interleave in one call correctly.'),
   R('SUSP-READY-PLAIN', 'MUST', '5.4', 'An async import whose host answers at once (a plain value, a ready future) hands the guest that value; whether the guest yields first is reported, not required.'),
+  R('SUSP-YIELD', 'MUST', '5.4', 'yield completes only after host work that was ready when it was called has had its turn, never synchronously inside the call: a guest yielding in a loop never starves other ready work.'),
+  R('SUSP-READY-AT-ONCE', 'MUST', '5.4', 'ready_i32 answers at once: no timer and no waiting for other host work, so many ready_i32 calls cost about what as many already-resolved echo_i32 calls cost.'),
   R('SUSP-REENTER', 'SHOULD', '5.5', 'A host function may call back into the instance that called it; the nested call may itself suspend, and both calls get their own results.'),
   R('SUSP-REENTER-SYNC', 'MUST', '5.5', 'A synchronous host function whose nested call tries to suspend fails loudly (host error or trap, with a message), never hands the guest a value the nested call did not produce; the instance then serves calls correctly.'),
   R('CANCEL-AWAITING', 'MUST', '6.1', 'Cancelling a call that awaits a host operation ends it as cancelled within 1 s, after the operation was aborted and its cleanup ran.'),
