@@ -5,8 +5,11 @@
 import type { Outcome } from './outcome.ts';
 import type { Value, ValueType } from './values.ts';
 
-/** How the runtime turns a host promise/future into a suspended guest. */
-export type AsyncStrategy = 'jspi' | 'asyncify' | 'jco-jspi' | 'native-async';
+/**
+ * How the runtime turns a host promise/future into a suspended guest; `blocking-thread`: the host
+ * function blocks the calling thread (a goroutine, a virtual thread) while other threads serve.
+ */
+export type AsyncStrategy = 'jspi' | 'asyncify' | 'jco-jspi' | 'native-async' | 'blocking-thread';
 /** What cancelling a call can interrupt: nothing, only a pending host call, or running guest code too. */
 export type CancellationKind = 'none' | 'at-host-call' | 'preemptive';
 /** What happens to concurrent calls into one instance. */
