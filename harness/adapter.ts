@@ -226,6 +226,8 @@ export interface Instance {
    */
   bench?(exportName: string, args: Value[], options: BenchOptions): Promise<BenchSample[]>;
   inspect(): Promise<InstanceState>;
+  /** Subscribes to every host event as it is recorded (the protocol's host-event notifications). Optional. */
+  onEvent?(listener: (event: HostEvent) => void): void;
   /** Completes the guest's pending `gate(id)` host call with `value` (see SPEC.md, host ABI). */
   openGate(id: number, value: number): Promise<void>;
   dispose(): Promise<void>;

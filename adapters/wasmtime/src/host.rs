@@ -57,6 +57,8 @@ pub struct Counters {
 #[derive(Default)]
 pub struct Shared {
     log: Mutex<Log>,
+    /// Where host-event notifications go (hello asked for `events: true`): the instance id and stdout's queue.
+    notify: Mutex<Option<(String, tokio::sync::mpsc::WeakUnboundedSender<String>)>>,
     gates: Mutex<HashMap<i32, oneshot::Sender<i32>>>,
     pub memory_bytes: AtomicI64,
 }
@@ -88,11 +90,22 @@ impl Shared {
         if let Some(detail) = detail {
             event["detail"] = detail;
         }
+        // Sent under the log lock, so notifications leave in `seq` order and before any later inspect answer.
+        if let Some((instance, out)) = self.notify.lock().unwrap().as_ref() {
+            if let Some(out) = out.upgrade() {
+                let _ = out.send(json!({ "method": "host-event", "params": { "instance": instance, "event": event } }).to_string());
+            }
+        }
         log.events.push_back(event);
         if log.events.len() > EVENT_CAPACITY {
             log.events.pop_front();
             log.dropped += 1;
         }
+    }
+
+    /// From now on, every event is also sent as a host-event notification for `instance`.
+    pub fn notify_to(&self, instance: String, out: tokio::sync::mpsc::WeakUnboundedSender<String>) {
+        *self.notify.lock().unwrap() = Some((instance, out));
     }
 
     pub fn pending(&self) -> u64 {
