@@ -57,8 +57,10 @@ function wrapped(id: string, opts: { describe?: (d: AdapterDescription) => Adapt
  * on its own thread over the instance's memory amounts to.
  */
 async function sharedLockModule(): Promise<WebAssembly.Module> {
-  const text = (await readFile(join(FIXTURES_DIR, 'concurrency/lock.wat'), 'utf8'))
-    .replace('(memory (export "memory") 1 1)', '(import "env" "memory" (memory 1 1 shared))')
+  const source = await readFile(join(FIXTURES_DIR, 'concurrency/lock.wat'), 'utf8');
+  if (!source.includes('(memory (export "memory") 1)')) throw new Error('concurrency/lock.wat no longer declares the memory this adapter rewrites');
+  const text = source
+    .replace('(memory (export "memory") 1)', '(import "env" "memory" (memory 1 1 shared))')
     .replaceAll('i32.load (i32.const 0)', 'i32.atomic.load (i32.const 0)')
     .replaceAll('i32.store (i32.const 0)', 'i32.atomic.store (i32.const 0)');
   const wabt = await initWabt();
