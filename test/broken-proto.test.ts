@@ -116,6 +116,18 @@ describe('SUSP-YIELD and SUSP-READY-AT-ONCE', () => {
   }, 120_000);
 });
 
+describe('SUSP-YIELD and SUSP-READY-AT-ONCE over the protocol', () => {
+  it('an out-of-process agent with a no-op yield, or a ready_i32 on a timer, fails its case', async () => {
+    const agent = fileURLToPath(new URL('./support/broken-agent.ts', import.meta.url));
+    const [noOp, timer] = ['yield-no-op', 'ready-timer'].map((d) => adapterFromFlag(`oop-${d}=${process.execPath} ${agent} ${d}`));
+    const out = await runInTest([noOp!, timer!], byId(['suspension.yield.serves-ready-work', 'suspension.ready-plain.at-once']));
+    expect(statusOf(out.results, 'oop-yield-no-op', 'suspension.yield.serves-ready-work')).toBe('fail');
+    expect(statusOf(out.results, 'oop-ready-timer', 'suspension.ready-plain.at-once')).toBe('fail');
+    expect(statusOf(out.results, 'oop-yield-no-op', 'suspension.ready-plain.at-once')).toBe('pass');
+    expect(statusOf(out.results, 'oop-ready-timer', 'suspension.yield.serves-ready-work')).toBe('pass');
+  }, 120_000);
+});
+
 describe('host-event notifications (hello events: true)', () => {
   const probe = { load: async (c: Parameters<Parameters<typeof checkEventNotifications>[1]['load']>[0]) => (await c.request<{ module: string }>('load', { name: 'suspension/order.wat', kind: 'module', wasm: Buffer.from(await loadFixture('suspension/order.wat')).toString('base64') }, 15_000)).module, wait: 'wait' };
 

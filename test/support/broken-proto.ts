@@ -182,17 +182,18 @@ export const namesCapabilitiesLoosely = wrapped('broken-names-capabilities-loose
 });
 
 /** (d) `yield` as an operation that is already complete: the guest continues without giving other work a turn. */
-export const yieldIsNoOp = withStrategy('broken-yield-is-no-op', {
+export const yieldNoOpStrategy: Strategy = {
   ...jspi,
   imports(host, tracker) {
     const imports = jspi.imports(host, tracker);
     (imports['awc'] as Record<string, unknown>)['yield'] = new WebAssembly.Suspending(() => host.operation('yield', tracker.current, async () => undefined));
     return imports;
   },
-});
+};
+export const yieldIsNoOp = withStrategy('broken-yield-is-no-op', yieldNoOpStrategy);
 
 /** (e) `ready_i32` answered by a timer instead of at once (its result, log and queued mark unchanged). */
-export const readyIsTimer = withStrategy('broken-ready-is-timer', {
+export const readyTimerStrategy: Strategy = {
   ...jspi,
   imports(host, tracker) {
     const imports = jspi.imports(host, tracker);
@@ -210,7 +211,8 @@ export const readyIsTimer = withStrategy('broken-ready-is-timer', {
     );
     return imports;
   },
-});
+};
+export const readyIsTimer = withStrategy('broken-ready-is-timer', readyTimerStrategy);
 
 /** For `awc run --plugin test/support/broken-proto.ts`. */
 export const adapters: Adapter[] = [runsCallsInParallel, dropsEventDetail, hostSeesTruncatedI64, ignoresUnenforceableLimits, namesCapabilitiesLoosely, yieldIsNoOp, readyIsTimer];
