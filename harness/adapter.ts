@@ -5,8 +5,11 @@
 import type { Outcome } from './outcome.ts';
 import type { Value, ValueType } from './values.ts';
 
-/** How the runtime turns a host promise/future into a suspended guest. */
-export type AsyncStrategy = 'jspi' | 'asyncify' | 'jco-jspi' | 'native-async';
+/**
+ * How the runtime turns a host promise/future into a suspended guest; `blocking-thread`: the host
+ * function blocks the calling thread (a goroutine, a virtual thread) while other threads serve.
+ */
+export type AsyncStrategy = 'jspi' | 'asyncify' | 'jco-jspi' | 'native-async' | 'blocking-thread';
 /** What cancelling a call can interrupt: nothing, only a pending host call, or running guest code too. */
 export type CancellationKind = 'none' | 'at-host-call' | 'preemptive';
 /** What happens to concurrent calls into one instance. */
@@ -42,6 +45,9 @@ export const FEATURE_TAGS = [
   'reentrancy-declared',
   // Calls into one instance may be suspended at once (gate conflicts can only happen there).
   'reentrancy-interleave',
+  // The adapter cannot enforce fuel / memory limits: the cases that check it refuses them (LIMIT-UNENFORCEABLE).
+  'no-fuel',
+  'no-memory-limits',
 ] as const;
 export type FeatureTag = (typeof FEATURE_TAGS)[number];
 
@@ -54,6 +60,8 @@ export function featureTags(f: Features): Set<FeatureTag> {
   if (f.fuel) tags.add('fuel');
   if (f.memoryLimits) tags.add('memory-limits');
   if (f.reentrancy === 'interleave') tags.add('reentrancy-interleave');
+  if (!f.fuel) tags.add('no-fuel');
+  if (!f.memoryLimits) tags.add('no-memory-limits');
   return tags;
 }
 
@@ -222,6 +230,8 @@ export interface Instance {
    */
   bench?(exportName: string, args: Value[], options: BenchOptions): Promise<BenchSample[]>;
   inspect(): Promise<InstanceState>;
+  /** Subscribes to every host event as it is recorded (the protocol's host-event notifications). Optional. */
+  onEvent?(listener: (event: HostEvent) => void): void;
   /** Completes the guest's pending `gate(id)` host call with `value` (see SPEC.md, host ABI). */
   openGate(id: number, value: number): Promise<void>;
   dispose(): Promise<void>;

@@ -1,5 +1,5 @@
 /** An instantiated guest in a JS engine: the Instance contract over any Strategy and the JS host. */
-import type { BenchOptions, BenchSample, CallOptions, Instance, InstanceState } from '../../harness/adapter.ts';
+import type { BenchOptions, BenchSample, CallOptions, HostEvent, Instance, InstanceState } from '../../harness/adapter.ts';
 import { benchBatches } from './bench.ts';
 import type { Outcome } from '../../harness/outcome.ts';
 import { fromJs, type Value } from '../../harness/values.ts';
@@ -27,6 +27,10 @@ export abstract class HostedInstance {
   async inspect(): Promise<InstanceState> {
     return this.host.state();
   }
+  onEvent(listener: (event: HostEvent) => void): void {
+    this.host.log.onEvent(listener);
+  }
+
 
   async openGate(id: number, value: number): Promise<void> {
     this.host.openGate(id, value);

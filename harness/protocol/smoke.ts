@@ -8,6 +8,7 @@ import { loadComponentFixture } from '../components.ts';
 import { loadFixture } from '../fixtures.ts';
 import { AdapterRequestError, ProtocolClient } from './client.ts';
 import { PROTOCOL_VERSION, type CallResult, type HelloResult } from './messages.ts';
+import { checkEventNotifications } from './smoke-events.ts';
 
 export interface SmokeStep {
   step: string;
@@ -180,6 +181,9 @@ export async function smoke(command: string[], options: { prepareComponent?: Pro
     });
     await client.close();
 
+    await step('events: after hello {events: true}, host-event notifications equal inspect\'s events (detail included)', () =>
+      checkEventNotifications(command, { load: async (c) => (await guest.load(c)).order, wait: guest.wait }),
+    );
     client = new ProtocolClient(command);
     await step('hello: an unsupported protocol version gets error version-mismatch', () => expectError(client.request('hello', { protocolVersion: 999 }, TIMEOUT_MS), 'version-mismatch'));
   } finally {

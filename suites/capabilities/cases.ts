@@ -2,6 +2,7 @@
  * Capabilities: grants decide, before any side effect, what read_file, http_get and call may
  * touch. Traversal, look-alike origins and hostile pointers must never get past them.
  */
+import { expectDeniedAs, httpCapability } from './exact.ts';
 import type { Grants, Instance } from '../../harness/adapter.ts';
 import { ErrorCode } from '../../harness/abi.ts';
 import type { Case, CaseContext } from '../../harness/case.ts';
@@ -64,7 +65,7 @@ export const capabilityCases: Case[] = [
       const http = await getAt(instance, `${ctx.env.httpOrigin}${probe}`);
       await writeGuestBytes(instance, 2048, utf8('reverse'));
       const generic = await call(instance, 'call', [i32(2048), i32(7), i32(1024), i32(0), i32(CAP)], ['i32']);
-      const verdict = all(expectDenied(file, 'read_file'), expectNamesCapability(file, '/data/hello.txt'), expectDenied(http, 'http_get'), expectNamesCapability(http, '127.0.0.1'), expectDenied(generic, 'call'), expectNamesCapability(generic, 'reverse'));
+      const verdict = all(expectDeniedAs(file, 'read_file', 'file:/data/hello.txt'), expectNamesCapability(file, '/data/hello.txt'), expectDeniedAs(http, 'http_get', httpCapability(ctx.env.httpOrigin)), expectDeniedAs(generic, 'call', 'call:reverse'));
       if (verdict.pass && ctx.env.httpRequests.some((r) => r === probe)) return fail('http_get was denied but the request reached the server', verdict.evidence);
       return verdict;
     },
@@ -77,8 +78,8 @@ export const capabilityCases: Case[] = [
       const instance = await ctx.instantiate(FIXTURE, { grants: files(ctx, ['hello.txt']) });
       return all(
         expectOk(await readAt(instance, utf8('/data/hello.txt')), [i32(12)]),
-        expectDenied(await readAt(instance, utf8('/data/sub/nested.txt')), 'read_file'),
-        expectDenied(await readAt(instance, utf8('/data/empty.txt')), 'read_file'),
+        expectDeniedAs(await readAt(instance, utf8('/data/sub/nested.txt')), 'read_file', 'file:/data/sub/nested.txt'),
+        expectDeniedAs(await readAt(instance, utf8('/data/empty.txt')), 'read_file', 'file:/data/empty.txt'),
       );
     },
   }),
@@ -88,7 +89,7 @@ export const capabilityCases: Case[] = [
     requirement: 'CAP-GRANT',
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE, { grants: files(ctx, ['sub/**']) });
-      return all(expectOk(await readAt(instance, utf8('/data/sub/nested.txt')), [i32(7)]), expectDenied(await readAt(instance, utf8('/data/hello.txt')), 'read_file'));
+      return all(expectOk(await readAt(instance, utf8('/data/sub/nested.txt')), [i32(7)]), expectDeniedAs(await readAt(instance, utf8('/data/hello.txt')), 'read_file', 'file:/data/hello.txt'));
     },
   }),
   defineCase({
@@ -101,7 +102,7 @@ export const capabilityCases: Case[] = [
         await writeGuestBytes(instance, 2048, utf8(name));
         return call(instance, 'call', [i32(2048), i32(utf8(name).length), i32(1024), i32(0), i32(CAP)], ['i32']);
       };
-      return all(expectOk(await invoke('reverse'), [i32(0)]), expectDenied(await invoke('REVERSE'), 'call'), expectDenied(await invoke('reverse '), 'call'), expectDenied(await invoke('upper'), 'call'));
+      return all(expectOk(await invoke('reverse'), [i32(0)]), expectDeniedAs(await invoke('REVERSE'), 'call', 'call:REVERSE'), expectDeniedAs(await invoke('reverse '), 'call', 'call:reverse '), expectDeniedAs(await invoke('upper'), 'call', 'call:upper'));
     },
   }),
   ...TRAVERSALS.map(([name, path]) =>
@@ -170,7 +171,7 @@ export const capabilityCases: Case[] = [
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE, { grants: { http: { origins: [ctx.env.httpOrigin] } } });
       const port = Number(new URL(ctx.env.httpOrigin).port);
-      return expectDenied(await getAt(instance, `http://127.0.0.1:${port + 1}/hello`), 'http_get');
+      return expectDeniedAs(await getAt(instance, `http://127.0.0.1:${port + 1}/hello`), 'http_get', `http:http://127.0.0.1:${port + 1}`);
     },
   }),
   defineCase({
@@ -182,7 +183,7 @@ export const capabilityCases: Case[] = [
       const instance = await ctx.instantiate(FIXTURE, { grants: { http: { origins: [`http://localhost:${port}`] } } });
       const urls = [`https://localhost:${port}/hello`, `http://localhost.evil:${port}/hello`, `http://localhost:${port}@127.0.0.2:${port}/hello`, `http://127.0.0.1:${port}/hello`];
       const verdicts = [];
-      for (const url of urls) verdicts.push(expectDenied(await getAt(instance, url), 'http_get', { url }));
+      for (const url of urls) verdicts.push(expectDeniedAs(await getAt(instance, url), 'http_get', httpCapability(url), { url }));
       return all(...verdicts);
     },
   }),
@@ -207,7 +208,7 @@ export const capabilityCases: Case[] = [
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE, { grants: { http: { origins: ['http://127.0.0.1:1'] } } });
       const o = await getAt(instance, `${ctx.env.httpOrigin}/status/500`);
-      return expectDenied(o, 'http_get');
+      return expectDeniedAs(o, 'http_get', httpCapability(ctx.env.httpOrigin));
     },
   }),
   defineCase({

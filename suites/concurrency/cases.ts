@@ -3,6 +3,7 @@
  * responsiveness, and concurrent calls into one instance under the declared reentrancy policy.
  * Time bounds are generous (shared 2-core machines) and only catch serial execution.
  */
+import { badMarkDetail } from '../event-detail.ts';
 import type { Case } from '../../harness/case.ts';
 import { all, expectOk, fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson } from '../../harness/outcome.ts';
@@ -154,7 +155,10 @@ export const concurrencyCases: Case[] = [
       const until = performance.now() + 15_000;
       let entered: number[] = [];
       while (flights.some((f) => !f.settled) && performance.now() < until && !ctx.signal.aborted) {
-        entered = (await instance.inspect()).events.filter((e) => e.kind === 'mark' && Number(e.detail) < 1000).map((e) => Number(e.detail));
+        const events = (await instance.inspect()).events;
+        const badDetail = badMarkDetail(events);
+        if (badDetail) return fail(badDetail, { policy: ctx.adapter.features.reentrancy });
+        entered = events.filter((e) => e.kind === 'mark' && Number(e.detail) < 1000).map((e) => Number(e.detail));
         for (const k of entered.filter((k) => !opened.has(k))) {
           try {
             await instance.openGate(k, k);

@@ -1,4 +1,5 @@
 /** Capability-checked host functions: results into guest memory, errors and denials (PROP-IO-*, PROP-DENIED). */
+import { expectDeniedAs, httpCapability } from '../capabilities/exact.ts';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Grants, Instance } from '../../harness/adapter.ts';
@@ -101,7 +102,7 @@ export const ioCases: Case[] = [
     requirement: 'PROP-DENIED',
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE, { grants: httpGrant(ctx) });
-      return expectDenied(await readFileAt(instance, '/data/hello.txt'), 'read_file');
+      return expectDeniedAs(await readFileAt(instance, '/data/hello.txt'), 'read_file', 'file:/data/hello.txt');
     },
   }),
   defineCase({
@@ -130,7 +131,7 @@ export const ioCases: Case[] = [
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE, { grants: fileGrant(ctx) });
       const marker = `/status/204?denied-probe=${Math.random().toString(36).slice(2)}`;
-      const verdict = expectDenied(await httpGetAt(instance, `${ctx.env.httpOrigin}${marker}`), 'http_get');
+      const verdict = expectDeniedAs(await httpGetAt(instance, `${ctx.env.httpOrigin}${marker}`), 'http_get', httpCapability(ctx.env.httpOrigin));
       if (verdict.pass && ctx.env.httpRequests.includes(marker)) return fail('the request was denied but reached the server anyway', verdict.evidence);
       return verdict;
     },
@@ -160,7 +161,7 @@ export const ioCases: Case[] = [
     requirement: 'PROP-DENIED',
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE, { grants: { calls: ['reverse'] } });
-      return expectDenied(await callAt(instance, 'upper', utf8('abc')), 'call');
+      return expectDeniedAs(await callAt(instance, 'upper', utf8('abc')), 'call', 'call:upper');
     },
   }),
 ];

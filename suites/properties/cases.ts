@@ -12,7 +12,7 @@ import { compileWat } from '../../harness/fixtures.ts';
 import { formatOutcome, isTrapOf, type Outcome } from '../../harness/outcome.ts';
 import { defineCase, delay, startCall } from '../define.ts';
 import { toWat } from './codegen.ts';
-import { program, runModel, stepCount, type Expected, type Program } from './program.ts';
+import { formatHostCall, program, runModel, stepCount, type Expected, type HostCall, type Program } from './program.ts';
 
 const CALL_DEADLINE_MS = 10_000;
 
@@ -20,13 +20,24 @@ async function instantiateProgram(ctx: CaseContext, p: Program): Promise<Instanc
   return ctx.instantiateWasm(await compileWat(toWat(p), 'generated.wat'), 'generated.wat');
 }
 
-/** Host functions the instance's guest called, in order (from the host event log). */
-async function hostCalls(instance: Instance): Promise<string[]> {
-  return (await instance.inspect()).events.filter((e) => e.kind === 'start').map((e) => e.fn);
+/** Host calls the instance's guest made, in order, with their arguments (the `start` events and their detail). */
+export async function hostCalls(instance: Instance): Promise<HostCall[]> {
+  return (await instance.inspect()).events.filter((e) => e.kind === 'start').map((e) => (e.detail === undefined ? { fn: e.fn } : { fn: e.fn, detail: e.detail }));
+}
+
+/** Same calls, same arguments, same order (a detail compares by type and value: 5 is not "5"). */
+export const sameCalls = (a: HostCall[], b: HostCall[]): boolean => a.length === b.length && a.every((c, i) => c.fn === b[i]!.fn && c.detail === b[i]!.detail);
+
+/** The first place two call lists differ, for the failure message. */
+function callDifference(expected: HostCall[], actual: HostCall[]): string {
+  const at = expected.findIndex((c, i) => !actual[i] || c.fn !== actual[i].fn || c.detail !== actual[i].detail);
+  const i = at < 0 ? expected.length : at;
+  const show = (list: HostCall[]) => `[${list.map(formatHostCall).join(', ')}]`;
+  return `host calls differ at #${i} (expected ${expected[i] ? formatHostCall(expected[i]) : 'no more calls'}, got ${actual[i] ? formatHostCall(actual[i]) : 'no more calls'}): expected ${show(expected)}, got ${show(actual)}`;
 }
 
 /** Why `actual` is not what the model expects, or undefined when it is. */
-export function mismatch(expected: Expected, actual: Outcome, calls: string[] | undefined): string | undefined {
+export function mismatch(expected: Expected, actual: Outcome, calls: HostCall[] | undefined): string | undefined {
   const e = expected.outcome;
   const sameOutcome =
     (e.kind === 'ok' && actual.kind === 'ok' && actual.values.length === 1 && actual.values[0]!.value === e.value) ||
@@ -34,11 +45,11 @@ export function mismatch(expected: Expected, actual: Outcome, calls: string[] | 
     (e.kind === 'host-error' && actual.kind === 'host-error' && actual.function === 'fail' && actual.code === e.code);
   const want = e.kind === 'ok' ? `ok(${e.value})` : e.kind === 'trap' ? `trap ${e.trap}` : `host-error fail code=${e.code}`;
   if (!sameOutcome) return `expected ${want}, got ${formatOutcome(actual)}`;
-  if (calls && JSON.stringify(calls) !== JSON.stringify(expected.hostCalls)) return `host calls differ: expected [${expected.hostCalls.join(', ')}], got [${calls.join(', ')}]`;
+  if (calls && !sameCalls(expected.hostCalls, calls)) return callDifference(expected.hostCalls, calls);
   return undefined;
 }
 
-async function runProgram(ctx: CaseContext, p: Program): Promise<{ outcome: Outcome; calls: string[] }> {
+async function runProgram(ctx: CaseContext, p: Program): Promise<{ outcome: Outcome; calls: HostCall[] }> {
   const instance = await instantiateProgram(ctx, p);
   const outcome = await instance.call('main', [], { results: ['i32'], deadlineMs: CALL_DEADLINE_MS });
   return { outcome, calls: await hostCalls(instance) };
@@ -129,7 +140,7 @@ export const propertyCases: Case[] = [
           const calls = await hostCalls(instance);
           if (outcome.kind === 'cancelled') {
             const prefix = expected.hostCalls.slice(0, calls.length);
-            if (JSON.stringify(prefix) !== JSON.stringify(calls)) return `cancelled, but the host calls made are not a prefix of the model's: [${calls.join(', ')}]`;
+            if (!sameCalls(prefix, calls)) return `cancelled, but the host calls made are not a prefix of the model's: [${calls.map(formatHostCall).join(', ')}]`;
           } else {
             const problem = mismatch(expected, outcome, calls);
             if (problem) return `neither cancelled nor the model's outcome: ${problem}`;

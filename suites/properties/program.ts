@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import type { TrapKind } from '../../harness/outcome.ts';
+import { floatBits } from '../../harness/values.ts';
 
 export type Step =
   | { op: 'const' | 'add' | 'mul' | 'xor'; value: number }
@@ -21,7 +22,13 @@ export type Step =
 
 export type Program = Step[];
 
-export type Expected = { outcome: { kind: 'ok'; value: number } | { kind: 'trap'; trap: TrapKind } | { kind: 'host-error'; code: number }; hostCalls: string[] };
+/** One host call: the function and its `start` event's detail (SPEC.md §2.7; absent for yield). */
+export type HostCall = { fn: string; detail?: string | number };
+
+export type Expected = { outcome: { kind: 'ok'; value: number } | { kind: 'trap'; trap: TrapKind } | { kind: 'host-error'; code: number }; hostCalls: HostCall[] };
+
+/** `echo_i32(5)`, `yield()`: a host call as people read it. */
+export const formatHostCall = (c: HostCall): string => `${c.fn}(${c.detail === undefined ? '' : typeof c.detail === 'string' ? JSON.stringify(c.detail) : c.detail})`;
 
 const i32 = fc.integer({ min: -2147483648, max: 2147483647 });
 
@@ -69,7 +76,7 @@ export function runModel(p: Program): Expected {
   const mem = new Int32Array(16);
   let acc = 0;
   let g = 0;
-  const hostCalls: string[] = [];
+  const hostCalls: HostCall[] = [];
   const exec = (steps: Step[]): void => {
     for (const s of steps) {
       switch (s.op) {
@@ -77,17 +84,17 @@ export function runModel(p: Program): Expected {
         case 'add': acc = (acc + s.value) | 0; break;
         case 'mul': acc = Math.imul(acc, s.value); break;
         case 'xor': acc = acc ^ s.value; break;
-        case 'echo32': hostCalls.push('echo_i32'); break;
+        case 'echo32': hostCalls.push({ fn: 'echo_i32', detail: acc }); break;
         case 'echo64': {
-          hostCalls.push('echo_i64');
           const x = BigInt.asIntN(64, BigInt(s.value));
+          hostCalls.push({ fn: 'echo_i64', detail: x.toString() });
           acc = ((acc + wrap64(x)) | 0) ^ wrap64(BigInt.asUintN(64, x) >> 32n);
           break;
         }
-        case 'echof64': hostCalls.push('echo_f64'); acc = (acc + truncSat(s.value)) | 0; break;
-        case 'sleep': hostCalls.push('sleep'); break;
-        case 'yield': hostCalls.push('yield'); break;
-        case 'fail': hostCalls.push('fail'); throw new Stop({ kind: 'host-error', code: s.code });
+        case 'echof64': hostCalls.push({ fn: 'echo_f64', detail: floatBits('f64', s.value) }); acc = (acc + truncSat(s.value)) | 0; break;
+        case 'sleep': hostCalls.push({ fn: 'sleep', detail: s.ms }); break;
+        case 'yield': hostCalls.push({ fn: 'yield' }); break;
+        case 'fail': hostCalls.push({ fn: 'fail', detail: s.code }); throw new Stop({ kind: 'host-error', code: s.code });
         case 'store': mem[s.slot] = acc; break;
         case 'load': acc = (acc + mem[s.slot]!) | 0; break;
         case 'gset': g = acc; break;
@@ -95,7 +102,7 @@ export function runModel(p: Program): Expected {
         case 'callf':
           if (s.fn === 0) acc = (Math.imul(acc, 3) + 1) | 0;
           else {
-            hostCalls.push('echo_i32');
+            hostCalls.push({ fn: 'echo_i32', detail: acc });
             acc = (acc + 7) | 0;
           }
           break;

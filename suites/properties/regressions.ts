@@ -12,7 +12,7 @@ import { FIXTURES_DIR } from '../../harness/paths.ts';
 import { defineCase } from '../define.ts';
 import { toWat } from './codegen.ts';
 import { runModel, type Program } from './program.ts';
-import { mismatch } from './cases.ts';
+import { hostCalls, mismatch } from './cases.ts';
 
 export const REGRESSIONS_DIR = join(FIXTURES_DIR, 'regressions');
 
@@ -40,7 +40,7 @@ export const regressionCases: Case[] = load().map((saved) =>
     async run(ctx) {
       const instance = await ctx.instantiateWasm(await compileWat(toWat(saved.program), `${saved.name}.wat`), `regressions/${saved.name}`);
       const outcome = await instance.call('main', [], { results: ['i32'], deadlineMs: 10_000 });
-      const calls = (await instance.inspect()).events.filter((e) => e.kind === 'start').map((e) => e.fn);
+      const calls = await hostCalls(instance);
       const expected = runModel(saved.program);
       const problem = mismatch(expected, outcome, calls);
       const evidence = { expected, actual: outcomeToJson(outcome), hostCalls: calls };

@@ -1,4 +1,5 @@
 /** Suspension and resumption: event order, independent stacks, state across many suspensions. */
+import { badMarkDetail } from '../event-detail.ts';
 import type { HostEvent, Instance } from '../../harness/adapter.ts';
 import type { Case } from '../../harness/case.ts';
 import { all, expectOk, fail, pass } from '../../harness/check.ts';
@@ -65,8 +66,11 @@ export const suspensionCases: Case[] = [
       const settledWhileParked = flight.settled;
       await instance.openGate(7, 41);
       const outcome = await flight.promise;
-      const trace = orderTrace((await instance.inspect()).events);
+      const after = (await instance.inspect()).events;
+      const trace = orderTrace(after);
       const evidence = { trace, settledWhileParked, outcome: formatOutcome(outcome) };
+      const badDetail = badMarkDetail(after);
+      if (badDetail) return fail(badDetail, evidence);
       if (settledWhileParked) return fail(`the call settled before the gate was opened: ${formatOutcome(flight.outcome!)}`, evidence);
       if (orderTrace(parked).includes('mark 1007')) return fail('the guest ran past gate() before it was opened', evidence);
       const expectedTrace = ['mark 7', 'gate start', 'gate gate-open', 'gate ok', 'mark 1007'];

@@ -36,6 +36,8 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
   const instances = new Map<string, Instance>();
   const calls = new Map<string, AbortController>();
   let nextInstance = 0;
+  /** hello asked for host-event notifications (PROTOCOL.md, Transport). */
+  let events = false;
 
   const reply = (id: number | null, body: { result: object } | { error: { code: ErrorCode; message: string } }) => io.write(JSON.stringify({ id, ...body }));
   const instance = (id: string): Instance => {
@@ -53,6 +55,7 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
       if (params.protocolVersion !== PROTOCOL_VERSION) throw new ProtocolError('version-mismatch', `this agent speaks protocol ${PROTOCOL_VERSION}, the harness asked for ${params.protocolVersion}`);
       if (options.unavailable) throw new ProtocolError('unsupported', options.unavailable);
       session ??= await options.openSession();
+      events = (params as { events?: boolean }).events === true;
       return options.hello;
     },
     async load(params: LoadParams) {
@@ -77,6 +80,7 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
         const created = await needSession().instantiate(module, { grants: params.grants, limits: params.limits });
         const id = `i${++nextInstance}`;
         instances.set(id, created);
+        if (events) created.onEvent?.((event) => io.write(JSON.stringify({ method: 'host-event', params: { instance: id, event } })));
         return { instance: id };
       } catch (err) {
         if (err instanceof InstantiationFailure) throw new ProtocolError('instantiation-failed', err.message);

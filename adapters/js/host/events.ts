@@ -17,8 +17,16 @@ export class EventLog {
     this.capacity = capacity;
   }
 
+  /** Called with every event as it is recorded (the agent's host-event notifications). */
+  private readonly listeners: ((e: HostEvent) => void)[] = [];
+
+  onEvent(listener: (e: HostEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
   record(event: Omit<HostEvent, 'seq'>): void {
     const e: HostEvent = { seq: ++this.seq, ...event };
+    for (const l of this.listeners) l({ ...e });
     switch (e.kind) {
       case 'start':
         this.counters.started++;

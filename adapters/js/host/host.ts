@@ -7,6 +7,7 @@ import type { Grants, InstanceState } from '../../../harness/adapter.ts';
 import { ErrorCode, MAX_CALL_BYTES, MAX_PATH_BYTES, MAX_URL_BYTES, REENTRY_EXPORTS, type HostFunctionName } from '../../../harness/abi.ts';
 import { DEFAULT_POLICY, isInside, type CapabilityPolicy } from './capabilities.ts';
 import { CancelledError, DeniedError, HostError } from './errors.ts';
+import { startDetail } from './details.ts';
 import { EventLog } from './events.ts';
 import { IoFailure, type HostIO } from './io.ts';
 import { readGuest, readGuestString, writeGuest, type MemoryRef } from './memory.ts';
@@ -227,7 +228,7 @@ export class Host {
     this.slowdown();
     if (fn !== 'ready_i32') throw new HostError(fn, ErrorCode.NOT_FOUND, `${fn} does not answer with a plain value`);
     const op = ++this.nextOp;
-    this.log.record({ op, fn, kind: 'start' });
+    this.log.record({ op, fn, kind: 'start', detail: Number(args[0]) | 0 });
     this.log.record({ op, fn, kind: 'ok' });
     queueMicrotask(() => this.log.record({ fn, kind: 'mark', detail: 99 }));
     return args[0]!;
@@ -238,7 +239,7 @@ export class Host {
     this.slowdown();
     const impl = this.impls[fn];
     if (!impl) return Promise.reject(new HostError(fn, ErrorCode.NOT_FOUND, `${fn} is not an async host function`));
-    return this.operation(fn, callId, (signal) => impl(args, signal, callId));
+    return this.operation(fn, callId, (signal) => impl(args, signal, callId), startDetail(fn, args, this.memory));
   }
 
   /** Timers for bindings other than the core ABI (components), with the same abort behaviour. */
@@ -260,13 +261,13 @@ export class Host {
    * event log. A cancelled call aborts the operation; its cleanup runs before `abort` is logged.
    * Every binding of the host (core ABI, component interface) goes through here.
    */
-  async operation<T>(fn: string, callId: number | null, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async operation<T>(fn: string, callId: number | null, work: (signal: AbortSignal) => Promise<T>, detail?: string | number): Promise<T> {
     const refused = callId === null ? undefined : this.cancelledCalls.get(callId);
     if (refused) throw refused;
     const op = ++this.nextOp;
     const controller = new AbortController();
     this.ops.set(op, { callId, controller });
-    this.log.record({ op, fn, kind: 'start' });
+    this.log.record(detail === undefined ? { op, fn, kind: 'start' } : { op, fn, kind: 'start', detail });
     try {
       const value = await work(controller.signal);
       this.log.record({ op, fn, kind: 'ok' });

@@ -46,7 +46,7 @@ macro_rules! async_op {
     ($host:ident, $name:literal, |$store:ident, $params:tt : $pty:ty| $body:expr) => {
         $host.func_wrap_async($name, |$store: StoreContextMut<'_, HostState>, $params: $pty| {
             Box::new(async move {
-                let guard = $store.data().shared.begin($name);
+                let guard = $store.data().shared.begin($name, None);
                 let result = async { $body }.await;
                 guard.finish(result)
             })
@@ -72,7 +72,7 @@ pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     async_op!(host, "echo-bytes", |store, (b,): (Vec<u8>,)| Ok((b,)));
     host.func_wrap_async("fail", |store: StoreContextMut<'_, HostState>, (code,): (u32,)| {
         Box::new(async move {
-            let guard = store.data().shared.begin("fail");
+            let guard = store.data().shared.begin("fail", None);
             let failed: wasmtime::Result<()> = Err(host_err("fail", code as i32, format!("fail({code}) requested by the guest")));
             // Logged as an error, like the core `fail`; the guest gets it as a value.
             Ok((as_error_result(guard.finish(failed))?,))
@@ -84,7 +84,7 @@ pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     });
     host.func_wrap_async("read-file", |store: StoreContextMut<'_, HostState>, (path, max): (String, u32)| {
         Box::new(async move {
-            let guard = store.data().shared.begin("read-file");
+            let guard = store.data().shared.begin("read-file", None);
             let grants = store.data().grants.clone();
             let result = read_granted_file("read-file", &grants, &path, max).await.and_then(|b| limited("read-file", b, max));
             Ok((as_error_result(guard.finish(result))?,))
@@ -92,7 +92,7 @@ pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     })?;
     host.func_wrap_async("http-get", |store: StoreContextMut<'_, HostState>, (url, max): (String, u32)| {
         Box::new(async move {
-            let guard = store.data().shared.begin("http-get");
+            let guard = store.data().shared.begin("http-get", None);
             let (grants, client) = (store.data().grants.clone(), store.data().http.clone());
             let result = get_granted_url("http-get", &grants, &client, &url, max).await.and_then(|b| limited("http-get", b, max));
             Ok((as_error_result(guard.finish(result))?,))

@@ -57,6 +57,8 @@ pub struct Counters {
 #[derive(Default)]
 pub struct Shared {
     log: Mutex<Log>,
+    /// Where host-event notifications go (hello asked for `events: true`): the instance id and stdout's queue.
+    notify: Mutex<Option<(String, tokio::sync::mpsc::WeakUnboundedSender<String>)>>,
     gates: Mutex<HashMap<i32, oneshot::Sender<i32>>>,
     pub memory_bytes: AtomicI64,
 }
@@ -88,11 +90,22 @@ impl Shared {
         if let Some(detail) = detail {
             event["detail"] = detail;
         }
+        // Sent under the log lock, so notifications leave in `seq` order and before any later inspect answer.
+        if let Some((instance, out)) = self.notify.lock().unwrap().as_ref() {
+            if let Some(out) = out.upgrade() {
+                let _ = out.send(json!({ "method": "host-event", "params": { "instance": instance, "event": event } }).to_string());
+            }
+        }
         log.events.push_back(event);
         if log.events.len() > EVENT_CAPACITY {
             log.events.pop_front();
             log.dropped += 1;
         }
+    }
+
+    /// From now on, every event is also sent as a host-event notification for `instance`.
+    pub fn notify_to(&self, instance: String, out: tokio::sync::mpsc::WeakUnboundedSender<String>) {
+        *self.notify.lock().unwrap() = Some((instance, out));
     }
 
     pub fn pending(&self) -> u64 {
@@ -142,13 +155,14 @@ impl Shared {
     }
 
     /// Starts an operation; its guard records `abort` if the future is dropped before it ends.
-    pub(crate) fn begin(self: &Arc<Self>, function: &'static str) -> OpGuard {
+    /// `detail` is the `start` event's detail (SPEC.md §2.7): the argument a case compares.
+    pub(crate) fn begin(self: &Arc<Self>, function: &'static str, detail: Option<Value>) -> OpGuard {
         let op = {
             let mut log = self.log.lock().unwrap();
             log.next_op += 1;
             log.next_op
         };
-        self.record(Some(op), function, "start", None);
+        self.record(Some(op), function, "start", detail);
         OpGuard { shared: self.clone(), op, function, done: false }
     }
 }
@@ -242,6 +256,11 @@ fn reentry_export(caller: &mut Caller<'_, HostState>, function: &str, which: i32
     }
 }
 
+/// A string argument for an event's detail; None where the operation itself will refuse it.
+fn peek_string(caller: &mut Caller<'_, HostState>, ptr: i32, len: i32, max: u32) -> Option<Value> {
+    read_string(caller, "detail", ptr, len, max).ok().map(Value::String)
+}
+
 fn note_memory(caller: &mut Caller<'_, HostState>) {
     if let Some(Extern::Memory(m)) = caller.get_export("memory") {
         let size = m.data_size(&caller) as i64;
@@ -330,9 +349,13 @@ fn generic(caller: &mut Caller<'_, HostState>, args: [i32; 6]) -> wasmtime::Resu
 /// Wraps an async host function body with the operation's event-log bookkeeping.
 macro_rules! async_op {
     ($linker:ident, $name:literal, |$caller:ident, $params:tt : $pty:ty| $body:expr) => {
+        async_op!($linker, $name, detail = None, |$caller, $params: $pty| $body);
+    };
+    ($linker:ident, $name:literal, detail = $detail:expr, |$caller:ident, $params:tt : $pty:ty| $body:expr) => {
         $linker.func_wrap_async("awc", $name, |mut $caller: Caller<'_, HostState>, $params: $pty| {
             Box::new(async move {
-                let guard = $caller.data().shared.begin($name);
+                let detail: Option<Value> = $detail;
+                let guard = $caller.data().shared.begin($name, detail);
                 let result = async { $body }.await;
                 note_memory(&mut $caller);
                 guard.finish(result)
@@ -342,7 +365,7 @@ macro_rules! async_op {
 }
 
 pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
-    async_op!(linker, "sleep", |caller, (ms,): (i32,)| {
+    async_op!(linker, "sleep", detail = Some(json!(ms)), |caller, (ms,): (i32,)| {
         tokio::time::sleep(Duration::from_millis(ms.max(0) as u64)).await;
         Ok(())
     });
@@ -350,23 +373,23 @@ pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         tokio::task::yield_now().await;
         Ok(())
     });
-    async_op!(linker, "echo_i32", |caller, (v,): (i32,)| Ok(v));
+    async_op!(linker, "echo_i32", detail = Some(json!(v)), |caller, (v,): (i32,)| Ok(v));
     // An already-ready future; the queued host work is a spawned task (SUSP-READY-PLAIN).
-    async_op!(linker, "ready_i32", |caller, (v,): (i32,)| {
+    async_op!(linker, "ready_i32", detail = Some(json!(v)), |caller, (v,): (i32,)| {
         let shared = caller.data().shared.clone();
         tokio::spawn(async move { shared.record(None, "ready_i32", "mark", Some(json!(99))) });
         Ok(v)
     });
-    async_op!(linker, "echo_i64", |caller, (v,): (i64,)| Ok(v));
-    async_op!(linker, "echo_f32", |caller, (v,): (f32,)| Ok(v));
-    async_op!(linker, "echo_f64", |caller, (v,): (f64,)| Ok(v));
-    async_op!(linker, "fail", |caller, (code,): (i32,)| Err::<(), _>(host_err("fail", code, format!("fail({code}) requested by the guest"))));
-    async_op!(linker, "gate", |caller, (id,): (i32,)| caller.data().shared.clone().await_gate(id).await);
-    async_op!(linker, "read_file", |caller, (a, b, c, d): (i32, i32, i32, i32)| read_file(&mut caller, a, b, c, d).await);
-    async_op!(linker, "http_get", |caller, (a, b, c, d): (i32, i32, i32, i32)| http_get(&mut caller, a, b, c, d).await);
-    async_op!(linker, "call", |caller, (a, b, c, d, e, f): (i32, i32, i32, i32, i32, i32)| generic(&mut caller, [a, b, c, d, e, f]));
+    async_op!(linker, "echo_i64", detail = Some(json!(v.to_string())), |caller, (v,): (i64,)| Ok(v));
+    async_op!(linker, "echo_f32", detail = Some(json!(format!("{:08x}", v.to_bits()))), |caller, (v,): (f32,)| Ok(v));
+    async_op!(linker, "echo_f64", detail = Some(json!(format!("{:016x}", v.to_bits()))), |caller, (v,): (f64,)| Ok(v));
+    async_op!(linker, "fail", detail = Some(json!(code)), |caller, (code,): (i32,)| Err::<(), _>(host_err("fail", code, format!("fail({code}) requested by the guest"))));
+    async_op!(linker, "gate", detail = Some(json!(id)), |caller, (id,): (i32,)| caller.data().shared.clone().await_gate(id).await);
+    async_op!(linker, "read_file", detail = peek_string(&mut caller, a, b, MAX_PATH), |caller, (a, b, c, d): (i32, i32, i32, i32)| read_file(&mut caller, a, b, c, d).await);
+    async_op!(linker, "http_get", detail = peek_string(&mut caller, a, b, MAX_URL), |caller, (a, b, c, d): (i32, i32, i32, i32)| http_get(&mut caller, a, b, c, d).await);
+    async_op!(linker, "call", detail = peek_string(&mut caller, a, b, 256), |caller, (a, b, c, d, e, f): (i32, i32, i32, i32, i32, i32)| generic(&mut caller, [a, b, c, d, e, f]));
     // Calling back into the guest (SPEC.md §5.5): the nested call runs on the caller's store.
-    async_op!(linker, "reenter", |caller, (which, v): (i32, i32)| {
+    async_op!(linker, "reenter", detail = Some(json!(which)), |caller, (which, v): (i32, i32)| {
         let func = reentry_export(&mut caller, "reenter", which)?;
         let mut results = [Val::I32(0)];
         func.call_async(&mut caller, &[Val::I32(v)], &mut results).await?;

@@ -89,6 +89,9 @@ struct Adapter {
     components: bool,
     http: reqwest::Client,
     state: Mutex<State>,
+    /// hello asked for host-event notifications; `out` is stdout's queue (weak: close still drains it).
+    events: std::sync::atomic::AtomicBool,
+    out: Mutex<Option<mpsc::WeakUnboundedSender<String>>>,
 }
 
 /// A request that cannot be served: becomes an error response.
@@ -204,7 +207,7 @@ impl Adapter {
         let mut component_linker = component::Linker::new(&engine);
         component_host::link(&mut component_linker)?;
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).no_proxy().build()?;
-        Ok(Adapter { engine, linker, component_linker, components, http, state: Mutex::new(State::default()) })
+        Ok(Adapter { engine, linker, component_linker, components, http, state: Mutex::new(State::default()), events: std::sync::atomic::AtomicBool::new(false), out: Mutex::new(None) })
     }
 
     /// A Store with the instance's grants and limits, yielding to Tokio at every epoch tick so
@@ -235,6 +238,7 @@ impl Adapter {
         if version != PROTOCOL_VERSION {
             return Err(Refusal("version-mismatch", format!("this adapter speaks protocol {PROTOCOL_VERSION}, the harness asked for {version}")));
         }
+        self.events.store(p["events"].as_bool() == Some(true), std::sync::atomic::Ordering::Relaxed);
         // A dropped (cancelled) call unwinds the guest like a trap; wasmtime then marks the store
         // trapped, and a component instance refuses every later call ("cannot enter component
         // instance"). Core instances take calls again.
@@ -294,6 +298,11 @@ impl Adapter {
         let mut state = self.state.lock().unwrap();
         state.next += 1;
         let id = format!("i{}", state.next);
+        if self.events.load(std::sync::atomic::Ordering::Relaxed) {
+            if let Some(out) = self.out.lock().unwrap().clone() {
+                shared.notify_to(id.clone(), out);
+            }
+        }
         state.instances.insert(id.clone(), Arc::new(Entry { store: tokio::sync::Mutex::new(store), exports, shared, last_turn: Mutex::new(None) }));
         Ok(json!({ "instance": id }))
     }
@@ -450,6 +459,7 @@ async fn main() -> wasmtime::Result<()> {
         engine.increment_epoch();
     });
     let (out_tx, mut out_rx) = mpsc::unbounded_channel::<String>();
+    *adapter.out.lock().unwrap() = Some(out_tx.downgrade());
     let writer = tokio::spawn(async move {
         let mut stdout = tokio::io::stdout();
         while let Some(line) = out_rx.recv().await {
