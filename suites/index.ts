@@ -7,6 +7,7 @@ import { valueCases } from './propagation/values.ts';
 import { suspensionCases } from './suspension/cases.ts';
 import { reentryCases } from './suspension/reenter.ts';
 import { cancellationCases, moreCancellationCases } from './cancellation/cases.ts';
+import { lifecycleCases } from './cancellation/lifecycle.ts';
 import { concurrencyCases, moreConcurrencyCases } from './concurrency/cases.ts';
 import { capabilityCases, moreCapabilityCases } from './capabilities/cases.ts';
 import { limitCases, moreLimitCases } from './limits/cases.ts';
@@ -19,6 +20,6 @@ import { componentConcurrencyCases } from './components/concurrency.ts';
 import { componentCapabilityCases } from './components/capabilities.ts';
 import { componentLimitCases } from './components/limits.ts';
 
-export const ALL_CASES: readonly Case[] = [...valueCases, ...errorCases, ...ioCases, ...trapCases, ...componentPropagationCases, ...suspensionCases, ...reentryCases, ...componentSuspensionCases, ...cancellationCases, ...moreCancellationCases, ...componentCancellationCases, ...concurrencyCases, ...moreConcurrencyCases, ...componentConcurrencyCases, ...capabilityCases, ...moreCapabilityCases, ...componentCapabilityCases, ...limitCases, ...moreLimitCases, ...componentLimitCases, ...propertyCases, ...regressionCases];
+export const ALL_CASES: readonly Case[] = [...valueCases, ...errorCases, ...ioCases, ...trapCases, ...componentPropagationCases, ...suspensionCases, ...reentryCases, ...componentSuspensionCases, ...cancellationCases, ...moreCancellationCases, ...lifecycleCases, ...componentCancellationCases, ...concurrencyCases, ...moreConcurrencyCases, ...componentConcurrencyCases, ...capabilityCases, ...moreCapabilityCases, ...componentCapabilityCases, ...limitCases, ...moreLimitCases, ...componentLimitCases, ...propertyCases, ...regressionCases];
 
 export const SUITES: readonly string[] = [...new Set(ALL_CASES.map((c) => c.suite))];
