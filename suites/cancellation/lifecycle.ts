@@ -18,6 +18,16 @@ const QUEUE_SETTLE_MS = 50;
 /** How long after the call ahead finished a queued call that was stopped is watched for a late entry. */
 const LATE_ENTRY_WATCH_MS = 100;
 
+/**
+ * Starts a call whose rejection is handled even if the case never awaits it (it may fail first):
+ * awaiting `promise` later still sees the rejection.
+ */
+function ownedCall(...args: Parameters<typeof startCall>): Flight {
+  const flight = startCall(...args);
+  flight.promise.catch(() => {});
+  return flight;
+}
+
 const entered = async (instance: Instance, mark: number): Promise<boolean> => (await instance.inspect()).events.some((e) => e.kind === 'mark' && e.detail === mark);
 
 /**
@@ -27,7 +37,7 @@ const entered = async (instance: Instance, mark: number): Promise<boolean> => (a
  */
 async function busyInstance(ctx: CaseContext) {
   const instance = await ctx.instantiate(FIXTURE);
-  const first = startCall(instance, 'marked_gate', [i32(1)], { results: ['i32'], deadlineMs: 20_000 });
+  const first = ownedCall(instance, 'marked_gate', [i32(1)], { results: ['i32'], deadlineMs: 20_000 });
   await pendingOps(instance, 1, ctx.signal);
   const policy = ctx.adapter.features.reentrancy;
   const finish = async (verdict: Verdict): Promise<Verdict> => {
@@ -66,7 +76,7 @@ async function preempted(instance: Instance, by: 'cancel' | 'deadline'): Promise
     return { outcome, stopMs: performance.now() - t0 - 200 };
   }
   const controller = new AbortController();
-  const flight = startCall(instance, 'count_then_spin', [], { results: ['i32'], signal: controller.signal, deadlineMs: 20_000 });
+  const flight = ownedCall(instance, 'count_then_spin', [], { results: ['i32'], signal: controller.signal, deadlineMs: 20_000 });
   await delay(100);
   const t0 = performance.now();
   controller.abort();
@@ -115,7 +125,7 @@ export const lifecycleCases = [
     async run(ctx) {
       const { instance, policy, finish } = await busyInstance(ctx);
       const controller = new AbortController();
-      const second = startCall(instance, 'marked_gate', [i32(2)], { results: ['i32'], signal: controller.signal, deadlineMs: 20_000 });
+      const second = ownedCall(instance, 'marked_gate', [i32(2)], { results: ['i32'], signal: controller.signal, deadlineMs: 20_000 });
       if (policy === 'reject') return finish(await expectRefusedAtOnce(instance, second));
       // interleave: it enters and parks on gate 2; serialise: it waits its turn.
       if (policy === 'interleave') await pendingOps(instance, 2, ctx.signal);
@@ -145,7 +155,7 @@ export const lifecycleCases = [
     async run(ctx) {
       const { instance, policy, finish } = await busyInstance(ctx);
       const t0 = performance.now();
-      const second = startCall(instance, 'marked_gate', [i32(2)], { results: ['i32'], deadlineMs: 300 });
+      const second = ownedCall(instance, 'marked_gate', [i32(2)], { results: ['i32'], deadlineMs: 300 });
       if (policy === 'reject') return finish(await expectRefusedAtOnce(instance, second));
       const outcome = await settleWithin(second.promise, 300 + BOUND_MS);
       const elapsedMs = performance.now() - t0;
@@ -167,8 +177,8 @@ export const lifecycleCases = [
       const path = `/slow/${20_000 + ++slowSerial}`;
       const url = utf8(`${ctx.env.httpOrigin}${path}`);
       await writeGuestBytes(doomed, 0, url);
-      const flight = startCall(doomed, 'http_get', [i32(0), i32(url.length)], { results: ['i32'], deadlineMs: 25_000 });
-      const sibling = startCall(other, 'sleep_then', [i32(300), i32(2)], { results: ['i32'], deadlineMs: 10_000 });
+      const flight = ownedCall(doomed, 'http_get', [i32(0), i32(url.length)], { results: ['i32'], deadlineMs: 25_000 });
+      const sibling = ownedCall(other, 'sleep_then', [i32(300), i32(2)], { results: ['i32'], deadlineMs: 10_000 });
       await pendingOps(doomed, 1, ctx.signal);
       // The observable that outlives the instance: the loopback server sees the request, then its connection close.
       await waitFor(`${path} at the loopback server`, () => (ctx.env.httpRequests.includes(path) ? true : undefined), 5_000, ctx.signal);

@@ -469,6 +469,53 @@ impl Adapter {
     }
 }
 
+/// Serves one request line: cancel and dispose at once (in read order), everything else on its
+/// own task. A call is held (see `main`) until the `arrived_with` lines read with it are handled.
+/// Returns the task of a `close`, which ends the loop once it is answered.
+async fn serve_line(adapter: &Arc<Adapter>, out_tx: &mpsc::UnboundedSender<String>, line: &str, arrived_with: usize, held: &mut Vec<(usize, oneshot::Sender<()>)>) -> Option<tokio::task::JoinHandle<()>> {
+    if line.trim().is_empty() {
+        return None;
+    }
+    let request: Value = match serde_json::from_str(line) {
+        Ok(v) => v,
+        Err(_) => {
+            let _ = out_tx.send(json!({ "id": null, "error": { "code": "bad-request", "message": "the line is not JSON" } }).to_string());
+            return None;
+        }
+    };
+    let id = request["id"].as_u64().map(Value::from).unwrap_or(Value::Null);
+    let method = request["method"].as_str().unwrap_or("").to_string();
+    let params = request.get("params").cloned().unwrap_or(Value::Null);
+    if id.is_null() || !params.is_object() {
+        let _ = out_tx.send(json!({ "id": id, "error": { "code": "bad-request", "message": "a request needs an integer id, a method and params" } }).to_string());
+        return None;
+    }
+    let (adapter, out) = (adapter.clone(), out_tx.clone());
+    let answer = move |reply: Reply| {
+        let body = match reply {
+            Ok(result) => json!({ "id": id, "result": result }),
+            Err(Refusal(code, message)) => json!({ "id": id, "error": { "code": code, "message": if message.is_empty() { code.to_string() } else { message } } }),
+        };
+        let _ = out.send(body.to_string());
+    };
+    if method == "cancel" || method == "dispose" {
+        answer(adapter.handle(&method, params, None).await);
+        return None;
+    }
+    let slot = if method == "call" {
+        let (release, start) = oneshot::channel();
+        if arrived_with > 0 {
+            held.push((arrived_with, release));
+        }
+        adapter.register_call(&params, start)
+    } else {
+        None
+    };
+    let closing = method == "close";
+    let task = tokio::spawn(async move { answer(adapter.handle(&method, params, slot).await) });
+    closing.then_some(task)
+}
+
 #[tokio::main]
 async fn main() -> wasmtime::Result<()> {
     let components = match std::env::args().nth(1).as_deref() {
@@ -498,61 +545,25 @@ async fn main() -> wasmtime::Result<()> {
     });
     let mut reader = BufReader::new(tokio::io::stdin());
     let mut line = String::new();
-    // Calls read but not yet let into the guest. They are released (their senders dropped) once
-    // no complete request line is left in the buffer: a cancel written together with its call is
-    // handled first (PROTOCOL.md, Cancellation). Cancel and dispose are handled right here, in
-    // read order, for the same reason.
-    let mut held: Vec<oneshot::Sender<()>> = Vec::new();
+    // Calls read but not yet let into the guest, each with the number of request lines that had
+    // (at least partly) arrived with it: it is released (its sender dropped) once those are
+    // handled, so a cancel written together with its call is handled first (PROTOCOL.md,
+    // Cancellation). Cancel and dispose are handled right here, in read order, for that reason.
+    let mut held: Vec<(usize, oneshot::Sender<()>)> = Vec::new();
     loop {
-        if !reader.buffer().contains(&b'\n') {
-            held.clear();
-        }
         line.clear();
         if reader.read_line(&mut line).await? == 0 {
             break;
         }
-        if line.trim().is_empty() {
-            continue;
-        }
-        let request: Value = match serde_json::from_str(&line) {
-            Ok(v) => v,
-            Err(_) => {
-                let _ = out_tx.send(json!({ "id": null, "error": { "code": "bad-request", "message": "the line is not JSON" } }).to_string());
-                continue;
-            }
+        let earlier = std::mem::take(&mut held);
+        let arrived_with = {
+            let buffered = reader.buffer();
+            buffered.iter().filter(|&&b| b == b'\n').count() + usize::from(buffered.last().is_some_and(|&b| b != b'\n'))
         };
-        let id = request["id"].as_u64().map(Value::from).unwrap_or(Value::Null);
-        let method = request["method"].as_str().unwrap_or("").to_string();
-        let params = request.get("params").cloned().unwrap_or(Value::Null);
-        if id.is_null() || !params.is_object() {
-            let _ = out_tx.send(json!({ "id": id, "error": { "code": "bad-request", "message": "a request needs an integer id, a method and params" } }).to_string());
-            continue;
-        }
-        let (adapter, out) = (adapter.clone(), out_tx.clone());
-        let closing = method == "close";
-        if method == "cancel" || method == "dispose" {
-            let reply = match adapter.handle(&method, params, None).await {
-                Ok(result) => json!({ "id": id, "result": result }),
-                Err(Refusal(code, message)) => json!({ "id": id, "error": { "code": code, "message": if message.is_empty() { code.to_string() } else { message } } }),
-            };
-            let _ = out.send(reply.to_string());
-            continue;
-        }
-        let slot = if method == "call" {
-            let (release, start) = oneshot::channel();
-            held.push(release);
-            adapter.register_call(&params, start)
-        } else {
-            None
-        };
-        let task = tokio::spawn(async move {
-            let reply = match adapter.handle(&method, params, slot).await {
-                Ok(result) => json!({ "id": id, "result": result }),
-                Err(Refusal(code, message)) => json!({ "id": id, "error": { "code": code, "message": if message.is_empty() { code.to_string() } else { message } } }),
-            };
-            let _ = out.send(reply.to_string());
-        });
-        if closing {
+        let closing = serve_line(&adapter, &out_tx, &line, arrived_with, &mut held).await;
+        // This line is handled: one fewer for every call read before it (0: released).
+        held.extend(earlier.into_iter().filter(|(left, _)| *left > 1).map(|(left, release)| (left - 1, release)));
+        if let Some(task) = closing {
             let _ = task.await;
             break;
         }
