@@ -12,6 +12,9 @@ import type { RunOutput } from '../harness/runner.ts';
 import { ALL_CASES } from '../suites/index.ts';
 import { agentIgnoringEarlyCancel, deadAfterPreemption, disposeKeepsServing, disposeLeaks, earlyDeadline, freshAfterPreemption, ignoresQueuedCancel, misdeclaresRefused, noopDispose, runsCancelledCall, serialisedHonest } from './support/broken-cancel.ts';
 import { runInTest } from './support/run.ts';
+import { loadFixture } from '../harness/fixtures.ts';
+import { AdapterRequestError, ProtocolClient } from '../harness/protocol/client.ts';
+import type { CallResult } from '../harness/protocol/messages.ts';
 
 const noExpectations = { adapter: 'any', knownFailures: [] };
 const result = (out: RunOutput, adapterId: string, caseId: string): CaseResult => {
@@ -90,4 +93,56 @@ describe.skipIf(!wasmtime.available)('cancellation cases on wasmtime (preemptive
       expect(result(out, 'broken-misdeclares-refused', id)).toMatchObject({ status: 'fail', message: expect.stringMatching(/declared refused after preemption, but counter\(\) was served/) });
     }
   }, 120_000);
+});
+
+/**
+ * The protocol's cancel and dispose rules, request by request (PROTOCOL.md, Cancellation):
+ * found for an unknown, a finished and (serialise) a queued call; a call and its cancel in one
+ * write; every request on a disposed instance refused as unknown-instance.
+ */
+async function protocolRules(command: string[], serialise: boolean) {
+  const client = new ProtocolClient(command);
+  const T = 15_000;
+  try {
+    await client.request('hello', { protocolVersion: 1 }, T);
+    const { module } = await client.request<{ module: string }>('load', { name: 'cancel.wat', kind: 'module', wasm: Buffer.from(await loadFixture('cancellation/cancel.wat')).toString('base64') }, T);
+    const { instance } = await client.request<{ instance: string }>('instantiate', { module, grants: {}, limits: {} }, T);
+    const callParams = (call: string, exportName: string, v: number) => ({ instance, call, export: exportName, args: [{ type: 'i32', value: v }], results: ['i32'], deadlineMs: 10_000 });
+    const found = async (call: string) => (await client.request<{ found: boolean }>('cancel', { call }, T)).found;
+    expect(await found('never-sent')).toBe(false);
+    await client.request('call', callParams('done', 'echo', 1), T);
+    expect(await found('done')).toBe(false);
+    // A call and its cancel in one write: cancelled, never entered (no mark 41).
+    const [early, earlyFound] = client.together(() => [client.request<CallResult>('call', callParams('early', 'marked_sleep', 41), T), found('early')] as const);
+    expect((await early).outcome.kind).toBe('cancelled');
+    expect(await earlyFound).toBe(true);
+    if (serialise) {
+      const ahead = client.request<CallResult>('call', callParams('ahead', 'marked_gate', 1), T);
+      const queued = client.request<CallResult>('call', callParams('queued', 'marked_gate', 2), T);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await found('queued')).toBe(true);
+      expect((await queued).outcome.kind).toBe('cancelled');
+      await client.request('open-gate', { instance, gate: 1, value: 1 }, T);
+      expect((await ahead).outcome).toMatchObject({ kind: 'ok', values: [{ type: 'i32', value: 2 }] });
+    }
+    const state = await client.request<{ events: { kind: string; detail?: unknown }[] }>('inspect', { instance }, T);
+    expect(state.events.filter((e) => e.kind === 'mark').map((e) => e.detail)).toEqual(serialise ? [1] : []);
+    await client.request('dispose', { instance }, T);
+    for (const [method, params] of [['call', callParams('after', 'echo', 1)], ['inspect', { instance }], ['open-gate', { instance, gate: 1, value: 1 }], ['dispose', { instance }]] as const) {
+      const refusal = await client.request(method, params, T).then(() => 'answered', (err: unknown) => (err instanceof AdapterRequestError ? err.code : String(err)));
+      expect(refusal, method).toBe('unknown-instance');
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+describe('cancel.found, a cancel written with its call, and dispose, over the protocol', () => {
+  it('the JS agent (node24-jspi)', async () => {
+    const d = await JS_AGENT_ROWS.find((a) => a.id === 'node24-jspi')!.describe();
+    await protocolRules((d.process as { command: string[] }).command, false);
+  }, 60_000);
+  it.skipIf(!wasmtime.available)('the wasmtime adapter (serialise: a queued call too)', async () => {
+    await protocolRules((wasmtime.process as { command: string[] }).command, true);
+  }, 60_000);
 });
