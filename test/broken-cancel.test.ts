@@ -10,7 +10,7 @@ import { wasmtimeRow } from '../adapters/wasmtime/row.ts';
 import type { CaseResult } from '../harness/report/types.ts';
 import type { RunOutput } from '../harness/runner.ts';
 import { ALL_CASES } from '../suites/index.ts';
-import { agentIgnoringEarlyCancel, deadAfterPreemption, disposeKeepsServing, disposeLeaks, earlyDeadline, freshAfterPreemption, ignoresQueuedCancel, misdeclaresRefused, noopDispose, runsCancelledCall, serialisedHonest } from './support/broken-cancel.ts';
+import { agentIgnoringEarlyCancel, deadAfterPreemption, disposeKeepsServing, disposeLeaks, earlyDeadline, freshAfterPreemption, ignoresQueuedCancel, misdeclaresRefused, noopDispose, rejecting, runsCancelledCall, serialisedHonest } from './support/broken-cancel.ts';
 import { runInTest } from './support/run.ts';
 import { loadFixture } from '../harness/fixtures.ts';
 import { AdapterRequestError, ProtocolClient } from '../harness/protocol/client.ts';
@@ -34,14 +34,16 @@ const cases = ALL_CASES.filter((c) => [...DEADLINE, ...QUEUED, BEFORE_START, DIS
 describe('cancellation cases against broken in-process adapters', () => {
   let out: RunOutput;
   beforeAll(async () => {
-    out = await runInTest([nodeJspi, serialisedHonest, earlyDeadline, runsCancelledCall, ignoresQueuedCancel, noopDispose, disposeKeepsServing, disposeLeaks], cases, { expectations: noExpectations });
+    out = await runInTest([nodeJspi, serialisedHonest, rejecting, earlyDeadline, runsCancelledCall, ignoresQueuedCancel, noopDispose, disposeKeepsServing, disposeLeaks], cases, { expectations: noExpectations });
   }, 120_000);
 
-  it('node-jspi and an honest serialising wrapper of it pass every case', () => {
+  it('node-jspi and honest serialising and rejecting wrappers of it pass every case', () => {
     expect(notPassing(out, 'node-jspi')).toEqual([]);
     expect(notPassing(out, 'serialised-node-jspi')).toEqual([]);
-    // The serialising row really took the queued path (its evidence names the policy).
+    expect(notPassing(out, 'rejecting-node-jspi')).toEqual([]);
+    // Each took its policy's path (the evidence names it).
     expect(result(out, 'serialised-node-jspi', 'cancellation.cancel.queued').evidence).toMatchObject({ policy: 'serialise' });
+    for (const id of QUEUED) expect(result(out, 'rejecting-node-jspi', id).evidence, id).toMatchObject({ policy: 'reject', second: { kind: 'engine-error' } });
   });
 
   it('a deadline armed with half its time fails every deadline case, although it reports afterMs = the deadline', () => {

@@ -112,6 +112,24 @@ export function serialising(id: string, honourQueue: boolean): Adapter {
   });
 }
 export const serialisedHonest = serialising('serialised-node-jspi', true);
+
+/** node-jspi refusing a call while another is in flight on the instance (reentrancy `reject`), honestly: the refused call never enters. */
+export const rejecting = wrap(nodeJspi, 'rejecting-node-jspi', {
+  features: { reentrancy: 'reject' },
+  instance: (inner) => {
+    let busy = 0;
+    const call: Call = async (name, args, options) => {
+      if (busy > 0) return { kind: 'engine-error', name: 'Busy', message: 'the instance is running another call (reentrancy: reject)' };
+      busy++;
+      try {
+        return await inner.call(name, args, options);
+      } finally {
+        busy--;
+      }
+    };
+    return { call };
+  },
+});
 export const ignoresQueuedCancel = serialising('broken-ignores-queued-cancel', false);
 
 /** Calls in flight of a wrapped instance, so a broken dispose can end them its own (wrong) way. */
