@@ -25,7 +25,14 @@ export interface Features {
   /** The host can cap linear memory below the module's own maximum. */
   memoryLimits: boolean;
   reentrancy: ReentrancyPolicy;
+  /** After a call was stopped while it awaited a host operation (cancel or deadline). */
   postCancel: PostCancelPolicy;
+  /**
+   * After a call was stopped by preemption: running guest code interrupted (cancel or deadline,
+   * no host operation pending). Only meaningful with `cancellation: 'preemptive'`; absent means
+   * the same as `postCancel` (`postPreemptPolicy`).
+   */
+  postPreempt?: PostCancelPolicy;
   /** Core modules / components accepted by `load`. */
   coreModules: boolean;
   components: boolean;
@@ -63,6 +70,11 @@ export function featureTags(f: Features): Set<FeatureTag> {
   if (!f.fuel) tags.add('no-fuel');
   if (!f.memoryLimits) tags.add('no-memory-limits');
   return tags;
+}
+
+/** The policy after a preemptive stop: `postPreempt`, defaulting to `postCancel`. */
+export function postPreemptPolicy(f: Features): PostCancelPolicy {
+  return f.postPreempt ?? f.postCancel;
 }
 
 export interface AdapterDescription {
@@ -121,7 +133,12 @@ export interface CallOptions {
   results: ValueType[];
   /** Outcome `timeout` if the call has not finished after this many milliseconds. */
   deadlineMs?: number;
-  /** Aborting it cancels the call: outcome `cancelled`. */
+  /**
+   * Aborting it cancels the call: outcome `cancelled`. Already aborted when `call` is invoked:
+   * the call ends `cancelled` without entering the guest. A call waiting its turn (reentrancy
+   * `serialise`) is cancelled the same way and never enters the guest; its deadline counts from
+   * when `call` was invoked, the wait included.
+   */
   signal?: AbortSignal;
 }
 
@@ -234,5 +251,18 @@ export interface Instance {
   onEvent?(listener: (event: HostEvent) => void): void;
   /** Completes the guest's pending `gate(id)` host call with `value` (see SPEC.md, host ABI). */
   openGate(id: number, value: number): Promise<void>;
+  /**
+   * Cancels every call of this instance still in flight (running, parked on the host or waiting
+   * its turn): each ends `cancelled`, its host operations aborted as for a cancel. Then the
+   * instance is gone: `call`, `inspect` and `openGate` reject with an error whose `code` is
+   * `'unknown-instance'` (UnknownInstanceError in-process; the protocol's error response of that
+   * code out of process). Disposing again does nothing.
+   */
   dispose(): Promise<void>;
+}
+
+/** A request on an instance that was disposed (or never existed): see `Instance.dispose`. */
+export class UnknownInstanceError extends Error {
+  override name = 'UnknownInstanceError';
+  readonly code = 'unknown-instance';
 }

@@ -15,6 +15,8 @@ export interface HarnessEnvironment {
   httpOrigin: string;
   /** Paths the loopback server has been asked for so far, in order. */
   httpRequests: readonly string[];
+  /** Paths of /slow/MS requests the client abandoned before the answer (the loopback server's `abandoned`). */
+  httpAbandoned?: readonly string[];
   /** Host directory with the data files of SPEC.md §2.4, mounted at /data by the usual grant. */
   dataDir: string;
 }

@@ -84,6 +84,9 @@ export function startCall(instance: Instance, name: string, args: Value[], optio
     flight.outcome = o;
     return o;
   });
+  // Owned: a case that ends (fails, times out) before awaiting it must not leave the rejection
+  // unhandled — e.g. a call into an instance the runner disposed; awaiting it still rejects.
+  flight.promise.catch(() => {});
   return flight;
 }
 

@@ -11,6 +11,7 @@ import { suspensionCases } from './suspension/cases.ts';
 import { reentryCases } from './suspension/reenter.ts';
 import { turnCases } from './suspension/turns.ts';
 import { cancellationCases, moreCancellationCases } from './cancellation/cases.ts';
+import { lifecycleCases } from './cancellation/lifecycle.ts';
 import { concurrencyCases, moreConcurrencyCases } from './concurrency/cases.ts';
 import { parallelCases } from './concurrency/parallel.ts';
 import { capabilityCases, moreCapabilityCases } from './capabilities/cases.ts';
@@ -25,6 +26,6 @@ import { componentConcurrencyCases } from './components/concurrency.ts';
 import { componentCapabilityCases } from './components/capabilities.ts';
 import { componentLimitCases } from './components/limits.ts';
 
-export const ALL_CASES: readonly Case[] = [...valueCases, ...exportFloatCases, ...errorCases, ...ioCases, ...trapCases, ...componentPropagationCases, ...suspensionCases, ...reentryCases, ...turnCases, ...componentSuspensionCases, ...cancellationCases, ...moreCancellationCases, ...componentCancellationCases, ...concurrencyCases, ...moreConcurrencyCases, ...parallelCases, ...componentConcurrencyCases, ...capabilityCases, ...moreCapabilityCases, ...hostCheckCases, ...componentCapabilityCases, ...limitCases, ...moreLimitCases, ...inspectCases, ...unenforceableLimitCases, ...componentLimitCases, ...propertyCases, ...regressionCases];
+export const ALL_CASES: readonly Case[] = [...valueCases, ...exportFloatCases, ...errorCases, ...ioCases, ...trapCases, ...componentPropagationCases, ...suspensionCases, ...reentryCases, ...turnCases, ...componentSuspensionCases, ...cancellationCases, ...moreCancellationCases, ...lifecycleCases, ...componentCancellationCases, ...concurrencyCases, ...moreConcurrencyCases, ...parallelCases, ...componentConcurrencyCases, ...capabilityCases, ...moreCapabilityCases, ...hostCheckCases, ...componentCapabilityCases, ...limitCases, ...moreLimitCases, ...inspectCases, ...unenforceableLimitCases, ...componentLimitCases, ...propertyCases, ...regressionCases];
 
 export const SUITES: readonly string[] = [...new Set(ALL_CASES.map((c) => c.suite))];

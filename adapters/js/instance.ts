@@ -1,5 +1,5 @@
 /** An instantiated guest in a JS engine: the Instance contract over any Strategy and the JS host. */
-import type { BenchOptions, BenchSample, CallOptions, HostEvent, Instance, InstanceState } from '../../harness/adapter.ts';
+import { UnknownInstanceError, type BenchOptions, type BenchSample, type CallOptions, type HostEvent, type Instance, type InstanceState } from '../../harness/adapter.ts';
 import { benchBatches } from './bench.ts';
 import type { Outcome } from '../../harness/outcome.ts';
 import { fromJs, type Value } from '../../harness/values.ts';
@@ -19,12 +19,19 @@ export abstract class HostedInstance {
   protected nextCall = 0;
   protected readonly active = new Set<number>();
   protected readonly host: Host;
+  private disposed = false;
 
   constructor(host: Host) {
     this.host = host;
   }
 
+  /** Throws once the instance is disposed: every later request is refused (harness/adapter.ts, dispose). */
+  protected ensureLive(): void {
+    if (this.disposed) throw new UnknownInstanceError('the instance was disposed');
+  }
+
   async inspect(): Promise<InstanceState> {
+    this.ensureLive();
     return this.host.state();
   }
   onEvent(listener: (event: HostEvent) => void): void {
@@ -33,10 +40,13 @@ export abstract class HostedInstance {
 
 
   async openGate(id: number, value: number): Promise<void> {
+    this.ensureLive();
     this.host.openGate(id, value);
   }
 
   async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
     for (const callId of this.active) this.host.cancelCall(callId, new CancelledError('cancel', 'instance disposed'));
   }
 }
@@ -65,6 +75,7 @@ export class JsInstance extends HostedInstance implements Instance {
   }
 
   async call(exportName: string, args: Value[], options: CallOptions): Promise<Outcome> {
+    this.ensureLive();
     const exported = this.instance.exports[exportName];
     if (typeof exported !== 'function') return { kind: 'engine-error', name: 'MissingExport', message: `the guest exports no function ${JSON.stringify(exportName)}` };
     const mismatch = this.badArguments(exportName, exported, args);
@@ -91,6 +102,7 @@ export class JsInstance extends HostedInstance implements Instance {
   }
 
   async bench(exportName: string, args: Value[], options: BenchOptions): Promise<BenchSample[]> {
+    this.ensureLive();
     const exported = this.instance.exports[exportName];
     if (typeof exported !== 'function') throw new Error(`the guest exports no function ${JSON.stringify(exportName)}`);
     const raw = args.map(toRaw);

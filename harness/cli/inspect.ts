@@ -5,6 +5,7 @@ import { REQUIREMENTS } from '../../suites/requirements.ts';
 import { validateReport } from '../report/validate.ts';
 import { selectCases } from '../selection.ts';
 import { allAdapters, type AdapterSourceFlags } from './adapter-options.ts';
+import { postPreemptPolicy } from '../adapter.ts';
 import { adapterLine } from './format.ts';
 import { EXIT } from './run.ts';
 
@@ -32,7 +33,7 @@ export async function adaptersCommand(flags: AdapterSourceFlags & { json: boolea
   for (const d of descriptions) {
     process.stdout.write(adapterLine(d) + '\n');
     const f = d.features;
-    process.stdout.write(`    cancellation ${f.cancellation}, reentrancy ${f.reentrancy}, after cancel ${f.postCancel}, fuel ${f.fuel}, memory limits ${f.memoryLimits}, core modules ${f.coreModules}, components ${f.components}\n`);
+    process.stdout.write(`    cancellation ${f.cancellation}, reentrancy ${f.reentrancy}, after cancel ${f.postCancel}${f.cancellation === 'preemptive' ? `, after preemption ${postPreemptPolicy(f)}${f.postPreempt ? '' : ' (as after cancel)'}` : ''}, fuel ${f.fuel}, memory limits ${f.memoryLimits}, core modules ${f.coreModules}, components ${f.components}\n`);
   }
   return EXIT.OK;
 }

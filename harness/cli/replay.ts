@@ -30,7 +30,7 @@ export async function replayCommand(flags: AdapterSourceFlags & { adapter: strin
     const { results } = await runCases({
       adapters,
       cases: [property],
-      env: { httpOrigin: server.origin, httpRequests: server.requests, dataDir: data.dataMount },
+      env: { httpOrigin: server.origin, httpRequests: server.requests, httpAbandoned: server.abandoned, dataDir: data.dataMount },
       properties: { runs: 1, seed: flags.seed, path: flags.path },
     });
     const r = results[0]!;

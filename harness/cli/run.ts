@@ -94,7 +94,7 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
     output = await runCases({
       adapters,
       cases,
-      env: { httpOrigin: server.origin, httpRequests: server.requests, dataDir: data.dataMount },
+      env: { httpOrigin: server.origin, httpRequests: server.requests, httpAbandoned: server.abandoned, dataDir: data.dataMount },
       caseTimeoutMs: flags.timeout,
       jobs: flags.jobs,
       properties: { runs: flags.runs, seed, rerunFlags: sources.rerunFlags },

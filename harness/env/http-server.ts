@@ -10,6 +10,8 @@ export interface LoopbackServer {
   origin: string;
   /** Paths requested so far, in order (lets a case prove a denied request never left the host). */
   requests: string[];
+  /** Paths of /slow/MS requests whose client closed the connection before the answer (an aborted request). */
+  abandoned: string[];
   close(): Promise<void>;
 }
 
@@ -22,6 +24,7 @@ export function patternBytes(n: number): Uint8Array {
 
 export async function startLoopbackServer(): Promise<LoopbackServer> {
   const requests: string[] = [];
+  const abandoned: string[] = [];
   const server: Server = createServer((req, res) => {
     const path = req.url ?? '/';
     requests.push(path);
@@ -36,7 +39,10 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
       res.writeHead(Number(m[1]), { 'content-type': 'text/plain' }).end(`status ${m[1]}\n`);
     } else if ((m = path.match(/^\/slow\/(\d+)$/))) {
       const timer = setTimeout(() => res.writeHead(200).end('slow\n'), Math.min(Number(m[1]), MAX_SLOW_MS));
-      res.on('close', () => clearTimeout(timer));
+      res.on('close', () => {
+        clearTimeout(timer);
+        if (!res.writableEnded) abandoned.push(path);
+      });
     } else {
       res.writeHead(404).end('not found\n');
     }
@@ -49,6 +55,7 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
+    abandoned,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -119,6 +119,19 @@ export class ProtocolClient {
     });
   }
 
+  /**
+   * Runs `send` with the adapter's stdin corked, so the requests it makes leave in one write
+   * (a call and its cancel arrive together: PROTOCOL.md, Cancellation).
+   */
+  together<T>(send: () => T): T {
+    this.child.stdin.cork();
+    try {
+      return send();
+    } finally {
+      this.child.stdin.uncork();
+    }
+  }
+
   /** Asks the adapter to close, then makes sure the whole process group is gone. */
   async close(): Promise<void> {
     if (this.closing) return this.exited;

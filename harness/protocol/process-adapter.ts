@@ -150,14 +150,20 @@ class ProcessInstance implements Instance {
   }
 
   async call(exportName: string, args: Value[], options: CallOptions): Promise<Outcome> {
-    if (options.signal?.aborted) return { kind: 'cancelled', message: 'cancelled before the call started' };
     const call = this.newCallId();
     const params = { instance: this.id, call, export: exportName, args: args.map(toJsonValue), results: options.results, ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}) };
     const onAbort = () => void this.client.request('cancel', { call }, REQUEST_TIMEOUT_MS).catch(() => {});
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    // Cancelled already: the adapter still gets the call, with its cancel in the same write, and
+    // must answer cancelled without entering the guest (CANCEL-BEFORE-START tests the adapter).
+    const preAborted = options.signal?.aborted === true;
+    if (!preAborted) options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const timeout = options.deadlineMs !== undefined ? options.deadlineMs + DEADLINE_GRACE_MS : CALL_TIMEOUT_WITHOUT_DEADLINE_MS;
-      const r = await this.client.request<CallResult>('call', params, timeout);
+      const r = await this.client.together(() => {
+        const response = this.client.request<CallResult>('call', params, timeout);
+        if (preAborted) onAbort();
+        return response;
+      });
       return outcomeFromJson(r.outcome);
     } finally {
       options.signal?.removeEventListener('abort', onAbort);

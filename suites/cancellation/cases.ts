@@ -9,9 +9,9 @@ import { all, expectOk, fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcome.ts';
 import { i32 } from '../../harness/values.ts';
 import { call, defineCase, delay, pendingOps, startCall, utf8, writeGuestBytes } from '../define.ts';
+import { BOUND_MS, CLOCK_SLACK_MS, expectDeadlineFired } from './checks.ts';
 
 const FIXTURE = 'cancellation/cancel.wat';
-const BOUND_MS = 1_000;
 
 /** Cancels a call once its guest is parked on the host, returning the outcome and how long the cancel took. */
 async function cancelWhenParked(instance: Instance, name: string, args: Parameters<Instance['call']>[1], signal: AbortSignal) {
@@ -71,7 +71,7 @@ export const cancellationCases: Case[] = [
   }),
   defineCase({
     id: 'cancellation.deadline.awaiting-sleep',
-    title: 'deadline 100 ms on sleep(10000): timeout within 1 s of the deadline, the timer aborted',
+    title: 'deadline 100 ms on sleep(10000): timeout no earlier than 100 ms and within 1 s of it, afterMs in between, the timer aborted',
     requirement: 'CANCEL-DEADLINE',
     requires: ['core-modules', 'cancel-at-host-call'],
     async run(ctx) {
@@ -80,11 +80,10 @@ export const cancellationCases: Case[] = [
       const outcome = await instance.call('sleep_then', [i32(10_000), i32(1)], { results: ['i32'], deadlineMs: 100 });
       const elapsedMs = performance.now() - t0;
       const state = await instance.inspect();
-      const evidence = { outcome: outcomeToJson(outcome), elapsedMs: Math.round(elapsedMs), counters: state.counters };
-      if (outcome.kind !== 'timeout') return fail(`expected timeout, got ${formatOutcome(outcome)}`, evidence);
-      if (elapsedMs > 100 + BOUND_MS) return fail(`the call ended ${elapsedMs.toFixed(0)} ms after it started (deadline 100 ms, bound ${BOUND_MS} ms)`, evidence);
-      if (state.counters.aborted !== 1 || state.counters.pending !== 0) return fail(`host counters after the deadline: ${JSON.stringify(state.counters)}`, evidence);
-      return pass(evidence);
+      const verdict = expectDeadlineFired(outcome, 100, elapsedMs, { counters: state.counters });
+      if (!verdict.pass) return verdict;
+      if (state.counters.aborted !== 1 || state.counters.pending !== 0) return fail(`host counters after the deadline: ${JSON.stringify(state.counters)}`, verdict.evidence);
+      return verdict;
     },
   }),
   defineCase({
@@ -97,21 +96,37 @@ export const cancellationCases: Case[] = [
     },
   }),
   defineCase({
+    id: 'cancellation.deadline.not-reached-close',
+    title: 'deadline 400 ms on sleep(250): ok, the deadline has not passed (one firing at half its time, 200 ms, breaks the call)',
+    requirement: 'CANCEL-DEADLINE',
+    requires: ['core-modules', 'cancel-at-host-call'],
+    async run(ctx) {
+      const instance = await ctx.instantiate(FIXTURE);
+      // 150 ms of margin for a noisy machine; a deadline firing at half (or anything up to 62 %) of its time cuts the sleep.
+      const t0 = performance.now();
+      const outcome = await instance.call('sleep_then', [i32(250), i32(9)], { results: ['i32'], deadlineMs: 400 });
+      return expectOk(outcome, [i32(9)], { elapsedMs: Math.round(performance.now() - t0) });
+    },
+  }),
+  defineCase({
     id: 'cancellation.cancel.before-start',
-    title: 'a call whose cancel signal is already aborted: cancelled, no host operation started',
+    title: 'a call whose cancel signal is already aborted (out of process: its cancel sent in the same write): cancelled, the guest never entered, no host operation started',
     requirement: 'CANCEL-BEFORE-START',
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE);
-      const outcome = await instance.call('sleep_then', [i32(10), i32(1)], { results: ['i32'], signal: AbortSignal.abort() });
+      // marked_sleep marks 41 on entry, then sleeps 10 ms: either would show the call ran.
+      const outcome = await instance.call('marked_sleep', [i32(41)], { results: ['i32'], signal: AbortSignal.abort(), deadlineMs: 5_000 });
       const state = await instance.inspect();
-      const evidence = { outcome: outcomeToJson(outcome), counters: state.counters };
+      const entered = state.events.some((e) => e.kind === 'mark' && e.detail === 41);
+      const evidence = { outcome: outcomeToJson(outcome), counters: state.counters, entered };
       if (outcome.kind !== 'cancelled') return fail(`expected cancelled, got ${formatOutcome(outcome)}`, evidence);
+      if (entered) return fail('the call was cancelled before it started, but the guest was entered (its entry mark was logged)', evidence);
       return state.counters.started === 0 ? pass(evidence) : fail(`${state.counters.started} host operation(s) started for a call cancelled before it began`, evidence);
     },
   }),
   defineCase({
     id: 'cancellation.preempt.deadline-spin',
-    title: 'a guest spinning forever without host calls, deadline 200 ms: stopped within 1 s of the deadline',
+    title: 'a guest spinning forever without host calls, deadline 200 ms: stopped no earlier than 200 ms and within 1 s of it',
     requirement: 'CANCEL-PREEMPT',
     requires: ['core-modules', 'cancel-preemptive'],
     async run(ctx) {
@@ -120,8 +135,13 @@ export const cancellationCases: Case[] = [
       const outcome = await instance.call('spin', [], { results: ['i32'], deadlineMs: 200 });
       const elapsedMs = performance.now() - t0;
       const evidence = { outcome: outcomeToJson(outcome), elapsedMs: Math.round(elapsedMs) };
-      const stopped = outcome.kind === 'timeout' || (outcome.kind === 'trap' && outcome.trap === 'interrupted');
-      if (!stopped) return fail(`expected timeout (or trap interrupted), got ${formatOutcome(outcome)}`, evidence);
+      if (outcome.kind === 'timeout') {
+        const verdict = expectDeadlineFired(outcome, 200, elapsedMs);
+        if (!verdict.pass) return verdict;
+      } else if (!(outcome.kind === 'trap' && outcome.trap === 'interrupted')) {
+        return fail(`expected timeout (or trap interrupted), got ${formatOutcome(outcome)}`, evidence);
+      }
+      if (elapsedMs < 200 - CLOCK_SLACK_MS) return fail(`stopped ${elapsedMs.toFixed(1)} ms after the call was sent, before its 200 ms deadline`, evidence);
       if (elapsedMs > 200 + BOUND_MS) return fail(`stopped after ${elapsedMs.toFixed(0)} ms (deadline 200 ms, bound ${BOUND_MS} ms)`, evidence);
       const after = await ctx.instantiate(FIXTURE);
       return all(pass(evidence), expectOk(await call(after, 'echo', [i32(3)], ['i32']), [i32(3)], { what: 'a fresh instance afterwards' }));
@@ -254,7 +274,7 @@ export const moreCancellationCases: Case[] = [
   }),
   defineCase({
     id: 'cancellation.deadline.awaiting-gate',
-    title: 'deadline 100 ms on a call parked on a gate that never opens: timeout, gate aborted',
+    title: 'deadline 100 ms on a call parked on a gate that never opens: timeout no earlier than 100 ms and within 1 s of it, gate aborted',
     requirement: 'CANCEL-DEADLINE',
     requires: ['core-modules', 'cancel-at-host-call'],
     async run(ctx) {
@@ -263,10 +283,9 @@ export const moreCancellationCases: Case[] = [
       const outcome = await instance.call('wait_gate', [i32(5)], { results: ['i32'], deadlineMs: 100 });
       const elapsedMs = performance.now() - t0;
       const state = await instance.inspect();
-      const evidence = { outcome: outcomeToJson(outcome), elapsedMs: Math.round(elapsedMs), counters: state.counters };
-      if (outcome.kind !== 'timeout') return fail(`expected timeout, got ${formatOutcome(outcome)}`, evidence);
-      if (elapsedMs > 100 + BOUND_MS) return fail(`ended after ${elapsedMs.toFixed(0)} ms`, evidence);
-      return state.events.some((e) => e.kind === 'abort' && e.fn === 'gate') && state.counters.pending === 0 ? pass(evidence) : fail('the gate was not aborted', evidence);
+      const verdict = expectDeadlineFired(outcome, 100, elapsedMs, { counters: state.counters });
+      if (!verdict.pass) return verdict;
+      return state.events.some((e) => e.kind === 'abort' && e.fn === 'gate') && state.counters.pending === 0 ? verdict : fail('the gate was not aborted', verdict.evidence);
     },
   }),
   defineCase({
@@ -300,13 +319,20 @@ export const moreCancellationCases: Case[] = [
       await instance.call('sleep_then', [i32(10_000), i32(0)], { results: ['i32'], deadlineMs: 5 });
       const before = await instance.inspect();
       const kinds = new Map<string, number>();
+      let early = 0;
+      let shortestMs = Infinity;
       for (let i = 0; i < 100; i++) {
+        const t0 = performance.now();
         const o = await instance.call('sleep_then', [i32(10_000), i32(i)], { results: ['i32'], deadlineMs: 5 });
+        const elapsedMs = performance.now() - t0;
+        shortestMs = Math.min(shortestMs, elapsedMs);
+        if (elapsedMs < 5 - CLOCK_SLACK_MS) early++;
         kinds.set(o.kind, (kinds.get(o.kind) ?? 0) + 1);
       }
       const after = await instance.inspect();
-      const evidence = { outcomes: Object.fromEntries(kinds), counters: after.counters, memoryBytes: { before: before.memoryBytes, after: after.memoryBytes } };
+      const evidence = { outcomes: Object.fromEntries(kinds), shortestMs: Number(shortestMs.toFixed(2)), counters: after.counters, memoryBytes: { before: before.memoryBytes, after: after.memoryBytes } };
       if (kinds.get('timeout') !== 100) return fail(`not every call timed out: ${JSON.stringify(Object.fromEntries(kinds))}`, evidence);
+      if (early) return fail(`${early} call(s) ended before their 5 ms deadline (shortest ${shortestMs.toFixed(2)} ms)`, evidence);
       if (after.counters.pending !== 0) return fail(`${after.counters.pending} operation(s) pending`, evidence);
       return after.memoryBytes === before.memoryBytes ? pass(evidence) : fail('guest memory grew', evidence);
     },

@@ -117,7 +117,7 @@ export const leaksOnCancel = wrapped('broken-leaks-on-cancel', {
       new Promise((resolve) => {
         const { signal: _dropped, ...rest } = options;
         options.signal?.addEventListener('abort', () => resolve({ kind: 'cancelled', message: 'cancelled (but nothing was aborted)' }), { once: true });
-        inner.call(name, args, rest).then(resolve);
+        inner.call(name, args, rest).then(resolve, () => {});
       }),
   }),
 });

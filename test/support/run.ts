@@ -12,7 +12,7 @@ export async function runInTest(adapters: Adapter[], cases: readonly Case[], opt
     return await runCases({
       adapters,
       cases: [...cases],
-      env: { httpOrigin: server.origin, httpRequests: server.requests, dataDir: data.dataMount },
+      env: { httpOrigin: server.origin, httpRequests: server.requests, httpAbandoned: server.abandoned, dataDir: data.dataMount },
       reproduce: (a, c) => `npx awc run --adapter ${a} --case ${c}`,
       ...(opts.caseTimeoutMs ? { caseTimeoutMs: opts.caseTimeoutMs } : {}),
       ...(opts.shard ? { shard: opts.shard } : {}),

@@ -4,7 +4,7 @@
  * Engine-neutral: the caller supplies line input and output.
  */
 import type { Instance, ModuleHandle, Session } from '../../../harness/adapter.ts';
-import { InstantiationFailure } from '../../../harness/adapter.ts';
+import { InstantiationFailure, UnknownInstanceError } from '../../../harness/adapter.ts';
 import { outcomeToJson } from '../../../harness/outcome.ts';
 import { fromJsonValue } from '../../../harness/values.ts';
 import { PROTOCOL_VERSION, violation, type BenchParams, type CallParams, type ErrorCode, type HelloResult, type InstantiateParams, type LoadParams, type Method, type Request } from '../../../harness/protocol/messages.ts';
@@ -94,6 +94,10 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
       calls.set(params.call, controller);
       const started = performance.now();
       try {
+        // Enter the guest only after the lines read with this one were handled: a cancel that
+        // arrived with its call ends it before it starts (PROTOCOL.md, Cancellation). Lines of
+        // one stdin chunk are served synchronously, so one microtask is enough.
+        await null;
         const outcome = await target.call(params.export, params.args.map(fromJsonValue), {
           results: params.results,
           signal: controller.signal,
@@ -122,8 +126,10 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
       return {};
     },
     async dispose(params: { instance: string }) {
-      await instance(params.instance).dispose();
+      // Forgotten first: from now on every request on it is unknown-instance; its calls end cancelled.
+      const target = instance(params.instance);
       instances.delete(params.instance);
+      await target.dispose();
       return {};
     },
     async bench(params: BenchParams) {
@@ -163,7 +169,7 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
         if (request.method === 'close') io.exit(0);
       },
       (err: unknown) => {
-        const e = err instanceof ProtocolError ? err : new ProtocolError('internal', String((err as Error)?.stack ?? err));
+        const e = err instanceof ProtocolError ? err : err instanceof UnknownInstanceError ? new ProtocolError('unknown-instance', err.message) : new ProtocolError('internal', String((err as Error)?.stack ?? err));
         reply(id, { error: { code: e.code, message: e.message || e.code } });
       },
     );

@@ -49,6 +49,7 @@ export class ComponentInstance extends HostedInstance implements Instance {
   }
 
   async call(exportName: string, args: Value[], options: CallOptions): Promise<Outcome> {
+    this.ensureLive();
     const exported = this.exported(exportName);
     if (!exported) return { kind: 'engine-error', name: 'MissingExport', message: `the component exports no function ${JSON.stringify(exportName)}` };
     if (options.signal?.aborted) return { kind: 'cancelled', message: 'cancelled before the call started' };

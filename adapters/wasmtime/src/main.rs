@@ -67,17 +67,28 @@ impl Entry {
     }
 }
 
-/// What is fixed when a call's request is read: its cancel channel and its turn.
+/// What is fixed when a call's request is read: its cancel channel, its turn, when its deadline
+/// starts counting, and the release that lets it enter the guest once the reader has handled
+/// the request lines that arrived with it (a cancel sent together with its call wins).
 struct CallSlot {
-    cancel: oneshot::Receiver<()>,
+    cancel: oneshot::Receiver<&'static str>,
     turn: Option<Turn>,
+    read_at: Instant,
+    start: oneshot::Receiver<()>,
+}
+
+/// A call in flight (read, not yet answered): its instance and the sender that cancels it
+/// with a message.
+struct InFlight {
+    instance: String,
+    cancel: oneshot::Sender<&'static str>,
 }
 
 #[derive(Default)]
 struct State {
     modules: HashMap<String, Loaded>,
     instances: HashMap<String, Arc<Entry>>,
-    calls: HashMap<String, oneshot::Sender<()>>,
+    calls: HashMap<String, InFlight>,
     next: u64,
 }
 
@@ -243,6 +254,9 @@ impl Adapter {
         // trapped, and a component instance refuses every later call ("cannot enter component
         // instance"). Core instances take calls again.
         let post_cancel = if self.components { "refused" } else { "reusable" };
+        // The same after an epoch interruption (a preemptive stop): the core store keeps its
+        // globals and memory as the guest left them and takes calls (CANCEL-AFTER-PREEMPT).
+        let post_preempt = post_cancel;
         let mut flags = vec!["consume_fuel", "epoch_interruption", "max_wasm_stack=512KiB", "async_stack_size=2MiB"];
         if self.components {
             flags.push("component-model");
@@ -251,7 +265,7 @@ impl Adapter {
             "protocolVersion": PROTOCOL_VERSION,
             "engine": { "name": "wasmtime", "version": WASMTIME_VERSION },
             "strategy": "native-async",
-            "features": { "strategy": "native-async", "cancellation": "preemptive", "fuel": true, "memoryLimits": true, "reentrancy": "serialise", "postCancel": post_cancel, "coreModules": !self.components, "components": self.components },
+            "features": { "strategy": "native-async", "cancellation": "preemptive", "fuel": true, "memoryLimits": true, "reentrancy": "serialise", "postCancel": post_cancel, "postPreempt": post_preempt, "coreModules": !self.components, "components": self.components },
             "flags": flags,
         }))
     }
@@ -309,28 +323,39 @@ impl Adapter {
 
     /// Registers a call's cancel channel and takes its turn when its request is read, before any
     /// later request (its cancel, the next call) is handled: tasks run in any order, requests must not.
-    fn register_call(&self, p: &Value) -> Option<CallSlot> {
+    /// `start` is released by the reader (see `main`). None: a duplicate id, or no such instance.
+    fn register_call(&self, p: &Value, start: oneshot::Receiver<()>) -> Option<CallSlot> {
         let id = p["call"].as_str()?.to_string();
+        let instance = p["instance"].as_str()?.to_string();
         let (tx, rx) = oneshot::channel();
         let mut state = self.state.lock().unwrap();
         if state.calls.contains_key(&id) {
             return None;
         }
-        state.calls.insert(id, tx);
-        let turn = p["instance"].as_str().and_then(|i| state.instances.get(i)).map(|entry| entry.take_turn());
-        Some(CallSlot { cancel: rx, turn })
+        let turn = state.instances.get(&instance)?.take_turn();
+        state.calls.insert(id, InFlight { instance, cancel: tx });
+        Some(CallSlot { cancel: rx, turn: Some(turn), read_at: Instant::now(), start })
     }
 
     async fn call(&self, p: Value, slot: Option<CallSlot>) -> Reply {
         #[derive(Deserialize)]
         struct P { instance: String, call: String, export: String, args: Vec<Value>, #[serde(rename = "deadlineMs")] deadline_ms: Option<u64> }
         let p: P = params(p)?;
-        let entry = self.entry(&p.instance)?;
-        let Some(CallSlot { cancel: cancel_rx, turn }) = slot else {
+        let Some(CallSlot { cancel: cancel_rx, turn, read_at: started, start }) = slot else {
+            // Not registered: the instance was unknown when the request was read, or the id is in use.
+            self.entry(&p.instance)?;
             return Err(bad(format!("call id {} is missing or already in flight", p.call)));
         };
-        let started = Instant::now();
+        let entry = match self.entry(&p.instance) {
+            Ok(entry) => entry,
+            Err(refusal) => {
+                self.state.lock().unwrap().calls.remove(&p.call);
+                return Err(refusal);
+            }
+        };
         let run = async {
+            // Not before the reader has handled the lines read with this call (its cancel among them).
+            let _ = start.await;
             // `_mine` is held until this call ends or is dropped; then the next call may enter.
             let (previous, _mine) = turn.map_or((None, None), |t| (t.previous, Some(t.mine)));
             if let Some(previous) = previous {
@@ -346,16 +371,17 @@ impl Adapter {
                 Exports::Component(instance) => call_component(&mut store, instance, &p.export, &p.args).await,
             }
         };
+        // The deadline counts from when the request was read, a wait for the call's turn included.
         let deadline = async {
             match p.deadline_ms {
-                Some(ms) => tokio::time::sleep(Duration::from_millis(ms)).await,
+                Some(ms) => tokio::time::sleep_until(tokio::time::Instant::from_std(started + Duration::from_millis(ms))).await,
                 None => std::future::pending().await,
             }
         };
         // Whichever finishes first wins; the others are dropped (a dropped call unwinds the guest).
         let outcome = tokio::select! {
             biased;
-            _ = cancel_rx => Ok(json!({ "kind": "cancelled", "message": "call cancelled by the harness" })),
+            Ok(why) = cancel_rx => Ok(json!({ "kind": "cancelled", "message": why })),
             _ = deadline => Ok(json!({ "kind": "timeout", "afterMs": started.elapsed().as_millis() as u64, "message": format!("deadline of {} ms passed", p.deadline_ms.unwrap_or(0)) })),
             outcome = run => outcome,
         };
@@ -407,11 +433,26 @@ impl Adapter {
         })
     }
 
+    /// `found`: the call was in flight (read, not answered: waiting to start, queued or running).
     fn cancel(&self, p: Value) -> Reply {
         let call = p["call"].as_str().ok_or_else(|| bad("call"))?;
-        let sender = self.state.lock().unwrap().calls.remove(call);
-        let found = sender.map(|s| s.send(()).is_ok()).unwrap_or(false);
+        let in_flight = self.state.lock().unwrap().calls.remove(call);
+        let found = in_flight.map(|c| c.cancel.send("call cancelled by the harness").is_ok()).unwrap_or(false);
         Ok(json!({ "found": found }))
+    }
+
+    /// Forgets the instance (later requests: unknown-instance) and cancels its calls in flight.
+    fn dispose(&self, p: Value) -> Reply {
+        let id = p["instance"].as_str().ok_or_else(|| bad("instance"))?;
+        let mut state = self.state.lock().unwrap();
+        state.instances.remove(id).ok_or_else(|| Refusal("unknown-instance", format!("no instance {id:?}")))?;
+        let calls: Vec<String> = state.calls.iter().filter(|(_, c)| c.instance == id).map(|(call, _)| call.clone()).collect();
+        for call in calls {
+            if let Some(c) = state.calls.remove(&call) {
+                let _ = c.cancel.send("instance disposed");
+            }
+        }
+        Ok(json!({}))
     }
 
     async fn handle(&self, method: &str, p: Value, slot: Option<CallSlot>) -> Reply {
@@ -428,17 +469,60 @@ impl Adapter {
                 entry.shared.open_gate(gate as i32, value as i32).map_err(bad)?;
                 Ok(json!({}))
             }
-            "dispose" => {
-                let id = p["instance"].as_str().ok_or_else(|| bad("instance"))?;
-                self.state.lock().unwrap().instances.remove(id).ok_or_else(|| Refusal("unknown-instance", format!("no instance {id:?}")))?;
-                Ok(json!({}))
-            }
+            "dispose" => self.dispose(p),
             "bench" => self.bench(p).await,
             "bench-instantiate" => self.bench_instantiate(p).await,
             "close" => Ok(json!({})),
             other => Err(Refusal("unknown-method", format!("unknown method {other:?}"))),
         }
     }
+}
+
+/// Serves one request line: cancel and dispose at once (in read order), everything else on its
+/// own task. A call is held (see `main`) until the `arrived_with` lines read with it are handled.
+/// Returns the task of a `close`, which ends the loop once it is answered.
+async fn serve_line(adapter: &Arc<Adapter>, out_tx: &mpsc::UnboundedSender<String>, line: &str, arrived_with: usize, held: &mut Vec<(usize, oneshot::Sender<()>)>) -> Option<tokio::task::JoinHandle<()>> {
+    if line.trim().is_empty() {
+        return None;
+    }
+    let request: Value = match serde_json::from_str(line) {
+        Ok(v) => v,
+        Err(_) => {
+            let _ = out_tx.send(json!({ "id": null, "error": { "code": "bad-request", "message": "the line is not JSON" } }).to_string());
+            return None;
+        }
+    };
+    let id = request["id"].as_u64().map(Value::from).unwrap_or(Value::Null);
+    let method = request["method"].as_str().unwrap_or("").to_string();
+    let params = request.get("params").cloned().unwrap_or(Value::Null);
+    if id.is_null() || !params.is_object() {
+        let _ = out_tx.send(json!({ "id": id, "error": { "code": "bad-request", "message": "a request needs an integer id, a method and params" } }).to_string());
+        return None;
+    }
+    let (adapter, out) = (adapter.clone(), out_tx.clone());
+    let answer = move |reply: Reply| {
+        let body = match reply {
+            Ok(result) => json!({ "id": id, "result": result }),
+            Err(Refusal(code, message)) => json!({ "id": id, "error": { "code": code, "message": if message.is_empty() { code.to_string() } else { message } } }),
+        };
+        let _ = out.send(body.to_string());
+    };
+    if method == "cancel" || method == "dispose" {
+        answer(adapter.handle(&method, params, None).await);
+        return None;
+    }
+    let slot = if method == "call" {
+        let (release, start) = oneshot::channel();
+        if arrived_with > 0 {
+            held.push((arrived_with, release));
+        }
+        adapter.register_call(&params, start)
+    } else {
+        None
+    };
+    let closing = method == "close";
+    let task = tokio::spawn(async move { answer(adapter.handle(&method, params, slot).await) });
+    closing.then_some(task)
 }
 
 #[tokio::main]
@@ -469,36 +553,27 @@ async fn main() -> wasmtime::Result<()> {
             let _ = stdout.flush().await;
         }
     });
-    let mut lines = BufReader::new(tokio::io::stdin()).lines();
-    while let Some(line) = lines.next_line().await? {
-        if line.trim().is_empty() {
-            continue;
+    let mut reader = BufReader::new(tokio::io::stdin());
+    let mut line = String::new();
+    // Calls read but not yet let into the guest, each with the number of request lines that had
+    // (at least partly) arrived with it: it is released (its sender dropped) once those are
+    // handled, so a cancel written together with its call is handled first (PROTOCOL.md,
+    // Cancellation). Cancel and dispose are handled right here, in read order, for that reason.
+    let mut held: Vec<(usize, oneshot::Sender<()>)> = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).await? == 0 {
+            break;
         }
-        let request: Value = match serde_json::from_str(&line) {
-            Ok(v) => v,
-            Err(_) => {
-                let _ = out_tx.send(json!({ "id": null, "error": { "code": "bad-request", "message": "the line is not JSON" } }).to_string());
-                continue;
-            }
+        let earlier = std::mem::take(&mut held);
+        let arrived_with = {
+            let buffered = reader.buffer();
+            buffered.iter().filter(|&&b| b == b'\n').count() + usize::from(buffered.last().is_some_and(|&b| b != b'\n'))
         };
-        let id = request["id"].as_u64().map(Value::from).unwrap_or(Value::Null);
-        let method = request["method"].as_str().unwrap_or("").to_string();
-        let params = request.get("params").cloned().unwrap_or(Value::Null);
-        if id.is_null() || !params.is_object() {
-            let _ = out_tx.send(json!({ "id": id, "error": { "code": "bad-request", "message": "a request needs an integer id, a method and params" } }).to_string());
-            continue;
-        }
-        let (adapter, out) = (adapter.clone(), out_tx.clone());
-        let closing = method == "close";
-        let slot = if method == "call" { adapter.register_call(&params) } else { None };
-        let task = tokio::spawn(async move {
-            let reply = match adapter.handle(&method, params, slot).await {
-                Ok(result) => json!({ "id": id, "result": result }),
-                Err(Refusal(code, message)) => json!({ "id": id, "error": { "code": code, "message": if message.is_empty() { code.to_string() } else { message } } }),
-            };
-            let _ = out.send(reply.to_string());
-        });
-        if closing {
+        let closing = serve_line(&adapter, &out_tx, &line, arrived_with, &mut held).await;
+        // This line is handled: one fewer for every call read before it (0: released).
+        held.extend(earlier.into_iter().filter(|(left, _)| *left > 1).map(|(left, release)| (left - 1, release)));
+        if let Some(task) = closing {
             let _ = task.await;
             break;
         }
