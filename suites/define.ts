@@ -73,6 +73,9 @@ export function startCall(instance: Instance, name: string, args: Value[], optio
     flight.outcome = o;
     return o;
   });
+  // Owned from the start: a case that returns or throws before awaiting the flight (a failed
+  // check, a dead adapter) must not leave its rejection unhandled. Awaiting it still rejects.
+  flight.promise.catch(() => {});
   return flight;
 }
 

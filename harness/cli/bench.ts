@@ -10,6 +10,7 @@ import { UsageError, selectAdapters } from '../selection.ts';
 import { allAdapters, type AdapterSourceFlags } from './adapter-options.ts';
 import { adapterLine } from './format.ts';
 import { EXIT } from './run.ts';
+import { exitOnInterrupt } from './signals.ts';
 
 export interface BenchFlags extends AdapterSourceFlags {
   adapter: string[];
@@ -36,6 +37,8 @@ export async function benchCommand(flags: BenchFlags, argv: string[]): Promise<n
   const startedAt = new Date();
   const out = resolve(flags.out ?? join(DEFAULT_OUT_DIR, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`));
   const budgetMs = Math.round(flags.timeBudget * 1000);
+  // A signal kills the adapter processes on its way out (no report: a half-measured bench is not kept).
+  exitOnInterrupt((line) => process.stderr.write(line + '\n'));
   process.stderr.write(`awc bench: ${benchmarks.length} benchmark(s) × ${adapters.length} adapter(s), ${flags.repeat} independent runs each, ${budgetMs} ms of measuring per benchmark in all (plus ${WARMUP_MS} ms warm-up per run)\n`);
   const { adapters: described, benchmarks: results } = await runBenchmarks({
     adapters,

@@ -189,7 +189,7 @@ export const moreConcurrencyCases: Case[] = [
       const instances = await Promise.all(Array.from({ length: 8 }, () => ctx.instantiate(ORDER)));
       const order: number[] = [];
       const flights = instances.map((inst, i) => startCall(inst, 'wait', [i32(i)], { results: ['i32'], deadlineMs: 10_000 }));
-      flights.forEach((f, i) => void f.promise.then(() => order.push(i)));
+      flights.forEach((f, i) => void f.promise.then(() => order.push(i), () => {}));
       await Promise.all(instances.map((inst) => pendingOps(inst, 1, ctx.signal)));
       const release = [5, 2, 7, 0, 3, 6, 1, 4];
       for (const i of release) {
