@@ -9,7 +9,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { nodeAsyncify } from '../adapters/node-asyncify/adapter.ts';
 import { nodeJspi } from '../adapters/node-jspi/adapter.ts';
 import type { Adapter } from '../harness/adapter.ts';
 import type { Case } from '../harness/case.ts';
@@ -76,21 +75,23 @@ describe('failures beside a case verdict', () => {
   it('an unhandled rejection a case leaves behind is that case\'s error, with two adapters running in parallel', async () => {
     const leaky = defineCase({
       id: 'propagation.test.leaky',
-      title: 'on node-asyncify only, starts a promise that rejects and is never awaited',
+      title: 'on node-jspi-twin only, starts a promise that rejects and is never awaited',
       requirement: 'PROP-VALUE-I32',
       async run(ctx) {
         const instance = await ctx.instantiate('propagation/echo.wat');
-        if (ctx.adapter.id === 'node-asyncify') setTimeout(() => void Promise.reject(new Error('leaked on purpose')), 20);
+        if (ctx.adapter.id === 'node-jspi-twin') setTimeout(() => void Promise.reject(new Error('leaked on purpose')), 20);
         // Both adapters are inside this case at the same time.
         await delay(300);
         return expectOk(await call(instance, 'echo_i32', [i32(1)], ['i32']), [i32(1)]);
       },
     });
     const quiet = defineCase({ id: 'propagation.test.quiet', title: 'passes', requirement: 'PROP-VALUE-I32', run: async () => pass() });
-    const out = await runInTestParallel([nodeJspi, nodeAsyncify], [leaky, quiet]);
+    // node-jspi under a second id: two adapters inside the same case at once.
+    const twin: Adapter = { ...nodeJspi, id: 'node-jspi-twin', describe: async () => ({ ...(await nodeJspi.describe()), id: 'node-jspi-twin' }) };
+    const out = await runInTestParallel([nodeJspi, twin], [leaky, quiet]);
     const status = Object.fromEntries(out.results.map((r) => [`${r.adapterId} ${r.caseId}`, r.status]));
-    expect(status).toEqual({ 'node-jspi propagation.test.leaky': 'pass', 'node-jspi propagation.test.quiet': 'pass', 'node-asyncify propagation.test.leaky': 'error', 'node-asyncify propagation.test.quiet': 'pass' });
-    const hit = out.results.find((r) => r.adapterId === 'node-asyncify' && r.caseId === 'propagation.test.leaky')!;
+    expect(status).toEqual({ 'node-jspi propagation.test.leaky': 'pass', 'node-jspi propagation.test.quiet': 'pass', 'node-jspi-twin propagation.test.leaky': 'error', 'node-jspi-twin propagation.test.quiet': 'pass' });
+    const hit = out.results.find((r) => r.adapterId === 'node-jspi-twin' && r.caseId === 'propagation.test.leaky')!;
     expect(hit.message).toContain('a promise the case started was rejected and never handled: Error: leaked on purpose');
   }, 120_000);
 });
@@ -99,7 +100,7 @@ describe('failures beside a case verdict', () => {
 async function runInTestParallel(adapters: Adapter[], cases: Case[]) {
   const server = await startLoopbackServer();
   try {
-    return await runCases({ adapters, cases, jobs: 2, env: { httpOrigin: server.origin, httpRequests: server.requests, dataDir: dir }, expectationsFor: async (adapter) => ({ adapter, knownFailures: [] }) });
+    return await runCases({ adapters, cases, jobs: 2, caseTimeoutMs: 60_000, env: { httpOrigin: server.origin, httpRequests: server.requests, dataDir: dir }, expectationsFor: async (adapter) => ({ adapter, knownFailures: [] }) });
   } finally {
     await server.close();
   }

@@ -38,8 +38,13 @@ const onAnswer = new Map();
 let ignoringEof = false;
 /** `exit-two-in-flight`: the faulted call is in flight; the next call ends the process. */
 let exitOnNextCall = false;
-/** After `inspect-internal` fired: every `inspect` is answered with error `internal`. */
+/**
+ * After `inspect-internal` fired: every `inspect` is answered with error `internal`, and the
+ * calls in flight at that moment are never answered (as if the failure wedged them).
+ */
 let inspectFails = false;
+/** Calls forwarded to the agent and not answered yet. */
+const callsInFlight = new Set();
 
 function shouldFire() {
   if (fired || calls !== faultCall) return false;
@@ -123,8 +128,8 @@ async function inject(req) {
       // 16 MiB of stderr (written as fast as the pipe drains), then exit mid-call.
       const chunk = 'flood '.repeat(10_922) + '\n';
       for (let i = 0; i < 256; i++) if (!process.stderr.write(chunk)) await new Promise((r) => process.stderr.once('drain', r));
-      log(`injecting stderr-flood on call ${id}: flood done, exiting`);
-      return process.exit(3);
+      // Exit only once the last words are written (the pipe may still be full).
+      return process.stderr.write(`fault-adapter: injecting stderr-flood on call ${id}: flood done, exiting\n`, () => process.exit(3));
     }
     case 'ignore-eof':
       ignoringEof = true;
@@ -173,6 +178,7 @@ process.stdin.on('data', async (chunk) => {
     if (req.method === 'hello' && faultCall === 0 && shouldFire() && (await inject(req))) continue;
     if (req.method === 'inspect' && inspectFails) {
       send({ id: req.id, error: { code: 'internal', message: 'fault-adapter: inspect is broken' } });
+      for (const id of callsInFlight) onAnswer.set(id, () => {});
       continue;
     }
     if (req.method === 'close' && ignoringEof) {
@@ -187,6 +193,7 @@ process.stdin.on('data', async (chunk) => {
       }
       if (shouldFire() && (await inject(req))) continue;
     }
+    if (req.method === 'call') callsInFlight.add(req.id);
     agent.stdin.write(line + '\n');
   }
 });
@@ -203,6 +210,7 @@ agent.stdout.on('data', (chunk) => {
     const line = answers.slice(0, nl);
     answers = answers.slice(nl + 1);
     const id = JSON.parse(line).id;
+    callsInFlight.delete(id);
     const rewrite = onAnswer.get(id);
     onAnswer.delete(id);
     if (rewrite) rewrite(line);
