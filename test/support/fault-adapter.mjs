@@ -129,7 +129,8 @@ async function inject(req) {
       const chunk = 'flood '.repeat(10_922) + '\n';
       for (let i = 0; i < 256; i++) if (!process.stderr.write(chunk)) await new Promise((r) => process.stderr.once('drain', r));
       // Exit only once the last words are written (the pipe may still be full).
-      return process.stderr.write(`fault-adapter: injecting stderr-flood on call ${id}: flood done, exiting\n`, () => process.exit(3));
+      process.stderr.write(`fault-adapter: injecting stderr-flood on call ${id}: flood done, exiting\n`, () => process.exit(3));
+      return true;
     }
     case 'ignore-eof':
       ignoringEof = true;
