@@ -182,6 +182,11 @@ export interface Session {
    * then opens a fresh session for the next case. In-process sessions may omit it.
    */
   isAlive?(): boolean;
+  /**
+   * Why the session's process failed (crash, hang, protocol violation), once it has; the runner
+   * makes the case during which it happened an `error`, even if the case saw nothing wrong.
+   */
+  failure?(): Promise<Error | undefined>;
   load(wasm: Uint8Array, name: string): Promise<ModuleHandle>;
   /** Loads a component; absent when the adapter takes core modules only. */
   loadComponent?(component: ComponentPackage, name: string): Promise<ModuleHandle>;

@@ -3,6 +3,7 @@
  * A failing, throwing or hanging case never stops the run; results come back in a stable order
  * (adapters in the order given, cases in the order given).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { featureTags, type Adapter, type AdapterDescription, type Features, type Instance, type Session, type TransformEvidence } from './adapter.ts';
 import type { Case, CaseContext, Evidence, HarnessEnvironment, PropertySettings } from './case.ts';
 import { findKnownFailure, loadExpectations, type Expectations } from './expectations.ts';
@@ -25,6 +26,13 @@ export interface RunOptions {
   onResult?: (result: CaseResult, index: number, total: number) => void;
   /** When aborted (Ctrl-C), the cases not yet run are reported `skipped` and the run ends normally. */
   signal?: AbortSignal;
+  /** When aborted (a second Ctrl-C, SIGTERM), the cases in flight end at once as `skipped` too. */
+  cut?: AbortSignal;
+  /**
+   * An unhandled promise rejection that no running case can be charged with (it came from
+   * outside any case, or from a case already reported). Default: a warning on stderr.
+   */
+  onStrayRejection?: (message: string) => void;
   /** How many adapters run at the same time (default 1). */
   jobs?: number;
   /**
@@ -73,7 +81,52 @@ async function describeSafely(adapter: Adapter): Promise<AdapterDescription> {
   }
 }
 
+/**
+ * The case whose code is running. Node runs an 'unhandledRejection' listener in the async
+ * context of the promise that was rejected, so a rejection a case left unhandled (a call it
+ * started and never awaited) is charged to that very case, even with several adapters in parallel.
+ */
+interface CaseScope {
+  caseId: string;
+  adapterId: string;
+  strays: Set<unknown>;
+  reported: boolean;
+}
+const caseScope = new AsyncLocalStorage<CaseScope>();
+
+/** True in the async context of a running case (for process-level listeners: the runner charges those rejections itself). */
+export const insideCase = (): boolean => caseScope.getStore() !== undefined;
+
+const describeReason = (reason: unknown) => (reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason));
+
+/** While a run is on, an unhandled rejection never ends the process: it becomes its case's `error`. */
+function catchStrayRejections(options: RunOptions): () => void {
+  const onRejection = (reason: unknown) => {
+    const scope = caseScope.getStore();
+    if (scope && !scope.reported) {
+      scope.strays.add(reason);
+      return;
+    }
+    const where = scope ? `case ${scope.caseId} on ${scope.adapterId}, after it was reported` : 'outside any case';
+    const message = `an unhandled promise rejection (${where}): ${describeReason(reason)}`;
+    // Another listener (the CLI's safety net) reports rejections from outside the cases.
+    if (!scope && process.listenerCount('unhandledRejection') > 1) return;
+    (options.onStrayRejection ?? ((m: string) => process.stderr.write(`warning: ${m}\n`)))(message);
+  };
+  process.on('unhandledRejection', onRejection);
+  return () => process.off('unhandledRejection', onRejection);
+}
+
 export async function runCases(options: RunOptions): Promise<RunOutput> {
+  const release = catchStrayRejections(options);
+  try {
+    return await runAll(options);
+  } finally {
+    release();
+  }
+}
+
+async function runAll(options: RunOptions): Promise<RunOutput> {
   const total = options.adapters.length * options.cases.length;
   let emitted = 0;
   const perAdapter: { description: AdapterDescription; results: CaseResult[] }[] = new Array(options.adapters.length);
@@ -137,10 +190,14 @@ async function runAdapter(adapter: Adapter, options: RunOptions, emit: (r: CaseR
         emitAll([c], 'unsupported', `adapter lacks feature(s): ${missing.join(', ')}`);
         continue;
       }
-      const outcome = await runOne(c, description, session, options.env, c.timeoutMs ?? timeoutMs, options.properties ?? DEFAULT_PROPERTY_SETTINGS, transforms);
+      const scope: CaseScope = { caseId: c.id, adapterId: adapter.id, strays: new Set(), reported: false };
+      const outcome = await caseScope.run(scope, () => runOne(c, description, session, options.env, c.timeoutMs ?? timeoutMs, options.properties ?? DEFAULT_PROPERTY_SETTINGS, transforms, options.cut));
+      await chargeFailures(outcome, scope, session);
+      scope.reported = true;
       emit(finish(applyExpectations({ ...base(c), ...outcome }, expectations), reproduce(c)));
-      // A process adapter that died, or may be wedged after a timeout, is replaced for the next case.
-      if (session.isAlive && (!session.isAlive() || outcome.status === 'timeout')) {
+      // A process adapter that died, or may be wedged after a timeout, is replaced for the next case
+      // (not when interrupted: the remaining cases are skipped).
+      if (session.isAlive && (!session.isAlive() || outcome.status === 'timeout') && !options.signal?.aborted) {
         await session.close().catch(() => {});
         try {
           session = await adapter.open({ httpOrigin: options.env.httpOrigin });
@@ -159,10 +216,33 @@ async function runAdapter(adapter: Adapter, options: RunOptions, emit: (r: CaseR
 
 type RunOneResult = { status: Status; durationMs: number; message?: string; evidence?: Evidence };
 
+/**
+ * What went wrong beside the case's own verdict: its adapter process failed during the case
+ * (a duplicate answer after the case had its result, a crash while a call nobody awaited was
+ * in flight), or a promise it started was rejected unhandled. Either makes the case `error`,
+ * whatever it concluded; a case cut by an interrupt stays `skipped`.
+ */
+async function chargeFailures(outcome: RunOneResult, scope: CaseScope, session: Session): Promise<void> {
+  if (outcome.status === 'skipped') return;
+  // An unhandled rejection surfaces after the microtasks of the turn it happened in.
+  await new Promise((resolve) => setImmediate(resolve));
+  const died = await session.failure?.().catch(() => undefined);
+  const problems: string[] = [];
+  if (died) problems.push(`the adapter process failed during the case: ${died.message}`);
+  for (const stray of scope.strays) if (stray !== died) problems.push(`a promise the case started was rejected and never handled: ${describeReason(stray)}`);
+  if (problems.length === 0) return;
+  if (outcome.status === 'error' && died && outcome.message?.includes(died.message.split('\n')[0]!)) return;
+  const verdict = outcome.status === 'error' ? outcome.message : `its own verdict was ${outcome.status}${outcome.message ? `: ${outcome.message}` : ''}`;
+  outcome.message = `${problems.join('; ')} (${verdict})`;
+  outcome.status = 'error';
+  const tail = (died as { stderrTail?: unknown } | undefined)?.stderrTail;
+  if (typeof tail === 'string') outcome.evidence = { ...outcome.evidence, stderrTail: tail };
+}
+
 /** Load-time transformations an adapter applied, by module name (evidence of what a strategy costs in code size). */
 type TransformLog = Map<string, TransformEvidence>;
 
-async function runOne(c: Case, adapter: AdapterDescription, session: Session, env: HarnessEnvironment, timeoutMs: number, properties: PropertySettings, transforms: TransformLog): Promise<RunOneResult> {
+async function runOne(c: Case, adapter: AdapterDescription, session: Session, env: HarnessEnvironment, timeoutMs: number, properties: PropertySettings, transforms: TransformLog, cut?: AbortSignal): Promise<RunOneResult> {
   const instances: Instance[] = [];
   const controller = new AbortController();
   const ctx: CaseContext = {
@@ -195,13 +275,23 @@ async function runOne(c: Case, adapter: AdapterDescription, session: Session, en
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
+  let onCut: (() => void) | undefined;
+  const wasCut = new Promise<'cut'>((resolve) => {
+    onCut = () => resolve('cut');
+    if (cut?.aborted) onCut();
+    else cut?.addEventListener('abort', onCut, { once: true });
+  });
   try {
     // A case that never settles is a timeout, never a pass.
-    const verdict = await Promise.race([c.run(ctx), timedOut]);
+    const verdict = await Promise.race([c.run(ctx), timedOut, wasCut]);
     const durationMs = performance.now() - started;
     if (verdict === 'timeout') {
       controller.abort();
       return { status: 'timeout', durationMs, message: `case did not finish within ${timeoutMs} ms` };
+    }
+    if (verdict === 'cut') {
+      controller.abort();
+      return { status: 'skipped', durationMs, message: 'run interrupted while this case ran: it was cut short' };
     }
     if (verdict.pass) return { status: 'pass', durationMs, ...(verdict.evidence ? { evidence: verdict.evidence } : {}) };
     return { status: 'fail', durationMs, message: verdict.message, ...(verdict.evidence ? { evidence: verdict.evidence } : {}) };
@@ -213,7 +303,10 @@ async function runOne(c: Case, adapter: AdapterDescription, session: Session, en
     return result;
   } finally {
     clearTimeout(timer);
-    await Promise.all(instances.map((i) => i.dispose().catch(() => {})));
+    if (onCut) cut?.removeEventListener('abort', onCut);
+    const disposed = Promise.all(instances.map((i) => i.dispose().catch(() => {})));
+    // Cut short: do not wait for an adapter that may be wedged (it is being killed).
+    if (!cut?.aborted) await disposed;
   }
 }
 

@@ -84,8 +84,8 @@ export function startCall(instance: Instance, name: string, args: Value[], optio
     flight.outcome = o;
     return o;
   });
-  // Owned: a case that ends (fails, times out) before awaiting it must not leave the rejection
-  // unhandled — e.g. a call into an instance the runner disposed; awaiting it still rejects.
+  // Owned from the start: a case that returns or throws before awaiting the flight (a failed
+  // check, a dead adapter) must not leave its rejection unhandled. Awaiting it still rejects.
   flight.promise.catch(() => {});
   return flight;
 }

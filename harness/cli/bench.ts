@@ -13,6 +13,7 @@ import { UsageError, selectAdapters } from '../selection.ts';
 import { allAdapters, type AdapterSourceFlags } from './adapter-options.ts';
 import { adapterLine } from './format.ts';
 import { EXIT } from './run.ts';
+import { exitOnInterrupt } from './signals.ts';
 
 export interface BenchFlags extends AdapterSourceFlags {
   adapter: string[];
@@ -43,6 +44,8 @@ export async function benchCommand(flags: BenchFlags, argv: string[]): Promise<n
   const cacheNote = cacheRoot().note;
   if (cacheNote) log(cacheNote);
   const budgetMs = Math.round(flags.timeBudget * 1000);
+  // A signal kills the adapter processes on its way out (no report: a half-measured bench is not kept).
+  exitOnInterrupt((line) => process.stderr.write(line + '\n'));
   process.stderr.write(`awc bench: ${benchmarks.length} benchmark(s) × ${adapters.length} adapter(s), ${flags.repeat} independent runs each, ${budgetMs} ms of measuring per benchmark in all (plus ${WARMUP_MS} ms warm-up per run)\n`);
   const { adapters: described, benchmarks: results } = await runBenchmarks({
     adapters,

@@ -26,7 +26,7 @@ const program = new Command()
   .exitOverride((err) => {
     process.exit(err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? EXIT.OK : EXIT.USAGE);
   })
-  .addHelpText('after', `\nExit codes: 0 every MUST case passed (or is a listed known failure), 1 a MUST case failed or an adapter was unavailable,\n2 usage or input error, 3 internal error (e.g. the harness produced an invalid report), 130 interrupted.`);
+  .addHelpText('after', `\nExit codes: 0 every MUST case passed (or is a listed known failure), 1 a MUST case failed or an adapter was unavailable,\n2 usage or input error, 3 internal error (e.g. the harness produced an invalid report), 130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP (the report is still written).`);
 
 withAdapterSources(program
   .command('run')

@@ -8,7 +8,7 @@ import { DEFAULT_OUT_DIR } from '../paths.ts';
 import { buildReport, serialiseReport, writeReport } from '../report/build.ts';
 import { failingMust } from '../report/summary.ts';
 import { InvalidReportError, validator } from '../report/validate.ts';
-import { DEFAULT_CASE_TIMEOUT_MS, runCases } from '../runner.ts';
+import { DEFAULT_CASE_TIMEOUT_MS, insideCase, runCases } from '../runner.ts';
 import { selectAdapters, selectCases } from '../selection.ts';
 import { cacheRoot } from '../cache.ts';
 import { adapterSources, type AdapterSourceFlags } from './adapter-options.ts';
@@ -17,6 +17,7 @@ import { checkOutput, defaultOutput, describeWriteError, keepSafe } from './outp
 import { formatPaths, parseFormats, render } from './report.ts';
 import { writeAtomic } from '../files.ts';
 import { shellLine } from '../shell.ts';
+import { handleInterrupts } from './signals.ts';
 
 export interface RunFlags extends AdapterSourceFlags {
   adapter: string[];
@@ -74,17 +75,14 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
   const cacheNote = cacheRoot().note;
   if (cacheNote) log(cacheNote);
 
-  const interrupt = new AbortController();
-  const onSigint = () => {
-    log('\ninterrupted: finishing the current case, skipping the rest, writing the report (Ctrl-C again to abort at once)');
-    interrupt.abort();
-    process.once('SIGINT', () => process.exit(EXIT.INTERRUPTED));
-  };
-  process.once('SIGINT', onSigint);
+  // SIGINT, SIGTERM, SIGHUP: the report is written, adapters killed, temporary directories removed (signals.ts).
+  const interrupts = handleInterrupts(log);
 
-  // An in-process adapter that leaves a promise rejection unhandled must not end the run.
-  const onStrayRejection = (reason: unknown) => log(`warning: an unhandled promise rejection escaped an adapter: ${(reason as Error)?.message ?? String(reason)}`);
-  process.on('unhandledRejection', onStrayRejection);
+  // Safety net for the whole command: an unhandled rejection never ends the run. One from a
+  // case's code is charged to that case by the runner; anything else is a warning.
+  process.on('unhandledRejection', (reason: unknown) => {
+    if (!insideCase()) log(`warning: an unhandled promise rejection escaped an adapter: ${(reason as Error)?.message ?? String(reason)}`);
+  });
   const [server, data] = await Promise.all([startLoopbackServer(), createDataDir()]);
   // One seed for every adapter, so they all get the same generated programs.
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -104,15 +102,14 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
         const extra = [...sources.rerunFlags(adapterId), ...(flags.timeout !== DEFAULT_CASE_TIMEOUT_MS ? ['--timeout', String(flags.timeout)] : []), ...(isProperty ? ['--seed', String(seed), '--runs', String(flags.runs)] : [])];
         return reproduceCommand(adapterId, caseId, extra);
       },
-      signal: interrupt.signal,
+      signal: interrupts.stop,
+      cut: interrupts.cut,
       onAdapter: (d) => log(adapterLine(d)),
       onResult: (r, i, n) => {
         if (!flags.quiet || r.status !== 'pass') log(progressLine(r, i, n));
       },
     });
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('unhandledRejection', onStrayRejection);
     await Promise.all([server.close(), data.remove()]);
   }
 
@@ -149,7 +146,8 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
     }
   }
 
-  if (interrupt.signal.aborted) return EXIT.INTERRUPTED;
+  const interrupted = interrupts.exitCode();
+  if (interrupted !== undefined) return interrupted;
   const failing = failingMust(report.results);
   const unavailable = report.adapters.filter((a) => !a.available);
   if (failing.length > 0) {

@@ -1,4 +1,5 @@
 /** The temporary directory that `read_file` grants point into (layout: SPEC.md §2.4). */
+import { rmSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,12 +22,26 @@ export interface DataDir {
   remove(): Promise<void>;
 }
 
+/** Directories not removed yet: a process that exits early (process.exit, a third Ctrl-C) still removes them. */
+const live = new Set<string>();
+process.once('exit', () => {
+  for (const root of live) rmSync(root, { recursive: true, force: true });
+});
+
 export async function createDataDir(): Promise<DataDir> {
   const root = await mkdtemp(join(tmpdir(), 'awc-data-'));
+  live.add(root);
   await mkdir(join(root, 'data', 'sub'), { recursive: true });
   for (const [path, text] of Object.entries(DATA_FILES)) await writeFile(join(root, path), text);
   await writeFile(join(root, BIG_FILE.path), patternBytes(BIG_FILE.size));
   // A symlink inside the mount pointing outside it: reading it must be denied.
   await symlink(join(root, 'secret.txt'), join(root, 'data', 'escape.txt'));
-  return { root, dataMount: join(root, 'data'), remove: () => rm(root, { recursive: true, force: true }) };
+  return {
+    root,
+    dataMount: join(root, 'data'),
+    async remove() {
+      await rm(root, { recursive: true, force: true });
+      live.delete(root);
+    },
+  };
 }

@@ -1,15 +1,19 @@
 /**
  * The harness side of the wire protocol: spawns an adapter command in its own process group,
  * frames and validates every line it prints, enforces a deadline on every request, and turns
- * any misbehaviour (crash, hang, garbage, oversized line, wrong id) into one AdapterProcessError
- * that carries the reason and the tail of the adapter's stderr. Buffers are bounded.
+ * any misbehaviour (crash, hang, garbage, oversized line, wrong or duplicate id, closed stdout)
+ * into one AdapterProcessError that carries the reason and the tail of the adapter's stderr.
+ * Buffers are bounded. Killing the adapter kills every process of its tree (process-tree.ts).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { MAX_LINE_BYTES, violation, type AdapterMessage, type Method, type Notification } from './messages.ts';
+import { killTree, newTreeMark } from './process-tree.ts';
 
 const STDERR_TAIL_BYTES = 8 * 1024;
 const CLOSE_GRACE_MS = 2_000;
 const STDERR_SETTLE_MS = 500;
+/** After EOF on stdout, how long to wait for the exit status, so a crash is reported as a crash. */
+const STDOUT_EOF_GRACE_MS = 200;
 
 /** The adapter process can no longer serve: it died, hung, or broke the protocol. */
 export class AdapterProcessError extends Error {
@@ -46,9 +50,12 @@ interface Pending {
 
 const live = new Set<ProtocolClient>();
 // A harness that exits for any reason takes its adapter processes with it.
-process.once('exit', () => {
-  for (const client of live) client.kill();
-});
+process.once('exit', () => killAllAdapters());
+
+/** Kills every adapter process (and its tree) this process started and has not closed yet; synchronous. */
+export function killAllAdapters(): void {
+  for (const client of [...live]) client.kill();
+}
 
 export class ProtocolClient {
   private readonly child: ChildProcessWithoutNullStreams;
@@ -58,7 +65,11 @@ export class ProtocolClient {
   private lineBytes = 0;
   private stderr = Buffer.alloc(0);
   private failure: AdapterProcessError | undefined;
+  /** The failure once the stderr tail has settled (set together with `failure`). */
+  private settledFailure: Promise<AdapterProcessError> | undefined;
   private closing = false;
+  /** Environment variable that marks this adapter's process tree. */
+  private readonly mark = newTreeMark();
   private readonly exited: Promise<void>;
   private readonly stderrClosed: Promise<unknown>;
   private readonly notificationHandlers: ((n: Notification) => void)[] = [];
@@ -67,12 +78,14 @@ export class ProtocolClient {
 
   constructor(command: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
     this.command = command;
-    this.child = spawn(command[0]!, command.slice(1), { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    this.child = spawn(command[0]!, command.slice(1), { cwd: options.cwd, env: { ...(options.env ?? process.env), [this.mark]: '1' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     live.add(this);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
-        live.delete(this);
         if (!this.closing || this.pending.size > 0) this.fail(`adapter exited (${signal ? `signal ${signal}` : `code ${code}`})${this.inFlight()}`);
+        // Descendants it left behind (setsid, daemons) go with it.
+        this.killGroup();
+        live.delete(this);
         resolve();
       });
       // A command that cannot be spawned emits 'error' and never 'exit'.
@@ -84,6 +97,13 @@ export class ProtocolClient {
     });
     this.stderrClosed = new Promise((resolve) => this.child.stderr.once('close', resolve));
     this.child.stdout.on('data', (chunk: Buffer) => this.onStdout(chunk));
+    // EOF on stdout: nothing can be answered any more, whether or not the process lives on.
+    this.child.stdout.once('end', () => {
+      if (this.closing && this.pending.size === 0) return;
+      setTimeout(() => {
+        if (!(this.closing && this.pending.size === 0)) this.fail(`the adapter closed its stdout${this.inFlight()}: it can no longer answer`);
+      }, STDOUT_EOF_GRACE_MS).unref();
+    });
     this.child.stderr.on('data', (chunk: Buffer) => {
       this.stderr = Buffer.concat([this.stderr, chunk]);
       if (this.stderr.length > STDERR_TAIL_BYTES) this.stderr = this.stderr.subarray(this.stderr.length - STDERR_TAIL_BYTES);
@@ -102,6 +122,11 @@ export class ProtocolClient {
 
   stderrTail(): string {
     return this.stderr.toString('utf8');
+  }
+
+  /** Why the process can no longer serve (with its stderr tail), or undefined while it is healthy. */
+  failed(): Promise<AdapterProcessError | undefined> {
+    return this.settledFailure ?? Promise.resolve(undefined);
   }
 
   onNotification(handler: (n: Notification) => void): void {
@@ -135,18 +160,19 @@ export class ProtocolClient {
   /** Asks the adapter to close, then makes sure the whole process group is gone. */
   async close(): Promise<void> {
     if (this.closing) return this.exited;
+    // Closing from here on: the stdout EOF and exit that follow `close` are not failures.
+    this.closing = true;
     if (this.alive) {
       await this.request('close', {}, CLOSE_GRACE_MS).catch(() => {});
     }
-    this.closing = true;
     this.child.stdin.end();
     const timer = setTimeout(() => this.kill(), CLOSE_GRACE_MS);
+    // The exit handler has killed what the adapter left behind.
     await this.exited;
     clearTimeout(timer);
-    this.killGroup();
   }
 
-  /** Kills the adapter's whole process group at once. */
+  /** Kills the adapter's whole process group, and its descendants outside it, at once. */
   kill(): void {
     this.closing = true;
     this.killGroup();
@@ -155,11 +181,7 @@ export class ProtocolClient {
   private killGroup(): void {
     const pid = this.child.pid;
     if (pid === undefined) return;
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+    killTree(pid, this.mark);
   }
 
   private inFlight(): string {
@@ -177,9 +199,10 @@ export class ProtocolClient {
     // What the adapter wrote to stderr just before failing may still be in the pipe: wait for
     // the pipe to close (bounded), then report with the tail.
     const settle = new Promise((resolve) => setTimeout(resolve, STDERR_SETTLE_MS));
-    void Promise.race([this.stderrClosed, settle]).then(() => {
+    this.settledFailure = Promise.race([this.stderrClosed, settle]).then(() => {
       this.failure = new AdapterProcessError(reason, this.stderrTail());
       for (const p of pending) p.reject(this.failure);
+      return this.failure;
     });
   }
 
@@ -220,6 +243,8 @@ export class ProtocolClient {
     }
     if (message.id === null) return this.fail(`the adapter could not read a request: ${'error' in message ? message.error.message : shown}`);
     const p = this.pending.get(message.id);
+    // Ids are handed out 1, 2, 3…: one at or below the last sent and not pending was answered before.
+    if (!p && message.id >= 1 && message.id <= this.nextId) return this.fail(`the adapter answered request id ${message.id} a second time (a duplicate answer): ${shown}`);
     if (!p) return this.fail(`the adapter answered request id ${message.id}, which is not in flight: ${shown}`);
     this.pending.delete(message.id);
     clearTimeout(p.timer);

@@ -108,6 +108,10 @@ class ProcessSession implements Session {
     return this.client.alive;
   }
 
+  failure(): Promise<Error | undefined> {
+    return this.client.failed();
+  }
+
   async load(wasm: Uint8Array, name: string): Promise<ModuleHandle> {
     const r = await this.client.request<LoadResult>('load', { name, kind: 'module', wasm: Buffer.from(wasm).toString('base64') }, LOAD_TIMEOUT_MS);
     return r.transform ? { id: r.module, transform: r.transform } : { id: r.module };

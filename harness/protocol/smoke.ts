@@ -73,21 +73,40 @@ async function expectError(promise: Promise<unknown>, code: string): Promise<str
 }
 
 /**
- * Runs every step in order on fresh processes of `command`; stops at the first step the process
- * cannot survive. `prepareComponent`: the row's harness-side transpile, if its components need one.
+ * Runs every step in order on `command` (the last one on a fresh process) and reports every
+ * step, whatever the adapter does: a step that needs what an earlier one failed to set up (the
+ * handshake, the modules, a live process) is reported failed as "not run", with the reason.
+ * `prepareComponent`: the row's harness-side transpile, if its components need one.
+ * `onStep`: each step as soon as it is decided (so a hang later still leaves the earlier lines).
  */
-export async function smoke(command: string[], options: { prepareComponent?: ProcessAdapterConfig['prepareComponent'] } = {}): Promise<SmokeStep[]> {
+export async function smoke(command: string[], options: { prepareComponent?: ProcessAdapterConfig['prepareComponent']; onStep?: (s: SmokeStep) => void } = {}): Promise<SmokeStep[]> {
   const steps: SmokeStep[] = [];
   let client = new ProtocolClient(command);
+  /** Why the remaining steps on this process cannot run, once one of their prerequisites failed. */
+  let blocked: string | undefined;
+  const record = (s: SmokeStep) => {
+    steps.push(s);
+    options.onStep?.(s);
+  };
   const step = async (name: string, body: () => Promise<string | undefined>): Promise<boolean> => {
-    try {
-      const problem = await body();
-      steps.push({ step: name, ok: problem === undefined, detail: problem ?? 'ok' });
-      return problem === undefined;
-    } catch (err) {
-      steps.push({ step: name, ok: false, detail: (err as Error).message });
+    if (!blocked && !client.alive) blocked = `the adapter process is gone (${(await client.failed())?.message.split('\n')[0] ?? 'it exited'})`;
+    if (blocked) {
+      record({ step: name, ok: false, detail: `not run: ${blocked}` });
       return false;
     }
+    try {
+      const problem = await body();
+      record({ step: name, ok: problem === undefined, detail: problem ?? 'ok' });
+      return problem === undefined;
+    } catch (err) {
+      record({ step: name, ok: false, detail: (err as Error)?.message ?? String(err) });
+      return false;
+    }
+  };
+  /** A call whose answer the step awaits later: owned now, so a step that fails first leaves no unhandled rejection. */
+  const owned = <T>(p: Promise<T>): Promise<T> => {
+    p.catch(() => {});
+    return p;
   };
   /** Polls inspect (bounded: 2 s) until a host operation is pending; returns the pending count. */
   const parked = async (instance: string): Promise<number> => {
@@ -107,19 +126,19 @@ export async function smoke(command: string[], options: { prepareComponent?: Pro
       hello = await client.request<HelloResult>('hello', { protocolVersion: PROTOCOL_VERSION, harness: 'awc smoke' }, TIMEOUT_MS);
       return hello.protocolVersion === PROTOCOL_VERSION ? undefined : `answered protocolVersion ${hello.protocolVersion}`;
     });
-    if (!handshake) return steps;
+    if (!handshake) blocked = 'the handshake failed';
 
     await step('errors: a request with missing params gets error bad-request', () => expectError(client.request('load', { name: 'x' }, TIMEOUT_MS), 'bad-request'));
     await step('errors: an unknown instance gets error unknown-instance', () => expectError(client.request('inspect', { instance: 'no-such-instance' }, TIMEOUT_MS), 'unknown-instance'));
 
-    const features = hello!.features;
-    const guest = !features.coreModules && features.components ? componentGuest(options.prepareComponent) : CORE_GUEST;
+    const features = hello?.features;
+    const guest = features && !features.coreModules && features.components ? componentGuest(options.prepareComponent) : CORE_GUEST;
     let modules = { echo: '', errors: '', order: '' };
     const loaded = await step(`load: ${guest.what}`, async () => {
       modules = await guest.load(client);
       return undefined;
     });
-    if (!loaded) return steps;
+    if (!loaded) blocked ??= 'the fixtures could not be loaded';
     const instantiate = async (role: keyof typeof modules) => (await client.request<{ instance: string }>('instantiate', { module: modules[role], grants: {}, limits: {} }, TIMEOUT_MS)).instance;
 
     let echo = '';
@@ -145,7 +164,7 @@ export async function smoke(command: string[], options: { prepareComponent?: Pro
     });
     await step('gate + inspect: the guest parks on gate(3), inspect shows it pending, open-gate releases it', async () => {
       const order = await instantiate('order');
-      const inFlight = call(order, 'smoke-5', guest.wait, [{ type: 'i32', value: 3 }], ['i32']);
+      const inFlight = owned(call(order, 'smoke-5', guest.wait, [{ type: 'i32', value: 3 }], ['i32']));
       const pending = await parked(order);
       if (pending !== 1) return `inspect never showed the pending gate (pending=${pending})`;
       await client.request('open-gate', { instance: order, gate: 3, value: 9 }, TIMEOUT_MS);
@@ -154,7 +173,7 @@ export async function smoke(command: string[], options: { prepareComponent?: Pro
     });
     await step('cancel: a call parked on a gate, cancelled, ends as outcome cancelled and the host saw the abort', async () => {
       const order = await instantiate('order');
-      const inFlight = call(order, 'smoke-6', guest.wait, [{ type: 'i32', value: 4 }], ['i32']);
+      const inFlight = owned(call(order, 'smoke-6', guest.wait, [{ type: 'i32', value: 4 }], ['i32']));
       const pending = await parked(order);
       if (pending !== 1) return `inspect never showed the pending gate (pending=${pending})`;
       const c = await client.request<{ found: boolean }>('cancel', { call: 'smoke-6' }, TIMEOUT_MS);
@@ -181,6 +200,8 @@ export async function smoke(command: string[], options: { prepareComponent?: Pro
     });
     await client.close();
 
+    // Fresh processes: these steps do not depend on the earlier ones.
+    blocked = undefined;
     await step('events: after hello {events: true}, host-event notifications equal inspect\'s events (detail included)', () =>
       checkEventNotifications(command, { load: async (c) => (await guest.load(c)).order, wait: guest.wait }),
     );

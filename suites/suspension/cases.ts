@@ -6,7 +6,7 @@ import { all, expectOk, fail, pass } from '../../harness/check.ts';
 import { formatOutcome, type Outcome } from '../../harness/outcome.ts';
 import { i32, i64 } from '../../harness/values.ts';
 import { waitFor } from '../../harness/wait.ts';
-import { call, defineCase } from '../define.ts';
+import { call, defineCase, startCall } from '../define.ts';
 import { globalsModel, localsModel, memoryModel, mixedModel, simdModel, tableModel, triangle } from './models.ts';
 
 const STATE = 'suspension/state.wat';
@@ -15,13 +15,8 @@ const GATE_WAIT_MS = 5_000;
 
 /** A call in flight whose settlement can be observed without awaiting it. */
 function start(instance: Instance, name: string, args: Parameters<Instance['call']>[1]) {
-  const flight = { settled: false, outcome: undefined as Outcome | undefined, promise: undefined as unknown as Promise<Outcome> };
-  flight.promise = call(instance, name, args, ['i32']).then((o) => {
-    flight.settled = true;
-    flight.outcome = o;
-    return o;
-  });
-  return flight;
+  // startCall owns the flight's rejection (a case that fails before awaiting it leaves none unhandled).
+  return startCall(instance, name, args, { results: ['i32'], deadlineMs: 10_000 });
 }
 
 /** Waits until the guest of `instance` is parked on gate `id` (the host logged the gate's start). */
