@@ -200,12 +200,12 @@ export async function smoke(command: string[], options: { prepareComponent?: Pro
     });
     await client.close();
 
-    // Fresh processes: these steps do not depend on the earlier ones.
+    // Fresh processes: these steps do not depend on the earlier ones (the events step starts its own).
+    client = new ProtocolClient(command);
     blocked = undefined;
     await step('events: after hello {events: true}, host-event notifications equal inspect\'s events (detail included)', () =>
       checkEventNotifications(command, { load: async (c) => (await guest.load(c)).order, wait: guest.wait }),
     );
-    client = new ProtocolClient(command);
     await step('hello: an unsupported protocol version gets error version-mismatch', () => expectError(client.request('hello', { protocolVersion: 999 }, TIMEOUT_MS), 'version-mismatch'));
   } finally {
     await client.close();
