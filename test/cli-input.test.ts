@@ -99,6 +99,17 @@ describe('numeric flags (one parser for every command)', () => {
       [['report', good, '--format', ''], '--format'],
     ]);
   });
+
+  it('a second --case is refused (it used to replace the first silently)', async () => {
+    await allRejected([
+      [['run', '--case', 'propagation.echo.i32.zero', '--case', 'limits.*'], /--case.*given twice/],
+      [['list', '--case', 'a.*', '--case', 'b.*'], /--case.*given twice/],
+    ]);
+    const braces = await awc(['list', '--case', '{propagation.echo.i32.zero,propagation.echo.i32.one}']);
+    expect(braces.code, braces.stderr).toBe(0);
+    expect(braces.stdout).toContain('propagation.echo.i32.zero');
+    expect(braces.stdout).toContain('propagation.echo.i32.one');
+  });
 });
 
 describe('awc.config.json of the wrong shape', () => {

@@ -33,7 +33,7 @@ withAdapterSources(program
   .description('run conformance cases on adapters and write a JSON report (default: every suite on node-jspi)')
   .option('-a, --adapter <id>', 'adapter to run, repeatable; "all" for every adapter', collect, [])
   .option('-s, --suite <name>', 'suite to run, repeatable', collect, [])
-  .addOption(new Option('-c, --case <glob>', 'only cases whose id matches this glob, e.g. "propagation.echo.*"').argParser(num.nonEmpty))
+  .addOption(new Option('-c, --case <glob>', 'only cases whose id matches this glob, e.g. "propagation.echo.*" or "{propagation.*,limits.*}"').argParser(num.caseGlob))
   .option('-o, --out <file>', 'report path (default: reports/out/run-<time>.json)')
   .addOption(new Option('--timeout <ms>', 'per-case timeout in milliseconds, 1 to 2147483647 (Node timers go no further)').argParser(num.timeoutMs).default(DEFAULT_CASE_TIMEOUT_MS))
   .option('-q, --quiet', 'print only results that did not pass while running', false)
@@ -51,7 +51,7 @@ program
   .command('list')
   .description('list the conformance cases with their requirement ids and levels')
   .option('-s, --suite <name>', 'only this suite, repeatable', collect, [])
-  .addOption(new Option('-c, --case <glob>', 'only cases whose id matches this glob').argParser(num.nonEmpty))
+  .addOption(new Option('-c, --case <glob>', 'only cases whose id matches this glob').argParser(num.caseGlob))
   .option('--json', 'machine-readable output (cases and requirements)', false)
   .action((flags) => {
     process.exitCode = listCommand(flags);

@@ -68,3 +68,12 @@ export function nonEmpty(text: string): string {
   if (text === '') throw new InvalidArgumentError('must not be empty');
   return text;
 }
+
+/**
+ * A case glob: non-empty and given once. A second `--case` used to replace the first silently;
+ * one glob selects several cases with braces (`{a.*,b.*}`).
+ */
+export function caseGlob(text: string, previous: string | undefined): string {
+  if (previous !== undefined) throw new InvalidArgumentError(`given twice ("${previous}", "${text}"): give one glob, e.g. "{${previous},${text}}"`);
+  return nonEmpty(text);
+}
