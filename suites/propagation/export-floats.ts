@@ -9,6 +9,7 @@ import { formatOutcome, outcomeToJson } from '../../harness/outcome.ts';
 import { floatFromBits, i32, i64, valueBits, type Value } from '../../harness/values.ts';
 import { call, defineCase } from '../define.ts';
 import type { RequirementId } from '../requirements.ts';
+import { FLOAT_SAMPLES, isNaNHex, type FloatKind } from './float-samples.ts';
 
 const FIXTURE = 'propagation/floats.wat';
 
@@ -20,39 +21,16 @@ interface ExportFloat {
   anyNaN?: boolean;
 }
 
-const F32: ExportFloat[] = [
-  { name: 'plus-zero', bits: '00000000', requirement: 'PROP-EXPORT-FLOAT' },
-  { name: 'minus-zero', bits: '80000000', requirement: 'PROP-EXPORT-FLOAT' },
-  { name: 'infinity', bits: '7f800000', requirement: 'PROP-EXPORT-FLOAT' },
-  { name: 'minus-infinity', bits: 'ff800000', requirement: 'PROP-EXPORT-FLOAT' },
-  { name: 'min-subnormal', bits: '00000001', requirement: 'PROP-EXPORT-FLOAT' },
-  { name: 'max-subnormal', bits: '007fffff', requirement: 'PROP-EXPORT-FLOAT' },
-  { name: 'minus-subnormal', bits: '80000001', requirement: 'PROP-EXPORT-FLOAT' },
-  { name: 'max', bits: '7f7fffff', requirement: 'PROP-EXPORT-FLOAT' },
-  { name: 'nan', bits: '7fc00000', requirement: 'PROP-EXPORT-NAN', anyNaN: true },
-  { name: 'nan-payload', bits: '7fc00abc', requirement: 'PROP-EXPORT-NAN-PAYLOAD' },
-  { name: 'nan-signalling', bits: '7f800001', requirement: 'PROP-EXPORT-NAN-SIGNALLING' },
-];
-const F64: ExportFloat[] = [
-  { name: 'plus-zero', bits: '0000000000000000', requirement: 'PROP-EXPORT-FLOAT' },
-  { name: 'minus-zero', bits: '8000000000000000', requirement: 'PROP-EXPORT-FLOAT' },
-  { name: 'infinity', bits: '7ff0000000000000', requirement: 'PROP-EXPORT-FLOAT' },
-  { name: 'minus-infinity', bits: 'fff0000000000000', requirement: 'PROP-EXPORT-FLOAT' },
-  { name: 'min-subnormal', bits: '0000000000000001', requirement: 'PROP-EXPORT-FLOAT' },
-  { name: 'max-subnormal', bits: '000fffffffffffff', requirement: 'PROP-EXPORT-FLOAT' },
-  { name: 'minus-subnormal', bits: '8000000000000001', requirement: 'PROP-EXPORT-FLOAT' },
-  { name: 'max', bits: '7fefffffffffffff', requirement: 'PROP-EXPORT-FLOAT' },
-  { name: 'nan', bits: '7ff8000000000000', requirement: 'PROP-EXPORT-NAN', anyNaN: true },
-  { name: 'nan-payload', bits: '7ff8000000000abc', requirement: 'PROP-EXPORT-NAN-PAYLOAD' },
-  { name: 'nan-signalling', bits: '7ff0000000000001', requirement: 'PROP-EXPORT-NAN-SIGNALLING' },
-];
-
-/** True when `hex` (8 or 16 digits) is a NaN of that width: exponent all ones, mantissa not zero. */
-export function isNaNHex(hex: string): boolean {
-  const v = BigInt('0x' + hex);
-  const [expBits, mantBits] = hex.length === 8 ? [8n, 23n] : [11n, 52n];
-  return ((v >> mantBits) & ((1n << expBits) - 1n)) === (1n << expBits) - 1n && (v & ((1n << mantBits) - 1n)) !== 0n;
-}
+const EXPORT_REQUIREMENT: Record<FloatKind, RequirementId> = {
+  exact: 'PROP-EXPORT-FLOAT',
+  nan: 'PROP-EXPORT-NAN',
+  'nan-payload': 'PROP-EXPORT-NAN-PAYLOAD',
+  'nan-signalling': 'PROP-EXPORT-NAN-SIGNALLING',
+};
+const exportFloats = (type: 'f32' | 'f64'): ExportFloat[] =>
+  FLOAT_SAMPLES[type].map((s) => ({ name: s.name, bits: s.bits, requirement: EXPORT_REQUIREMENT[s.kind], ...(s.kind === 'nan' ? { anyNaN: true } : {}) }));
+const F32 = exportFloats('f32');
+const F64 = exportFloats('f64');
 
 const intOfBits = (type: 'f32' | 'f64', hex: string): Value => (type === 'f32' ? i32(Number.parseInt(hex, 16) | 0) : i64(BigInt.asIntN(64, BigInt('0x' + hex))));
 const hexOfInt = (type: 'f32' | 'f64', v: Value): string =>

@@ -5,6 +5,7 @@ import { formatOutcome, outcomeToJson } from '../../harness/outcome.ts';
 import { f32, f64, i32, i64, type Value } from '../../harness/values.ts';
 import { call, defineCase } from '../define.ts';
 import type { RequirementId } from '../requirements.ts';
+import { FLOAT_SAMPLES, isNaNHex, type FloatKind } from './float-samples.ts';
 
 const FIXTURE = 'propagation/echo.wat';
 
@@ -25,7 +26,7 @@ const I64_VALUES: [string, bigint][] = [
   ['above-u32', 4294967296n],
 ];
 
-/** Float cases move bit patterns (hex) so the check is bit-exact. */
+/** Float cases move bit patterns (hex) so the check is bit-exact; the requirement follows the pattern's kind. */
 interface FloatCase {
   name: string;
   bits: string;
@@ -33,36 +34,14 @@ interface FloatCase {
   /** PROP-NAN only asks that the result be some NaN. */
   anyNaN?: boolean;
 }
-const F32_VALUES: FloatCase[] = [
-  { name: 'plus-zero', bits: '00000000', requirement: 'PROP-VALUE-F32' },
-  { name: 'minus-zero', bits: '80000000', requirement: 'PROP-VALUE-F32' },
-  { name: 'infinity', bits: '7f800000', requirement: 'PROP-VALUE-F32' },
-  { name: 'minus-infinity', bits: 'ff800000', requirement: 'PROP-VALUE-F32' },
-  { name: 'min-subnormal', bits: '00000001', requirement: 'PROP-VALUE-F32' },
-  { name: 'max', bits: '7f7fffff', requirement: 'PROP-VALUE-F32' },
-  { name: 'nan', bits: '7fc00000', requirement: 'PROP-NAN', anyNaN: true },
-  { name: 'nan-payload', bits: '7fc00abc', requirement: 'PROP-NAN-PAYLOAD' },
-  { name: 'nan-signalling', bits: '7f800001', requirement: 'PROP-NAN-SIGNALLING' },
-];
-const F64_VALUES: FloatCase[] = [
-  { name: 'plus-zero', bits: '0000000000000000', requirement: 'PROP-VALUE-F64' },
-  { name: 'minus-zero', bits: '8000000000000000', requirement: 'PROP-VALUE-F64' },
-  { name: 'infinity', bits: '7ff0000000000000', requirement: 'PROP-VALUE-F64' },
-  { name: 'minus-infinity', bits: 'fff0000000000000', requirement: 'PROP-VALUE-F64' },
-  { name: 'min-subnormal', bits: '0000000000000001', requirement: 'PROP-VALUE-F64' },
-  { name: 'max', bits: '7fefffffffffffff', requirement: 'PROP-VALUE-F64' },
-  { name: 'nan', bits: '7ff8000000000000', requirement: 'PROP-NAN', anyNaN: true },
-  { name: 'nan-payload', bits: '7ff8000000000abc', requirement: 'PROP-NAN-PAYLOAD' },
-  { name: 'nan-signalling', bits: '7ff0000000000001', requirement: 'PROP-NAN-SIGNALLING' },
-];
-
-function isNaNBits(width: 32 | 64, bits: bigint): boolean {
-  const expBits = width === 32 ? 8 : 11;
-  const mantBits = BigInt(width - 1 - expBits);
-  const exp = (bits >> mantBits) & ((1n << BigInt(expBits)) - 1n);
-  const mant = bits & ((1n << mantBits) - 1n);
-  return exp === (1n << BigInt(expBits)) - 1n && mant !== 0n;
-}
+const IMPORT_REQUIREMENT: Record<'f32' | 'f64', Record<FloatKind, RequirementId>> = {
+  f32: { exact: 'PROP-VALUE-F32', nan: 'PROP-NAN', 'nan-payload': 'PROP-NAN-PAYLOAD', 'nan-signalling': 'PROP-NAN-SIGNALLING' },
+  f64: { exact: 'PROP-VALUE-F64', nan: 'PROP-NAN', 'nan-payload': 'PROP-NAN-PAYLOAD', 'nan-signalling': 'PROP-NAN-SIGNALLING' },
+};
+const floatCases = (type: 'f32' | 'f64'): FloatCase[] =>
+  FLOAT_SAMPLES[type].map((s) => ({ name: s.name, bits: s.bits, requirement: IMPORT_REQUIREMENT[type][s.kind], ...(s.kind === 'nan' ? { anyNaN: true } : {}) }));
+const F32_VALUES = floatCases('f32');
+const F64_VALUES = floatCases('f64');
 
 function floatCase(width: 32 | 64, fc: FloatCase): Case {
   const type = width === 32 ? 'f32' : 'f64';
@@ -81,7 +60,7 @@ function floatCase(width: 32 | 64, fc: FloatCase): Case {
       const v = outcome.values[0]!;
       const got = width === 32 ? BigInt((v.value as number) >>> 0) : BigInt.asUintN(64, v.value as bigint);
       const hex = got.toString(16).padStart(width / 4, '0');
-      if (fc.anyNaN) return isNaNBits(width, got) ? pass({ ...evidence, gotBits: hex }) : fail(`NaN came back as 0x${hex}, not a NaN`, { ...evidence, gotBits: hex });
+      if (fc.anyNaN) return isNaNHex(hex) ? pass({ ...evidence, gotBits: hex }) : fail(`NaN came back as 0x${hex}, not a NaN`, { ...evidence, gotBits: hex });
       return hex === fc.bits ? pass({ ...evidence, gotBits: hex }) : fail(`sent ${type} 0x${fc.bits}, got 0x${hex} back`, { ...evidence, gotBits: hex });
     },
   });
