@@ -106,7 +106,20 @@ describe('awc run under signals', () => {
   }, 200_000);
 });
 
-describe('awc smoke and awc bench under SIGTERM', () => {
+describe('awc smoke, bench, replay and adapters under SIGTERM', () => {
+  it('replay: an adapter hanging in a call and ignoring EOF is killed, the data directory removed, exit 143', async () => {
+    const r = await interrupt('replay', ['replay', '--adapter', 'fault', '--property', 'properties.model.single', '--seed', '1', '--path', '0'], { fault: 'hang-ignoring-eof', call: 1 }, ['SIGTERM']);
+    expect(r.run.code).toBe(143);
+    expect(r.tempLeft).toEqual([]);
+    expect(r.left).toEqual([]);
+  }, 200_000);
+
+  it('adapters: an adapter that never finishes its hello and ignores EOF is killed, exit 143', async () => {
+    const r = await interrupt('adapters', ['adapters'], { fault: 'hang-ignoring-eof', call: 0, once: false }, ['SIGTERM'], (work) => existsSync(join(work, 'pids')));
+    expect(r.run.code).toBe(143);
+    expect(r.left).toEqual([]);
+  }, 200_000);
+
   it('smoke: an adapter hanging in a call and ignoring EOF is killed, exit 143', async () => {
     const r = await interrupt('smoke', ['smoke', '--adapter', 'fault'], { fault: 'hang-ignoring-eof', call: 1 }, ['SIGTERM']);
     expect(r.run.code).toBe(143);

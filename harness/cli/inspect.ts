@@ -8,6 +8,7 @@ import { allAdapters, type AdapterSourceFlags } from './adapter-options.ts';
 import { postPreemptPolicy } from '../adapter.ts';
 import { adapterLine } from './format.ts';
 import { EXIT } from './run.ts';
+import { exitOnInterrupt } from './signals.ts';
 
 export function listCommand(flags: { json: boolean; suite: string[]; case?: string }): number {
   const cases = selectCases(ALL_CASES, flags.suite, flags.case);
@@ -24,6 +25,8 @@ export function listCommand(flags: { json: boolean; suite: string[]; case?: stri
 }
 
 export async function adaptersCommand(flags: AdapterSourceFlags & { json: boolean }): Promise<number> {
+  // describe() starts out-of-process adapters for their hello: a signal must not orphan them.
+  exitOnInterrupt((line) => process.stderr.write(line + '\n'));
   const all = await allAdapters(flags);
   const descriptions = await Promise.all(all.map((a) => a.describe()));
   if (flags.json) {

@@ -13,6 +13,7 @@ import { runCases } from '../runner.ts';
 import { UsageError, selectAdapters } from '../selection.ts';
 import { allAdapters, type AdapterSourceFlags } from './adapter-options.ts';
 import { EXIT } from './run.ts';
+import { exitOnInterrupt } from './signals.ts';
 
 export async function replayCommand(flags: AdapterSourceFlags & { adapter: string; property: string; seed: number; path: string; save?: string }): Promise<number> {
   const property = ALL_CASES.find((c) => c.id === flags.property && c.suite === 'properties');
@@ -25,6 +26,8 @@ export async function replayCommand(flags: AdapterSourceFlags & { adapter: strin
   }
   const cacheNote = cacheRoot().note;
   if (cacheNote) process.stderr.write(cacheNote + '\n');
+  // One program, nothing worth keeping half-done: a signal kills the adapters and exits (the data directory goes at exit).
+  exitOnInterrupt((line) => process.stderr.write(line + '\n'));
   const [server, data] = await Promise.all([startLoopbackServer(), createDataDir()]);
   try {
     const { results } = await runCases({
