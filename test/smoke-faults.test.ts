@@ -13,7 +13,7 @@ import { agentBundle } from '../harness/protocol/agent-bundle.ts';
 import { faultAdapterCommand, leftover, runAwc } from './support/processes.ts';
 
 /** hello, 2 × errors, load, 4 × call, gate, cancel, deadline, dispose, close, version-mismatch. */
-const STEPS = 15;
+const STEPS = 16;
 
 let dir: string;
 let agent: string;

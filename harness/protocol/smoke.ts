@@ -188,6 +188,15 @@ export async function smoke(command: string[], options: { prepareComponent?: Pro
       const r = await call(order, 'smoke-7', guest.wait, [{ type: 'i32', value: 5 }], ['i32'], 100);
       return (r.outcome as { kind: string }).kind === 'timeout' ? undefined : `got ${JSON.stringify(r.outcome)}`;
     });
+    await step('dispose with a call in flight: the call ends cancelled', async () => {
+      const order = await instantiate('order');
+      const inFlight = owned(call(order, 'smoke-8', guest.wait, [{ type: 'i32', value: 6 }], ['i32']));
+      const pending = await parked(order);
+      if (pending !== 1) return `inspect never showed the pending gate (pending=${pending})`;
+      await client.request('dispose', { instance: order }, TIMEOUT_MS);
+      const r = await inFlight;
+      return (r.outcome as { kind: string }).kind === 'cancelled' ? undefined : `the call of the disposed instance ended ${JSON.stringify(r.outcome)}, not cancelled (PROTOCOL.md: dispose)`;
+    });
     await step('dispose: afterwards the instance is unknown', async () => {
       await client.request('dispose', { instance: echo }, TIMEOUT_MS);
       return expectError(client.request('inspect', { instance: echo }, TIMEOUT_MS), 'unknown-instance');
