@@ -8,6 +8,7 @@ import { benchBatches } from '../bench.ts';
 import type { CapabilityPolicy } from '../host/capabilities.ts';
 import { Host } from '../host/host.ts';
 import type { HostIO } from '../host/io.ts';
+import { cmaImports } from './async-bindings.ts';
 import { componentImports } from './bindings.ts';
 import { ComponentInstance } from './instance.ts';
 
@@ -44,7 +45,7 @@ export function createJcoSession(options: JcoSessionOptions): Session {
       return module;
     };
     try {
-      return new ComponentInstance(await entry.glue.instantiate(getCoreModule, componentImports(host, tracker)), host, tracker);
+      return new ComponentInstance(await entry.glue.instantiate(getCoreModule, { ...componentImports(host, tracker), ...cmaImports(host, tracker) }), host, tracker);
     } catch (err) {
       throw new InstantiationFailure(String((err as Error)?.message ?? err));
     }
