@@ -106,6 +106,7 @@ export const REQUIREMENTS = [
   R('CMA-YIELD', 'MUST', '14.5', 'A stackless task that returns YIELD lets other calls of the same instance run before it resumes.'),
   R('CMA-EMPTY-WAIT', 'MUST', '14.5', 'Waiting on an empty waitable set is not an error while other tasks may still join waitables to it: the task parks, and a subtask another task joins to the set wakes it with that subtask\'s event.'),
   R('CMA-ERRORS', 'MUST', '14.6', 'An async-lowered import\'s err(host-error) reaches the guest as a value and the export\'s caller as host-error with function, code and message; the host logs it as one operation: start, then error with the code.'),
+  R('CMA-SUBTASK-CANCEL', 'MUST', '14.8', 'A guest cancelling its subtask gets exactly one terminal state (RETURNED, CANCELLED_BEFORE_STARTED, CANCELLED_BEFORE_RETURNED) that agrees with the host log: a cancelled host operation is aborted (its cleanup runs, abort logged, nothing pending), a returned one completed.'),
 ] as const satisfies readonly Requirement[];
 
 export type RequirementId = (typeof REQUIREMENTS)[number]['id'];
