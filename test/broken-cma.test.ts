@@ -17,7 +17,7 @@ const JCO_DEFECTS = [
   'component-async.task-return.missing',
   'component-async.empty-wait.woken-by-other-task',
   'component-async.cancel.parked-gate',
-  'component-async.cancel.racing-echo',
+  'component-async.cancel.racing-sleep',
 ];
 
 async function statuses(adapter: Adapter, ids: string[]) {

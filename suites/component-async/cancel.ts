@@ -62,17 +62,17 @@ export const componentAsyncCancelCases: Case[] = [
     },
   }),
   defineCase({
-    id: 'component-async.cancel.racing-echo',
-    title: 'the guest cancels an echo-s32 subtask that completes on the next turn: exactly one terminal state, and the host log agrees with it',
+    id: 'component-async.cancel.racing-sleep',
+    title: 'the guest cancels a sleep(20) subtask that would complete by itself: exactly one terminal state, and the host log agrees with it',
     requirement: 'CMA-SUBTASK-CANCEL',
     requires: ['component-async'],
     async run(ctx) {
       const instance = await ctx.instantiateComponent(CANCEL_GUEST);
-      const outcome = await start(instance, 'cancel-echo', [u32(3)]).promise;
+      const outcome = await start(instance, 'cancel-sleep', [u32(20)]).promise;
       const state = okU32(outcome);
-      if (state === undefined) return fail(`cancel-echo ended ${formatOutcome(outcome)}`, { outcome: outcomeToJson(outcome) });
-      const { kinds, events } = await settledOps(instance, 'echo-s32', ctx.signal);
-      const evidence = { state: STATES[state] ?? state, echoLog: kinds, events };
+      if (state === undefined) return fail(`cancel-sleep ended ${formatOutcome(outcome)}`, { outcome: outcomeToJson(outcome) });
+      const { kinds, events } = await settledOps(instance, 'sleep', ctx.signal);
+      const evidence = { state: STATES[state] ?? state, sleepLog: kinds, events };
       // 102: the call returned at once (the host may count it as not blocking), nothing to cancel.
       if (state === 102) return kinds.join() === 'start,ok' ? pass(evidence) : fail(`RETURNED at once but the host log is ${JSON.stringify(kinds)}`, evidence);
       const wrong = consistent(state, kinds);
