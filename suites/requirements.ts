@@ -107,6 +107,7 @@ export const REQUIREMENTS = [
   R('CMA-EMPTY-WAIT', 'MUST', '14.5', 'Waiting on an empty waitable set is not an error while other tasks may still join waitables to it: the task parks, and a subtask another task joins to the set wakes it with that subtask\'s event.'),
   R('CMA-ERRORS', 'MUST', '14.6', 'An async-lowered import\'s err(host-error) reaches the guest as a value and the export\'s caller as host-error with function, code and message; the host logs it as one operation: start, then error with the code.'),
   R('CMA-SUBTASK-CANCEL', 'MUST', '14.8', 'A guest cancelling its subtask gets exactly one terminal state (RETURNED, CANCELLED_BEFORE_STARTED, CANCELLED_BEFORE_RETURNED) that agrees with the host log: a cancelled host operation is aborted (its cleanup runs, abort logged, nothing pending), a returned one completed.'),
+  R('CMA-BACKPRESSURE', 'MUST', '14.9', 'While the instance\'s backpressure counter (backpressure.inc/dec) is above zero, a new call of an async export waits without entering the guest, neither failing nor running; it enters and completes once the counter is back at zero; a non-async export is not held back.'),
 ] as const satisfies readonly Requirement[];
 
 export type RequirementId = (typeof REQUIREMENTS)[number]['id'];

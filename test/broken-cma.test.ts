@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Adapter } from '../harness/adapter.ts';
 import { ALL_CASES } from '../suites/index.ts';
-import { errAsOk, fifoGates, interleavesSyncLift, jcoInProcess, returnsEarly, serialisesCalls, taskReturnTraps, taskReturnValue, truncatesEcho } from './support/broken-cma.ts';
+import { backpressureControl, errAsOk, fifoGates, interleavesSyncLift, jcoInProcess, returnsEarly, serialisesCalls, taskReturnTraps, taskReturnValue, truncatesEcho } from './support/broken-cma.ts';
 import { runInTest } from './support/run.ts';
 
 const cases = ALL_CASES.filter((c) => c.suite === 'component-async');
@@ -18,6 +18,8 @@ const JCO_DEFECTS = [
   'component-async.empty-wait.woken-by-other-task',
   'component-async.cancel.parked-gate',
   'component-async.cancel.racing-sleep',
+  'component-async.backpressure.holds-calls',
+  'component-async.backpressure.counter',
 ];
 
 async function statuses(adapter: Adapter, ids: string[]) {
@@ -68,5 +70,11 @@ describe('component-async', () => {
     const ids = ['component-async.task-return.twice', 'component-async.task-return.missing'];
     expect(await statuses(taskReturnValue, ids)).toEqual(all(ids, 'fail'));
     expect(await statuses(taskReturnTraps, ids)).toEqual(all(ids, 'pass'));
+  }, 60_000);
+
+  it('CMA-BACKPRESSURE passes on a binding that holds calls back (a control), and fails on jco, which refuses them', async () => {
+    const ids = ['component-async.backpressure.holds-calls', 'component-async.backpressure.counter'];
+    expect(await statuses(backpressureControl, ids)).toEqual(all(ids, 'pass'));
+    expect(await statuses(jcoInProcess('test-jco-cma-bp'), ids)).toEqual(all(ids, 'fail'));
   }, 60_000);
 });

@@ -135,3 +135,27 @@ export const taskReturnTraps = jcoInProcess('control-cma-task-return-traps', {
 function outcomes(inner: Instance, defect: (name: string, o: Outcome) => Outcome): Instance {
   return { call: async (n, a, o) => defect(n, await inner.call(n, a, o)), inspect: () => inner.inspect(), openGate: (g, v) => inner.openGate(g, v), dispose: () => inner.dispose() };
 }
+
+/**
+ * The control for CMA-BACKPRESSURE: jco, with the harness side keeping the guest's counter (from
+ * hold/release) and holding park calls back while it is above zero, as a correct runtime does.
+ */
+export const backpressureControl = jcoInProcess('control-cma-backpressure', {
+  instance: (inner) => {
+    let counter = 0;
+    let released: (() => void) | undefined;
+    let zero = Promise.resolve();
+    return {
+      call: async (name, args, options) => {
+        if (name === 'park') await zero;
+        const outcome = await inner.call(name, args, options);
+        if (name === 'hold' && outcome.kind === 'ok' && counter++ === 0) zero = new Promise((r) => (released = r));
+        if (name === 'release' && outcome.kind === 'ok' && --counter === 0) released?.();
+        return outcome;
+      },
+      inspect: () => inner.inspect(),
+      openGate: (g, v) => inner.openGate(g, v),
+      dispose: () => inner.dispose(),
+    };
+  },
+});
