@@ -36,6 +36,8 @@ export interface Features {
   /** Core modules / components accepted by `load`. */
   coreModules: boolean;
   components: boolean;
+  /** Components using the component model's native async ABI (SPEC.md §14); absent means false. */
+  componentAsync?: boolean;
 }
 
 /**
@@ -55,6 +57,8 @@ export const FEATURE_TAGS = [
   // The adapter cannot enforce fuel / memory limits: the cases that check it refuses them (LIMIT-UNENFORCEABLE).
   'no-fuel',
   'no-memory-limits',
+  // Components with the native async ABI: async lift/lower, task.return, subtasks (SPEC.md §14).
+  'component-async',
 ] as const;
 export type FeatureTag = (typeof FEATURE_TAGS)[number];
 
@@ -69,6 +73,7 @@ export function featureTags(f: Features): Set<FeatureTag> {
   if (f.reentrancy === 'interleave') tags.add('reentrancy-interleave');
   if (!f.fuel) tags.add('no-fuel');
   if (!f.memoryLimits) tags.add('no-memory-limits');
+  if (f.componentAsync) tags.add('component-async');
   return tags;
 }
 

@@ -2,6 +2,8 @@
  * Component fixtures: a guest core module in WAT (fixtures/components/) embedded with a world
  * of the WIT package under fixtures/wit/ and wrapped into a component with jco's own API
  * (parse, componentEmbed, componentNew). Cached by the hash of both texts, like core fixtures.
+ * A fixture that is itself component-level WAT (its first form is `(component`, as under
+ * fixtures/component-async/, SPEC.md §14) is built with `parse` alone: no world, no WIT.
  */
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
@@ -36,6 +38,7 @@ async function buildComponent(name: string): Promise<Uint8Array> {
   const wat = await readFile(join(FIXTURES_DIR, name), 'utf8').catch((err: NodeJS.ErrnoException) => {
     throw new FixtureError(`component fixture ${name}: ${err.code === 'ENOENT' ? 'not found under fixtures/' : err.message}`);
   });
+  if (isComponentWat(wat)) return buildComponentWat(name, wat);
   // The world to embed is named on the fixture's first line: `;; world: <name>`.
   const world = /^;;\s*world:\s*([\w-]+)/.exec(wat)?.[1];
   if (!world) throw new FixtureError(`component fixture ${name}: its first line must name the world (";; world: <name>")`);
@@ -52,6 +55,29 @@ async function buildComponent(name: string): Promise<Uint8Array> {
     component = await componentNew(await componentEmbed({ binary: core, witSource: wit, world }));
   } catch (err) {
     throw new FixtureError(`component fixture ${name} (world ${world}): ${String((err as Error)?.message ?? err).trim()}`);
+  }
+  await writeCacheFile(cached, component);
+  return component;
+}
+
+/** True when the text's first form, after `;;` line comments, is `(component`. */
+export function isComponentWat(wat: string): boolean {
+  return /^(?:\s|;;[^\n]*\n)*\(component\b/.test(wat);
+}
+
+/** Component-level WAT: jco's `parse` makes the component; cached by jco version and text. */
+async function buildComponentWat(name: string, wat: string): Promise<Uint8Array> {
+  const jco = await jcoVersion();
+  const hash = createHash('sha256').update(`jco-${jco}\0component-wat\0`).update(wat).digest('hex');
+  const cached = join(cacheDir('components'), `${hash}.wasm`);
+  const hit = await readFile(cached).catch(() => undefined);
+  if (hit) return new Uint8Array(hit);
+  const { parse } = await import('@bytecodealliance/jco');
+  let component: Uint8Array;
+  try {
+    component = await parse(wat);
+  } catch (err) {
+    throw new FixtureError(`component fixture ${name}: ${String((err as Error)?.message ?? err).trim()}`);
   }
   await writeCacheFile(cached, component);
   return component;

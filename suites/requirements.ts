@@ -99,6 +99,15 @@ export const REQUIREMENTS = [
   R('COMP-ERROR-RESULT', 'MUST', '13.2', 'An async import\'s err(host-error) reaches the guest as a value, and the guest\'s own err result reaches the caller as host-error with the function, code and message.'),
   R('COMP-UNDECLARED-ASYNC', 'SHOULD', '13.3', 'A host function that completes later where the binding treats it as synchronous fails loudly (trap or error); it never hands the guest a made-up value.'),
   R('COMP-REJECTION-SETTLES', 'MUST', '13.3', 'When an async import\'s operation is aborted (cancel or deadline), the export call settles within 1 s: cancelled, timeout or a trap, never pending forever.'),
+  R('CMA-CONCURRENT-EXPORT', 'MUST', '14.2', 'Concurrent calls of one async-lifted (callback) export into one instance are all parked at once, each on its own host operation, and each completes with its own result in whatever order the host completes them.'),
+  R('CMA-SYNC-LIFT-SERIALISES', 'MUST', '14.2', 'An async-typed export lifted with the sync ABI holds the instance lock for its whole call: while one call is blocked in a sync-lowered async import, a second call does not enter; then it runs, each with its own result.'),
+  R('CMA-SUBTASK', 'MUST', '14.3', 'An async-lowered import that blocks returns a subtask in state STARTED (or STARTING); the guest then gets SUBTASK events whose states only rise, ending once in RETURNED after the host operation completed; one that completes at once may return RETURNED directly; the value is intact either way.'),
+  R('CMA-TASK-RETURN', 'MUST', '14.4', 'An async-lifted export calls task.return exactly once: a second call traps, and exiting without it traps; the caller gets a trap, not a value.'),
+  R('CMA-YIELD', 'MUST', '14.5', 'A stackless task that returns YIELD lets other calls of the same instance run before it resumes.'),
+  R('CMA-EMPTY-WAIT', 'MUST', '14.5', 'Waiting on an empty waitable set is not an error while other tasks may still join waitables to it: the task parks, and a subtask another task joins to the set wakes it with that subtask\'s event.'),
+  R('CMA-ERRORS', 'MUST', '14.6', 'An async-lowered import\'s err(host-error) reaches the guest as a value and the export\'s caller as host-error with function, code and message; the host logs it as one operation: start, then error with the code.'),
+  R('CMA-SUBTASK-CANCEL', 'MUST', '14.8', 'A guest cancelling its subtask gets exactly one terminal state (RETURNED, CANCELLED_BEFORE_STARTED, CANCELLED_BEFORE_RETURNED) that agrees with the host log: a cancelled host operation is aborted (its cleanup runs, abort logged, nothing pending), a returned one completed.'),
+  R('CMA-BACKPRESSURE', 'MUST', '14.9', 'While the instance\'s backpressure counter (backpressure.inc/dec) is above zero, a new call of an async export waits without entering the guest, neither failing nor running; it enters and completes once the counter is back at zero; a non-async export is not held back.'),
 ] as const satisfies readonly Requirement[];
 
 export type RequirementId = (typeof REQUIREMENTS)[number]['id'];

@@ -285,6 +285,16 @@ export class Host {
     }
   }
 
+  /** A host operation that completes at once (the component-async `ready-s32`): start and ok logged before it returns. */
+  operationNow<T>(fn: string, callId: number | null, value: T): T {
+    const refused = callId === null ? undefined : this.cancelledCalls.get(callId);
+    if (refused) throw refused;
+    const op = ++this.nextOp;
+    this.log.record({ op, fn, kind: 'start' });
+    this.log.record({ op, fn, kind: 'ok' });
+    return value;
+  }
+
   /** Cancels call `callId`: aborts its pending operations and refuses its later ones. */
   cancelCall(callId: number, reason: CancelledError): void {
     this.cancelledCalls.set(callId, reason);

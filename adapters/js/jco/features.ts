@@ -13,4 +13,6 @@ export const JCO_FEATURES: Features = {
   postCancel: 'refused',
   coreModules: false,
   components: true,
+  // The native async ABI of the component model through jco's own glue (SPEC.md §14).
+  componentAsync: true,
 };

@@ -8,7 +8,9 @@ import { benchBatches } from '../bench.ts';
 import type { CapabilityPolicy } from '../host/capabilities.ts';
 import { Host } from '../host/host.ts';
 import type { HostIO } from '../host/io.ts';
+import { cmaImports } from './async-bindings.ts';
 import { componentImports } from './bindings.ts';
+import type { CallTracker } from '../strategies/strategy.ts';
 import { ComponentInstance } from './instance.ts';
 
 type Glue = { instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: object): Promise<Record<string, unknown>> };
@@ -25,7 +27,12 @@ export interface JcoSessionOptions {
   policy?: CapabilityPolicy;
   testSlowdownNs?: number;
   encodeBase64(text: string): string;
+  /** The import object for a new instance; default: both host interfaces (tests inject defects here). */
+  imports?: (host: Host, tracker: CallTracker) => Record<string, Record<string, Function>>;
 }
+
+/** Both host interfaces: awc:host/host (§13) and awc:cma/host (§14), on one host. */
+export const defaultImports = (host: Host, tracker: CallTracker) => ({ ...componentImports(host, tracker), ...cmaImports(host, tracker) });
 
 export function createJcoSession(options: JcoSessionOptions): Session {
   const loaded = new Map<string, Loaded>();
@@ -44,7 +51,7 @@ export function createJcoSession(options: JcoSessionOptions): Session {
       return module;
     };
     try {
-      return new ComponentInstance(await entry.glue.instantiate(getCoreModule, componentImports(host, tracker)), host, tracker);
+      return new ComponentInstance(await entry.glue.instantiate(getCoreModule, (options.imports ?? defaultImports)(host, tracker)), host, tracker);
     } catch (err) {
       throw new InstantiationFailure(String((err as Error)?.message ?? err));
     }

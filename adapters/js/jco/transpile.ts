@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { TranspiledComponent } from '../../../harness/adapter.ts';
 import { jcoVersion } from '../../../harness/components.ts';
+import { CMA_INTERFACE } from './async-bindings.ts';
 
 export type JcoMode = 'jspi' | 'sync';
 
@@ -32,15 +33,26 @@ export function transpileComponent(bytes: Uint8Array, mode: JcoMode): Promise<Tr
   return pending;
 }
 
+/**
+ * A component that imports the component-async interface (SPEC.md §14) uses the native async ABI:
+ * jco's glue runs its async lifts and lowers itself. Naming its exports in `asyncExports` would
+ * turn each into a JSPI-promising function, and then sync-lifted async exports interleave and
+ * return wrong values (SPEC.md §14.5), so such a component is transpiled without those options.
+ */
+export function usesNativeAsync(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(CMA_INTERFACE);
+}
+
 async function transpileOnce(bytes: Uint8Array, mode: JcoMode): Promise<TranspiledComponent> {
   const { transpile } = await import('@bytecodealliance/jco');
   const name = 'component';
+  const native = usesNativeAsync(bytes);
   const { files } = await transpile(bytes, {
     name,
     instantiation: 'async',
     asyncMode: mode,
     // Any export may reach an async import, so every export is entered through JSPI.
-    ...(mode === 'jspi' ? { asyncImports: ASYNC_HOST_FUNCTIONS.map((f) => `${HOST_INTERFACE}#${f}`), asyncExports: ['*'] } : {}),
+    ...(mode === 'jspi' && !native ? { asyncImports: ASYNC_HOST_FUNCTIONS.map((f) => `${HOST_INTERFACE}#${f}`), asyncExports: ['*'] } : {}),
   });
   const glue = files[`${name}.js`];
   if (!glue) throw new Error(`jco transpile produced no ${name}.js (files: ${Object.keys(files).join(', ')})`);
@@ -50,6 +62,6 @@ async function transpileOnce(bytes: Uint8Array, mode: JcoMode): Promise<Transpil
   return {
     glue: new TextDecoder().decode(glue),
     coreModules,
-    transform: { name: `jco ${await jcoVersion()} transpile (--async-mode ${mode}): glue JS + core modules`, originalBytes: bytes.length, transformedBytes },
+    transform: { name: `jco ${await jcoVersion()} transpile (--async-mode ${mode}${native ? ', native component async' : ''}): glue JS + core modules`, originalBytes: bytes.length, transformedBytes },
   };
 }

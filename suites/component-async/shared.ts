@@ -1,0 +1,32 @@
+/** What the component-async cases share (SPEC.md §14): the guest, bounds, result helpers. */
+import type { CallOptions, HostEvent, Instance } from '../../harness/adapter.ts';
+import type { Outcome } from '../../harness/outcome.ts';
+import { i32, type Value } from '../../harness/values.ts';
+import { startCall, type Flight } from '../define.ts';
+
+export const GUEST = 'component-async/guest.wat';
+
+/** Generous (shared, noisy machines): catches a call that never settles, not a slow one. */
+export const SETTLE_MS = 10_000;
+
+/** Subtask states as the guest marks them: 16 + the state an async-lowered call returned, 32 + each event's state. */
+export const MARK = { STARTING: 16, STARTED: 17, RETURNED_AT_ONCE: 18, EVENT_BASE: 32, EVENT_RETURNED: 34 } as const;
+
+export const u32 = (v: number): Value => i32(v | 0);
+
+/** The u32 result of an ok outcome (unsigned), or undefined. */
+export function okU32(o: Outcome): number | undefined {
+  if (o.kind !== 'ok' || o.values.length !== 1) return undefined;
+  const v = o.values[0]!;
+  return typeof v.value === 'number' ? v.value >>> 0 : undefined;
+}
+
+export function start(instance: Instance, name: string, args: Value[], options: Partial<CallOptions> = {}): Flight {
+  return startCall(instance, name, args, { results: ['i32'], deadlineMs: SETTLE_MS, ...options });
+}
+
+/** The guest's progress marks (mark events' details), in log order. */
+export const marks = (events: HostEvent[]): number[] => events.filter((e) => e.kind === 'mark').map((e) => Number(e.detail));
+
+/** Index in the log of the first event matching, or -1. */
+export const indexOf = (events: HostEvent[], match: (e: HostEvent) => boolean): number => events.findIndex(match);

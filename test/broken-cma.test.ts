@@ -1,0 +1,80 @@
+/**
+ * component-async (SPEC.md §14): the in-process jco adapter passes every case but jco 1.35.0's
+ * known defects, and each requirement group fails on a deliberately broken binding.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Adapter } from '../harness/adapter.ts';
+import { ALL_CASES } from '../suites/index.ts';
+import { backpressureControl, errAsOk, fifoGates, interleavesSyncLift, jcoInProcess, returnsEarly, serialisesCalls, taskReturnTraps, taskReturnValue, truncatesEcho } from './support/broken-cma.ts';
+import { runInTest } from './support/run.ts';
+
+const cases = ALL_CASES.filter((c) => c.suite === 'component-async');
+const only = (...ids: string[]) => cases.filter((c) => ids.includes(c.id));
+
+/** jco 1.35.0's defects: adapters/expectations/*-jco-jspi.json. */
+const JCO_DEFECTS = [
+  'component-async.task-return.twice',
+  'component-async.task-return.missing',
+  'component-async.empty-wait.woken-by-other-task',
+  'component-async.cancel.parked-gate',
+  'component-async.cancel.racing-sleep',
+  'component-async.backpressure.holds-calls',
+  'component-async.backpressure.counter',
+];
+
+async function statuses(adapter: Adapter, ids: string[]) {
+  const out = await runInTest([adapter], only(...ids));
+  return Object.fromEntries(out.results.map((r) => [r.caseId, r.status]));
+}
+const all = (ids: string[], status: string) => Object.fromEntries(ids.map((id) => [id, status]));
+
+describe('component-async', () => {
+  it('has at least 12 cases over at least 6 requirements', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(12);
+    expect(new Set(cases.map((c) => c.requirement)).size).toBeGreaterThanOrEqual(6);
+  });
+
+  it('in-process jco passes every case but its known defects', async () => {
+    const out = await runInTest([jcoInProcess('test-jco-cma')], cases);
+    const failing = out.results.filter((r) => r.status !== 'pass').map((r) => r.caseId).sort();
+    expect(failing).toEqual([...JCO_DEFECTS].sort());
+    expect(out.results.find((r) => r.caseId === 'component-async.cancel.parked-gate')!.message).toContain('never aborted');
+  }, 60_000);
+
+  it('catches a runtime that serialises async-lifted calls (CMA-CONCURRENT-EXPORT, CMA-YIELD)', async () => {
+    const ids = ['component-async.concurrent.reverse-order', 'component-async.concurrent.eight', 'component-async.yield.lets-others-run'];
+    expect(await statuses(serialisesCalls, ids)).toEqual(all(ids, 'fail'));
+  }, 90_000);
+
+  it('catches gate values handed to the wrong call (CMA-CONCURRENT-EXPORT)', async () => {
+    const ids = ['component-async.concurrent.reverse-order', 'component-async.concurrent.eight'];
+    expect(await statuses(fifoGates, ids)).toEqual(all(ids, 'fail'));
+  }, 60_000);
+
+  it('catches sync-lifted calls that interleave (CMA-SYNC-LIFT-SERIALISES: jco with asyncExports)', async () => {
+    const ids = ['component-async.concurrent.sync-lift-serialises'];
+    expect(await statuses(interleavesSyncLift, ids)).toEqual(all(ids, 'fail'));
+  }, 60_000);
+
+  it('catches a subtask RETURNED before the host finished, and a truncated value (CMA-SUBTASK)', async () => {
+    expect(await statuses(returnsEarly, ['component-async.subtask.progress'])).toEqual(all(['component-async.subtask.progress'], 'fail'));
+    expect(await statuses(truncatesEcho, ['component-async.subtask.values'])).toEqual(all(['component-async.subtask.values'], 'fail'));
+  }, 60_000);
+
+  it('catches a host error turned into success (CMA-ERRORS)', async () => {
+    const ids = ['component-async.errors.fail-codes', 'component-async.errors.fail-events'];
+    expect(await statuses(errAsOk, ids)).toEqual(all(ids, 'fail'));
+  }, 60_000);
+
+  it('CMA-TASK-RETURN fails on a value and passes on a trap', async () => {
+    const ids = ['component-async.task-return.twice', 'component-async.task-return.missing'];
+    expect(await statuses(taskReturnValue, ids)).toEqual(all(ids, 'fail'));
+    expect(await statuses(taskReturnTraps, ids)).toEqual(all(ids, 'pass'));
+  }, 60_000);
+
+  it('CMA-BACKPRESSURE passes on a binding that holds calls back (a control), and fails on jco, which refuses them', async () => {
+    const ids = ['component-async.backpressure.holds-calls', 'component-async.backpressure.counter'];
+    expect(await statuses(backpressureControl, ids)).toEqual(all(ids, 'pass'));
+    expect(await statuses(jcoInProcess('test-jco-cma-bp'), ids)).toEqual(all(ids, 'fail'));
+  }, 60_000);
+});

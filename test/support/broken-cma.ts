@@ -1,0 +1,161 @@
+/**
+ * Deliberately broken component-async bindings (SPEC.md §14): the in-process jco adapter with one
+ * defect injected in its host imports, its transpile, or its call outcomes. Each component-async
+ * case that checks the defective behaviour must fail on them (test/broken-cma.test.ts).
+ */
+import { nodeIO } from '../../adapters/js/io/node.ts';
+import { CMA_IMPORT_KEY, CMA_INTERFACE } from '../../adapters/js/jco/async-bindings.ts';
+import { JCO_FEATURES } from '../../adapters/js/jco/features.ts';
+import { createJcoSession, defaultImports, type JcoSessionOptions } from '../../adapters/js/jco/session.ts';
+import { transpileComponent } from '../../adapters/js/jco/transpile.ts';
+import type { Adapter, Instance, Session, TranspiledComponent } from '../../harness/adapter.ts';
+import type { Outcome } from '../../harness/outcome.ts';
+
+type Imports = NonNullable<JcoSessionOptions['imports']>;
+type HostFns = Record<string, Function>;
+
+interface Defects {
+  imports?: Imports;
+  transpile?: (bytes: Uint8Array) => Promise<TranspiledComponent>;
+  /** Wraps each instance (call outcomes, call order). */
+  instance?: (inner: Instance) => Instance;
+}
+
+/** jco in this process, like the jco rows; `defects` injects one bug. */
+export function jcoInProcess(id: string, defects: Defects = {}): Adapter {
+  return {
+    id,
+    async describe() {
+      return { id, available: true, engine: { name: 'node', version: process.versions.node }, strategy: 'jco-jspi', features: JCO_FEATURES, flags: [], process: 'in-process' };
+    },
+    async open() {
+      const inner = createJcoSession({
+        io: nodeIO,
+        transpile: (bytes, bindings) => (defects.transpile ? defects.transpile(bytes) : transpileComponent(bytes, bindings === 'sync' ? 'sync' : 'jspi')),
+        encodeBase64: (t) => Buffer.from(t).toString('base64'),
+        ...(defects.imports ? { imports: defects.imports } : {}),
+      });
+      if (!defects.instance) return inner;
+      const wrap = defects.instance;
+      const session: Session = { load: (w, n) => inner.load(w, n), loadComponent: (c, n) => inner.loadComponent!(c, n), instantiate: async (m, o) => wrap(await inner.instantiate(m, o)), close: () => inner.close() };
+      return session;
+    },
+  };
+}
+
+/** The default imports with some awc:cma/host functions replaced (`base` is the correct set). */
+function withCma(replace: (base: HostFns, host: Parameters<Imports>[0], tracker: Parameters<Imports>[1]) => HostFns): Imports {
+  return (host, tracker) => {
+    const imports = defaultImports(host, tracker);
+    return { ...imports, [CMA_IMPORT_KEY]: { ...imports[CMA_IMPORT_KEY], ...replace(imports[CMA_IMPORT_KEY]!, host, tracker) } };
+  };
+}
+
+/** Runs one call per instance at a time: what a runtime without async lift does (CMA-CONCURRENT-EXPORT, CMA-YIELD). */
+export const serialisesCalls = jcoInProcess('broken-cma-serialises', {
+  instance: (inner) => {
+    let tail: Promise<unknown> = Promise.resolve();
+    return {
+      call: (name, args, options) => {
+        const run = tail.then(() => inner.call(name, args, options));
+        tail = run.catch(() => {});
+        return run;
+      },
+      inspect: () => inner.inspect(),
+      openGate: (g, v) => inner.openGate(g, v),
+      dispose: () => inner.dispose(),
+    };
+  },
+});
+
+/** A gate's value goes to the oldest waiter, whichever gate was opened (CMA-CONCURRENT-EXPORT). */
+export const fifoGates = jcoInProcess('broken-cma-fifo-gates', {
+  imports: withCma((base) => {
+    const waiters: { resolve(v: unknown): void; reject(e: unknown): void }[] = [];
+    return {
+      gate: (id: number) =>
+        new Promise((resolve, reject) => {
+          waiters.push({ resolve, reject });
+          (base['gate']!(id) as Promise<unknown>).then(
+            (v) => waiters.shift()!.resolve(v),
+            (e) => waiters.shift()!.reject(e),
+          );
+        }),
+    };
+  }),
+});
+
+/**
+ * jco's own misconfiguration: the native-async component transpiled with asyncImports/asyncExports
+ * as for the sync-ABI guest; sync-lifted async exports then interleave (CMA-SYNC-LIFT-SERIALISES).
+ */
+export const interleavesSyncLift = jcoInProcess('broken-cma-interleaves-sync-lift', {
+  transpile: async (bytes) => {
+    const { transpile } = await import('@bytecodealliance/jco');
+    const { files } = await transpile(bytes, { name: 'component', instantiation: 'async', asyncMode: 'jspi', asyncImports: [`${CMA_INTERFACE}#gate`], asyncExports: ['*'] });
+    const coreModules: Record<string, Uint8Array> = {};
+    for (const [file, content] of Object.entries(files)) if (file.endsWith('.wasm')) coreModules[file] = content;
+    return { glue: new TextDecoder().decode(files['component.js']!), coreModules, transform: { name: 'jco transpile with asyncExports *', originalBytes: bytes.length, transformedBytes: 0 } };
+  },
+});
+
+/** fail() succeeds: the host error is lost on the way (CMA-ERRORS). */
+export const errAsOk = jcoInProcess('broken-cma-err-as-ok', {
+  imports: withCma((base) => ({ fail: (code: number) => (base['echoS32']!(code) as Promise<number>).then(() => undefined) })),
+});
+
+/** echo-s32 hands the guest its value at once while the host operation is still running (CMA-SUBTASK). */
+export const returnsEarly = jcoInProcess('broken-cma-returns-early', {
+  imports: withCma((_base, host, tracker) => ({
+    echoS32: (v: number) => {
+      // The operation really ends 50 ms later; the guest already has the value.
+      host.operation('echo-s32', tracker.current, (signal) => host.sleep(50, signal)).catch(() => {});
+      return v;
+    },
+  })),
+});
+
+/** echo-s32 keeps only the low 16 bits (CMA-SUBTASK: values intact). */
+export const truncatesEcho = jcoInProcess('broken-cma-truncates', {
+  imports: withCma((base) => ({ echoS32: (v: number) => (base['echoS32']!(v) as Promise<number>).then((x) => x & 0xffff) })),
+});
+
+const TASK_RETURN_EXPORTS = ['return-twice', 'no-return'];
+
+/** A task.return misuse answered with a value (CMA-TASK-RETURN). */
+export const taskReturnValue = jcoInProcess('broken-cma-task-return-value', {
+  instance: (inner) => ({ ...outcomes(inner, (name, o) => (TASK_RETURN_EXPORTS.includes(name) && o.kind !== 'ok' ? { kind: 'ok', values: [{ type: 'i32', value: 9 }] } : o)) }),
+});
+
+/** The control: jco with its task.return glue errors reported as the traps they stand for; must pass CMA-TASK-RETURN. */
+export const taskReturnTraps = jcoInProcess('control-cma-task-return-traps', {
+  instance: (inner) => outcomes(inner, (name, o) => (TASK_RETURN_EXPORTS.includes(name) && o.kind === 'engine-error' ? { kind: 'trap', trap: 'unknown', message: o.message } : o)),
+});
+
+function outcomes(inner: Instance, defect: (name: string, o: Outcome) => Outcome): Instance {
+  return { call: async (n, a, o) => defect(n, await inner.call(n, a, o)), inspect: () => inner.inspect(), openGate: (g, v) => inner.openGate(g, v), dispose: () => inner.dispose() };
+}
+
+/**
+ * The control for CMA-BACKPRESSURE: jco, with the harness side keeping the guest's counter (from
+ * hold/release) and holding park calls back while it is above zero, as a correct runtime does.
+ */
+export const backpressureControl = jcoInProcess('control-cma-backpressure', {
+  instance: (inner) => {
+    let counter = 0;
+    let released: (() => void) | undefined;
+    let zero = Promise.resolve();
+    return {
+      call: async (name, args, options) => {
+        if (name === 'park') await zero;
+        const outcome = await inner.call(name, args, options);
+        if (name === 'hold' && outcome.kind === 'ok' && counter++ === 0) zero = new Promise((r) => (released = r));
+        if (name === 'release' && outcome.kind === 'ok' && --counter === 0) released?.();
+        return outcome;
+      },
+      inspect: () => inner.inspect(),
+      openGate: (g, v) => inner.openGate(g, v),
+      dispose: () => inner.dispose(),
+    };
+  },
+});
