@@ -22,23 +22,45 @@ use wasmtime::{AsContextMut, Store};
 
 pub const INTERFACE: &str = "awc:cma/host@0.1.0";
 
-/// The cancel signals of the guest tasks the protocol started, by task: a host operation looks up
-/// the root task of its async call stack here.
+/// A protocol call's side of its guest task: the cancel signal the call sets, and the number of
+/// its host operations still running (the call waits for 0 after a cancel, so every `abort` is
+/// in the log before the call is answered, as on the core path).
+#[derive(Clone)]
+pub struct CallCtl {
+    pub cancel: watch::Receiver<bool>,
+    pub live: Arc<watch::Sender<usize>>,
+}
+
+/// The guest tasks the protocol started, by task: a host operation looks up the root task of
+/// its async call stack here.
 #[derive(Default)]
-pub struct Tasks(Mutex<HashMap<GuestTaskId, watch::Receiver<bool>>>);
+pub struct Tasks(Mutex<HashMap<GuestTaskId, CallCtl>>);
 
 impl Tasks {
-    fn cancel_signal(&self, task: GuestTaskId) -> Option<watch::Receiver<bool>> {
+    fn ctl(&self, task: GuestTaskId) -> Option<CallCtl> {
         self.0.lock().unwrap().get(&task).cloned()
     }
 }
 
-/// The cancel signal of the protocol call the current host operation belongs to (None: a task
-/// the protocol did not start).
-fn signal_of(accessor: &Accessor<HostState>) -> Option<watch::Receiver<bool>> {
+/// Counts one running host operation of a call until dropped.
+struct Live(Arc<watch::Sender<usize>>);
+impl Live {
+    fn new(live: Arc<watch::Sender<usize>>) -> Self {
+        live.send_modify(|n| *n += 1);
+        Live(live)
+    }
+}
+impl Drop for Live {
+    fn drop(&mut self) {
+        self.0.send_modify(|n| *n -= 1);
+    }
+}
+
+/// The protocol call the current host operation belongs to (None: a task the protocol did not start).
+fn signal_of(accessor: &Accessor<HostState>) -> Option<CallCtl> {
     accessor.with(|mut access| {
         let root = access.as_context_mut().async_call_stack().ok()?.last()?;
-        access.data_mut().tasks.cancel_signal(root)
+        access.data_mut().tasks.ctl(root)
     })
 }
 
@@ -47,10 +69,12 @@ fn signal_of(accessor: &Accessor<HostState>) -> Option<watch::Receiver<bool>> {
 /// gone) or its protocol call is cancelled — then the operation never completes (see the module).
 async fn operation<R>(accessor: &Accessor<HostState>, name: &'static str, detail: Option<Value>, body: impl Future<Output = wasmtime::Result<R>>) -> wasmtime::Result<R> {
     let shared = accessor.with(|mut access| access.data_mut().shared.clone());
-    let signal = signal_of(accessor);
+    let ctl = signal_of(accessor);
+    // Declared before the guard, so dropped after it: counted until its `abort` is recorded.
+    let _live = ctl.as_ref().map(|c| Live::new(c.live.clone()));
     let guard = shared.begin(name, detail);
     let mut body = Box::pin(body);
-    let Some(mut signal) = signal else { return guard.finish(body.await) };
+    let Some(CallCtl { cancel: mut signal, .. }) = ctl else { return guard.finish(body.await) };
     let finished = tokio::select! {
         result = &mut body => Some(result),
         _ = signal.wait_for(|cancelled| *cancelled) => None,
@@ -60,6 +84,7 @@ async fn operation<R>(accessor: &Accessor<HostState>, name: &'static str, detail
         None => {
             drop(body);
             drop(guard);
+            drop(_live);
             std::future::pending().await
         }
     }
@@ -130,7 +155,7 @@ pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
 pub struct Call {
     pub export: String,
     pub args: Vec<Value>,
-    pub cancel: watch::Receiver<bool>,
+    pub ctl: CallCtl,
     pub reply: oneshot::Sender<Value>,
 }
 
@@ -146,7 +171,7 @@ struct CallTask {
 
 impl AccessorTask<HostState> for CallTask {
     async fn run(self, accessor: &Accessor<HostState>) -> wasmtime::Result<()> {
-        let Call { export, args, cancel, reply } = self.call;
+        let Call { export, args, ctl, reply } = self.call;
         let (func, args, result_count) = match accessor.with(|mut access| crate::component_func(&mut access, &self.instance, &export, &args)) {
             Ok(prepared) => prepared,
             Err(outcome) => {
@@ -158,7 +183,7 @@ impl AccessorTask<HostState> for CallTask {
         let mut results = vec![Val::Bool(false); result_count];
         let started = accessor.with(|mut access| {
             let call = func.start_call_concurrent(&mut access, &args, &mut results)?;
-            access.data_mut().tasks.0.lock().unwrap().insert(call.task(), cancel);
+            access.data_mut().tasks.0.lock().unwrap().insert(call.task(), ctl);
             Ok::<_, wasmtime::Error>(call)
         });
         let outcome = match started {

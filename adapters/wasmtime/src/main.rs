@@ -219,27 +219,15 @@ async fn call_component(store: &mut Store<HostState>, instance: &component::Inst
 
 /// Calls an async component export through its instance's driver (component_async.rs): calls
 /// run concurrently. `turn` is released once the call is handed over, so calls still enter in the
-/// order they were read. Dropped before the reply (cancel, deadline), it sets the call's cancel
-/// signal: its host operations abort and the guest task is abandoned.
-async fn call_async_component(driver: &mpsc::UnboundedSender<component_async::Call>, export: &str, args: &[Value], turn: Option<oneshot::Sender<()>>) -> Reply {
-    struct CancelOnDrop(watch::Sender<bool>);
-    impl Drop for CancelOnDrop {
-        fn drop(&mut self) {
-            self.0.send_replace(true);
-        }
-    }
-    let (cancel, signal) = watch::channel(false);
-    let _cancel = CancelOnDrop(cancel);
+/// order they were read. A cancel or deadline sets `ctl.cancel` (see `Adapter::call`).
+async fn call_async_component(driver: &mpsc::UnboundedSender<component_async::Call>, export: &str, args: &[Value], turn: Option<oneshot::Sender<()>>, ctl: component_async::CallCtl) -> Reply {
     let (reply, outcome) = oneshot::channel();
-    let call = component_async::Call { export: export.to_string(), args: args.to_vec(), cancel: signal, reply };
+    let call = component_async::Call { export: export.to_string(), args: args.to_vec(), ctl, reply };
     if driver.send(call).is_err() {
         return Ok(json!({ "kind": "engine-error", "name": "InstanceGone", "message": "the instance's event loop has ended" }));
     }
     drop(turn);
-    let outcome = outcome.await.unwrap_or_else(|_| json!({ "kind": "engine-error", "name": "InstanceGone", "message": "the instance's event loop ended before the call did" }));
-    // Finished: nothing to cancel.
-    std::mem::forget(_cancel);
-    Ok(outcome)
+    Ok(outcome.await.unwrap_or_else(|_| json!({ "kind": "engine-error", "name": "InstanceGone", "message": "the instance's event loop ended before the call did" })))
 }
 
 impl Adapter {
@@ -414,6 +402,10 @@ impl Adapter {
                 return Err(refusal);
             }
         };
+        // An async component's call: its cancel signal and its count of running host operations.
+        let (cancel_tx, cancel_signal) = watch::channel(false);
+        let (live_tx, mut live) = watch::channel(0usize);
+        let ctl = component_async::CallCtl { cancel: cancel_signal, live: Arc::new(live_tx) };
         let run = async {
             // Not before the reader has handled the lines read with this call (its cancel among them).
             let _ = start.await;
@@ -423,7 +415,7 @@ impl Adapter {
                 let _ = previous.await;
             }
             if let Exports::Async(driver) = &entry.exports {
-                return call_async_component(driver, &p.export, &p.args, _mine).await;
+                return call_async_component(driver, &p.export, &p.args, _mine, ctl).await;
             }
             let Some(store) = &entry.store else { return Err(Refusal("internal", "no store".into())) };
             let mut store = store.lock().await;
@@ -451,6 +443,13 @@ impl Adapter {
             _ = deadline => Ok(json!({ "kind": "timeout", "afterMs": started.elapsed().as_millis() as u64, "message": format!("deadline of {} ms passed", p.deadline_ms.unwrap_or(0)) })),
             outcome = run => outcome,
         };
+        let stopped = matches!(&outcome, Ok(o) if o["kind"] == "cancelled" || o["kind"] == "timeout");
+        if stopped && matches!(entry.exports, Exports::Async(_)) {
+            // wasmtime cannot cancel the guest task: its host operations are aborted instead
+            // (component_async.rs), and the call is answered once each recorded `abort` (bounded).
+            cancel_tx.send_replace(true);
+            let _ = tokio::time::timeout(Duration::from_secs(2), live.wait_for(|n| *n == 0)).await;
+        }
         self.state.lock().unwrap().calls.remove(&p.call);
         let outcome = outcome?;
         Ok(json!({ "outcome": outcome, "elapsedMs": started.elapsed().as_secs_f64() * 1000.0 }))
