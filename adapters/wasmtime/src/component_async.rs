@@ -223,13 +223,62 @@ pub async fn drive(mut store: Store<HostState>, instance: Instance, mut calls: m
         match result.and_then(|r| r) {
             Ok(()) => break,
             // A trap (or host failure) ends the event loop: every call in flight ends with it.
+            // wasmtime does not say which task it was, and the instance is poisoned for all of them.
             Err(e) => {
-                let outcome = crate::error_outcome(&e);
-                for (_, reply) in pending.lock().unwrap().drain() {
+                let mut outcome = crate::error_outcome(&e);
+                let mut pending = pending.lock().unwrap();
+                if pending.len() > 1 {
+                    let message = format!("a task of this instance failed, maybe another call's (wasmtime ends the instance's event loop at the first trap): {}", outcome["message"].as_str().unwrap_or(""));
+                    outcome["message"] = json!(message);
+                }
+                for (_, reply) in pending.drain() {
                     let _ = reply.send(outcome.clone());
                 }
             }
         }
     }
     drop(store);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasmtime::{Config, Engine};
+
+    fn engine(concurrency: bool) -> Engine {
+        let mut config = Config::new();
+        config.concurrency_support(concurrency);
+        if concurrency {
+            config.wasm_component_model_async(true);
+        }
+        Engine::new(&config).unwrap()
+    }
+
+    #[test]
+    fn both_host_interfaces_link_into_one_linker() {
+        let mut linker = Linker::new(&engine(true));
+        crate::component_host::link(&mut linker).unwrap();
+        link(&mut linker).unwrap();
+    }
+
+    #[test]
+    fn concurrent_host_functions_need_concurrency_support() {
+        // Why the adapter keeps two engines: the sync engine cannot hold these functions.
+        let mut linker = Linker::new(&engine(false));
+        let err = link(&mut linker).unwrap_err();
+        assert!(format!("{err:#}").contains("concurrency_support"), "{err:#}");
+    }
+
+    #[test]
+    fn a_call_counts_its_running_operations() {
+        let (tx, rx) = watch::channel(0usize);
+        let tx = Arc::new(tx);
+        let a = Live::new(tx.clone());
+        let b = Live::new(tx.clone());
+        assert_eq!(*rx.borrow(), 2);
+        drop(a);
+        assert_eq!(*rx.borrow(), 1);
+        drop(b);
+        assert_eq!(*rx.borrow(), 0);
+    }
 }

@@ -54,6 +54,9 @@ struct Entry {
     store: Option<tokio::sync::Mutex<Store<HostState>>>,
     exports: Exports,
     shared: Arc<Shared>,
+    /// An async component's call was stopped (cancel, deadline): its guest task could not be
+    /// cancelled and was abandoned, so the instance refuses every later call (postCancel refused).
+    abandoned: std::sync::atomic::AtomicBool,
     /// The end of this instance's call queue: the latest call's turn (see `Turn`).
     last_turn: Mutex<Option<oneshot::Receiver<()>>>,
 }
@@ -366,7 +369,7 @@ impl Adapter {
                 shared.notify_to(id.clone(), out);
             }
         }
-        state.instances.insert(id.clone(), Arc::new(Entry { store: store.map(tokio::sync::Mutex::new), exports, shared, last_turn: Mutex::new(None) }));
+        state.instances.insert(id.clone(), Arc::new(Entry { store: store.map(tokio::sync::Mutex::new), exports, shared, abandoned: Default::default(), last_turn: Mutex::new(None) }));
         Ok(json!({ "instance": id }))
     }
 
@@ -415,6 +418,10 @@ impl Adapter {
                 let _ = previous.await;
             }
             if let Exports::Async(driver) = &entry.exports {
+                if entry.abandoned.load(std::sync::atomic::Ordering::SeqCst) {
+                    // An abandoned task may hold the instance (a sync-lowered import blocks it for every other task).
+                    return Ok(json!({ "kind": "engine-error", "name": "InstanceRefused", "message": "the instance refuses calls: an earlier call was stopped, and wasmtime 48 cannot cancel its guest task, which was abandoned (postCancel refused)" }));
+                }
                 return call_async_component(driver, &p.export, &p.args, _mine, ctl).await;
             }
             let Some(store) = &entry.store else { return Err(Refusal("internal", "no store".into())) };
@@ -448,6 +455,7 @@ impl Adapter {
             // wasmtime cannot cancel the guest task: its host operations are aborted instead
             // (component_async.rs), and the call is answered once each recorded `abort` (bounded).
             cancel_tx.send_replace(true);
+            entry.abandoned.store(true, std::sync::atomic::Ordering::SeqCst);
             let _ = tokio::time::timeout(Duration::from_secs(2), live.wait_for(|n| *n == 0)).await;
         }
         self.state.lock().unwrap().calls.remove(&p.call);
