@@ -34,7 +34,17 @@ pub struct CallCtl {
 /// The guest tasks the protocol started, by task: a host operation looks up the root task of
 /// its async call stack here.
 #[derive(Default)]
-pub struct Tasks(Mutex<HashMap<GuestTaskId, CallCtl>>);
+pub struct Tasks(Mutex<HashMap<GuestTaskId, CallCtl>>, pub Arc<std::sync::atomic::AtomicBool>);
+
+/// The epoch deadline of an async component's Store: yield to Tokio at every tick, and trap guest
+/// code still running once the instance was stopped (a call abandoned, or disposed) — an abandoned
+/// task spinning in wasm would otherwise hold the event loop (and a CPU) for good.
+pub fn epoch_tick(store: wasmtime::StoreContextMut<'_, HostState>) -> wasmtime::Result<wasmtime::UpdateDeadline> {
+    if store.data().tasks.1.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(wasmtime::Trap::Interrupt.into());
+    }
+    Ok(wasmtime::UpdateDeadline::Yield(1))
+}
 
 impl Tasks {
     fn ctl(&self, task: GuestTaskId) -> Option<CallCtl> {

@@ -46,7 +46,7 @@ enum Exports {
     Core(Instance),
     Component(component::Instance),
     /// An async component: its Store lives in its driver task, calls go there.
-    Async(mpsc::UnboundedSender<component_async::Call>),
+    Async(mpsc::UnboundedSender<component_async::Call>, Arc<std::sync::atomic::AtomicBool>),
 }
 
 struct Entry {
@@ -356,9 +356,11 @@ impl Adapter {
             Loaded::AsyncComponent(c) => {
                 let instance = self.async_linker.instantiate_async(&mut store, c).await.map_err(failed)?;
                 let (tx, rx) = mpsc::unbounded_channel();
+                let stopped = store.data().tasks.1.clone();
+                store.epoch_deadline_callback(component_async::epoch_tick);
                 // Ends when the Entry (the sender) is gone: dispose, or the adapter closing.
                 tokio::spawn(component_async::drive(store, instance, rx));
-                (Exports::Async(tx), None)
+                (Exports::Async(tx, stopped), None)
             }
         };
         let mut state = self.state.lock().unwrap();
@@ -417,7 +419,7 @@ impl Adapter {
             if let Some(previous) = previous {
                 let _ = previous.await;
             }
-            if let Exports::Async(driver) = &entry.exports {
+            if let Exports::Async(driver, _) = &entry.exports {
                 if entry.abandoned.load(std::sync::atomic::Ordering::SeqCst) {
                     // An abandoned task may hold the instance (a sync-lowered import blocks it for every other task).
                     return Ok(json!({ "kind": "engine-error", "name": "InstanceRefused", "message": "the instance refuses calls: an earlier call was stopped, and wasmtime 48 cannot cancel its guest task, which was abandoned (postCancel refused)" }));
@@ -427,7 +429,7 @@ impl Adapter {
             let Some(store) = &entry.store else { return Err(Refusal("internal", "no store".into())) };
             let mut store = store.lock().await;
             match &entry.exports {
-                Exports::Async(_) => unreachable!(),
+                Exports::Async(..) => unreachable!(),
                 Exports::Core(instance) => {
                     let outcome = call_core(&mut store, instance, &p.export, &p.args).await;
                     note_memory(&mut store, instance, &entry.shared);
@@ -451,11 +453,12 @@ impl Adapter {
             outcome = run => outcome,
         };
         let stopped = matches!(&outcome, Ok(o) if o["kind"] == "cancelled" || o["kind"] == "timeout");
-        if stopped && matches!(entry.exports, Exports::Async(_)) {
+        if let (true, Exports::Async(_, instance_stopped)) = (stopped, &entry.exports) {
             // wasmtime cannot cancel the guest task: its host operations are aborted instead
             // (component_async.rs), and the call is answered once each recorded `abort` (bounded).
             cancel_tx.send_replace(true);
             entry.abandoned.store(true, std::sync::atomic::Ordering::SeqCst);
+            instance_stopped.store(true, std::sync::atomic::Ordering::SeqCst);
             let _ = tokio::time::timeout(Duration::from_secs(2), live.wait_for(|n| *n == 0)).await;
         }
         self.state.lock().unwrap().calls.remove(&p.call);
@@ -485,7 +488,7 @@ impl Adapter {
                 let mut results: Vec<Val> = func.ty(&*store).results().map(|t| core_vals::placeholder(&t)).collect();
                 sample!(p.budget_ms, p.warmup_ms, async { func.call_async(&mut *store, &args, &mut results).await.map_err(failed) })
             }
-            Exports::Async(_) => unreachable!(),
+            Exports::Async(..) => unreachable!(),
             Exports::Component(instance) => {
                 let (func, args, result_count) = component_func(&mut *store, instance, &p.export, &p.args).map_err(|o| bad(o["message"].as_str().unwrap_or("cannot call").to_string()))?;
                 let mut results = vec![component::Val::Bool(false); result_count];
@@ -524,7 +527,10 @@ impl Adapter {
     fn dispose(&self, p: Value) -> Reply {
         let id = p["instance"].as_str().ok_or_else(|| bad("instance"))?;
         let mut state = self.state.lock().unwrap();
-        state.instances.remove(id).ok_or_else(|| Refusal("unknown-instance", format!("no instance {id:?}")))?;
+        let entry = state.instances.remove(id).ok_or_else(|| Refusal("unknown-instance", format!("no instance {id:?}")))?;
+        if let Exports::Async(_, stopped) = &entry.exports {
+            stopped.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
         let calls: Vec<String> = state.calls.iter().filter(|(_, c)| c.instance == id).map(|(call, _)| call.clone()).collect();
         for call in calls {
             if let Some(c) = state.calls.remove(&call) {
