@@ -8,6 +8,9 @@
 //!
 //! With `--component-model` the same adapter serves the `wasmtime-component` row: it loads
 //! components instead of core modules and links the WIT host interface (component_host.rs).
+//! Components of the native async ABI (`componentAsync`, SPEC.md §14) — those the engine above
+//! rejects — compile on a second engine with concurrency support and run concurrently, one
+//! driver task per instance (component_async.rs); sync components keep the path above unchanged.
 mod caps;
 mod component_async;
 mod component_host;
@@ -294,7 +297,7 @@ impl Adapter {
         let mut flags = vec!["consume_fuel", "epoch_interruption", "max_wasm_stack=512KiB", "async_stack_size=2MiB"];
         if self.components {
             flags.push("component-model");
-            flags.push("component-model-async (async components only: concurrency_support)");
+            flags.push("concurrency_support (async components)");
         }
         Ok(json!({
             "protocolVersion": PROTOCOL_VERSION,
