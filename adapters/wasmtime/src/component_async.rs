@@ -36,12 +36,14 @@ pub struct CallCtl {
 #[derive(Default)]
 pub struct Tasks(Mutex<HashMap<GuestTaskId, CallCtl>>, pub Arc<std::sync::atomic::AtomicBool>);
 
-/// The epoch deadline of an async component's Store: yield to Tokio at every tick, and trap guest
-/// code still running once the instance was stopped (a call abandoned, or disposed) — an abandoned
-/// task spinning in wasm would otherwise hold the event loop (and a CPU) for good.
+/// The epoch deadline of an async component's Store: yield to Tokio at every tick, and fail guest
+/// code still running once the instance was stopped (disposed, or a call abandoned while no host
+/// operation of it ran) — an abandoned task spinning in wasm would otherwise hold the event loop
+/// (every task of the instance, and a CPU) for good: epoch yields do not let other tasks run.
 pub fn epoch_tick(store: wasmtime::StoreContextMut<'_, HostState>) -> wasmtime::Result<wasmtime::UpdateDeadline> {
     if store.data().tasks.1.load(std::sync::atomic::Ordering::SeqCst) {
-        return Err(wasmtime::Trap::Interrupt.into());
+        // Not a Trap: the call that meets it is told why (engine-error), not "interrupted".
+        return Err(wasmtime::Error::msg("the instance was stopped (an earlier call was abandoned, or the instance disposed): its guest code no longer runs"));
     }
     Ok(wasmtime::UpdateDeadline::Yield(1))
 }

@@ -459,9 +459,14 @@ impl Adapter {
         if let (true, Exports::Async(_, instance_stopped)) = (stopped, &entry.exports) {
             // wasmtime cannot cancel the guest task: its host operations are aborted instead
             // (component_async.rs), and the call is answered once each recorded `abort` (bounded).
+            // No host operation running: the task may be running guest code (a loop), which would
+            // hold the event loop for good; guest code of the instance then traps at its next epoch
+            // tick (component_async::epoch_tick). Otherwise the other calls in flight carry on.
+            if *live.borrow() == 0 {
+                instance_stopped.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
             cancel_tx.send_replace(true);
             entry.abandoned.store(true, std::sync::atomic::Ordering::SeqCst);
-            instance_stopped.store(true, std::sync::atomic::Ordering::SeqCst);
             let _ = tokio::time::timeout(Duration::from_secs(2), live.wait_for(|n| *n == 0)).await;
         }
         self.state.lock().unwrap().calls.remove(&p.call);
