@@ -89,7 +89,8 @@ async fn operation<R>(accessor: &Accessor<HostState>, name: &'static str, detail
     let Some(CallCtl { cancel: mut signal, .. }) = ctl else { return guard.finish(body.await) };
     let finished = tokio::select! {
         result = &mut body => Some(result),
-        _ = signal.wait_for(|cancelled| *cancelled) => None,
+        // Only a set signal cancels: a call answered drops its sender, and its task may go on.
+        Ok(_) = signal.wait_for(|cancelled| *cancelled) => None,
     };
     match finished {
         Some(result) => guard.finish(result),

@@ -485,7 +485,16 @@ impl Adapter {
         }
         let entry = self.entry(&p.instance)?;
         let Some(store) = &entry.store else {
-            return Err(Refusal("unsupported", "bench on an async component instance is not implemented".into()));
+            let Exports::Async(driver, _) = &entry.exports else { return Err(Refusal("internal", "no store".into())) };
+            // Each call goes through the instance's driver, as a protocol call does.
+            let once = || async {
+                let (cancel, signal) = watch::channel(false);
+                let ctl = component_async::CallCtl { cancel: signal, live: Arc::new(watch::channel(0usize).0) };
+                let outcome = call_async_component(driver, &p.export, &p.args, None, ctl).await?;
+                drop(cancel);
+                if outcome["kind"] == "ok" { Ok(()) } else { Err(Refusal("bad-request", format!("{} does not succeed: {outcome}", p.export))) }
+            };
+            return sample!(p.budget_ms, p.warmup_ms, once());
         };
         let mut store = store.lock().await;
         let failed = |e: wasmtime::Error| Refusal("bad-request", format!("{} does not succeed: {e:#}", p.export));
