@@ -1,7 +1,8 @@
 /**
  * The `wasmtime` rows: the Rust adapter in this folder (wasmtime + Tokio), built by
  * `npm run build:wasmtime`. `wasmtime` runs core modules; `wasmtime-component` runs the same
- * binary with `--component-model` (components, the WIT host interface, SPEC.md §13).
+ * binary with `--component-model` (components, the WIT host interface, SPEC.md §13; components of the native
+ * async ABI, SPEC.md §14, on an engine with concurrency support: src/component_async.rs).
  */
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';

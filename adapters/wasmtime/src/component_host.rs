@@ -22,7 +22,7 @@ pub struct HostErrorRecord {
 }
 
 /// A host error becomes the guest's `err(host-error)` value; anything else still traps.
-fn as_error_result<T>(result: wasmtime::Result<T>) -> wasmtime::Result<Result<T, HostErrorRecord>> {
+pub(crate) fn as_error_result<T>(result: wasmtime::Result<T>) -> wasmtime::Result<Result<T, HostErrorRecord>> {
     match result {
         Ok(v) => Ok(Ok(v)),
         Err(e) => match e.downcast::<HostError>() {
@@ -33,7 +33,7 @@ fn as_error_result<T>(result: wasmtime::Result<T>) -> wasmtime::Result<Result<T,
 }
 
 /// At most `max` bytes reach the guest; more is too-large, as for the core ABI's buffers.
-fn limited(function: &str, bytes: Vec<u8>, max: u32) -> wasmtime::Result<Vec<u8>> {
+pub(crate) fn limited(function: &str, bytes: Vec<u8>, max: u32) -> wasmtime::Result<Vec<u8>> {
     if bytes.len() > max as usize {
         return Err(host_err(function, TOO_LARGE, format!("the result is larger than the limit of {max} bytes")));
     }

@@ -202,6 +202,8 @@ pub struct HostState {
     pub grants: Arc<Grants>,
     pub limits: StoreLimits,
     pub http: reqwest::Client,
+    /// The guest tasks protocol calls started on an async component (component_async.rs).
+    pub tasks: crate::component_async::Tasks,
 }
 
 fn memory(caller: &mut Caller<'_, HostState>, function: &str) -> wasmtime::Result<Memory> {

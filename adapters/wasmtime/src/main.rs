@@ -8,7 +8,11 @@
 //!
 //! With `--component-model` the same adapter serves the `wasmtime-component` row: it loads
 //! components instead of core modules and links the WIT host interface (component_host.rs).
+//! Components of the native async ABI (`componentAsync`, SPEC.md §14) — those the engine above
+//! rejects — compile on a second engine with concurrency support and run concurrently, one
+//! driver task per instance (component_async.rs); sync components keep the path above unchanged.
 mod caps;
+mod component_async;
 mod component_host;
 mod component_vals;
 mod core_vals;
@@ -24,7 +28,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 use wasmtime::component::{self, Component};
 use wasmtime::{Config, Engine, Instance, Linker, Module, Store, StoreLimitsBuilder, Val};
 
@@ -37,17 +41,25 @@ const NO_FUEL_LIMIT: u64 = u64::MAX / 2;
 enum Loaded {
     Module(Module),
     Component(Component),
+    /// Compiled by the async engine: it uses the native async ABI (component_async.rs).
+    AsyncComponent(Component),
 }
 
 enum Exports {
     Core(Instance),
     Component(component::Instance),
+    /// An async component: its Store lives in its driver task, calls go there.
+    Async(mpsc::UnboundedSender<component_async::Call>, Arc<std::sync::atomic::AtomicBool>),
 }
 
 struct Entry {
-    store: tokio::sync::Mutex<Store<HostState>>,
+    /// None for an async component (its driver owns the Store).
+    store: Option<tokio::sync::Mutex<Store<HostState>>>,
     exports: Exports,
     shared: Arc<Shared>,
+    /// An async component's call was stopped (cancel, deadline): its guest task could not be
+    /// cancelled and was abandoned, so the instance refuses every later call (postCancel refused).
+    abandoned: std::sync::atomic::AtomicBool,
     /// The end of this instance's call queue: the latest call's turn (see `Turn`).
     last_turn: Mutex<Option<oneshot::Receiver<()>>>,
 }
@@ -96,6 +108,10 @@ struct Adapter {
     engine: Engine,
     linker: Linker<HostState>,
     component_linker: component::Linker<HostState>,
+    /// Components of the native async ABI: an engine with concurrency support, whose linker has
+    /// both WIT host interfaces. The sync components keep the engine above, unchanged.
+    async_engine: Engine,
+    async_linker: component::Linker<HostState>,
     /// The `wasmtime-component` row: components only (core modules are the `wasmtime` row's).
     components: bool,
     http: reqwest::Client,
@@ -125,7 +141,7 @@ fn note_memory(store: &mut Store<HostState>, instance: &Instance, shared: &Share
 }
 
 /// The outcome of a call that ended with an error: trap, host error, denial or engine error.
-fn error_outcome(err: &wasmtime::Error) -> Value {
+pub(crate) fn error_outcome(err: &wasmtime::Error) -> Value {
     if let Some(h) = err.downcast_ref::<HostError>() {
         return match &h.capability {
             Some(capability) => json!({ "kind": "denied", "function": h.function, "capability": capability, "message": h.message }),
@@ -180,11 +196,11 @@ async fn call_core(store: &mut Store<HostState>, instance: &Instance, export: &s
 
 /// A component export with its arguments converted to its parameter types; or, as an
 /// engine-error outcome, why it cannot be called with them (PROTOCOL.md: not an error response).
-fn component_func(store: &mut Store<HostState>, instance: &component::Instance, export: &str, args: &[Value]) -> Result<(component::Func, Vec<component::Val>, usize), Value> {
-    let Some(func) = instance.get_func(&mut *store, export) else {
+pub(crate) fn component_func(mut store: impl wasmtime::AsContextMut<Data = HostState>, instance: &component::Instance, export: &str, args: &[Value]) -> Result<(component::Func, Vec<component::Val>, usize), Value> {
+    let Some(func) = instance.get_func(&mut store, export) else {
         return Err(json!({ "kind": "engine-error", "name": "MissingExport", "message": format!("the component exports no function {export:?}") }));
     };
-    let ty = func.ty(&*store);
+    let ty = func.ty(&store);
     let mismatch = |message: String| json!({ "kind": "engine-error", "name": "BadArguments", "message": message });
     if ty.params().len() != args.len() {
         return Err(mismatch(format!("{export} takes {} argument(s), the call gave {}", ty.params().len(), args.len())));
@@ -196,7 +212,7 @@ fn component_func(store: &mut Store<HostState>, instance: &component::Instance, 
 
 /// Calls a component export: values by WIT type, an `err(host-error)` result as host-error.
 async fn call_component(store: &mut Store<HostState>, instance: &component::Instance, export: &str, args: &[Value]) -> Reply {
-    let (func, vals, result_count) = match component_func(store, instance, export, args) {
+    let (func, vals, result_count) = match component_func(&mut *store, instance, export, args) {
         Ok(prepared) => prepared,
         Err(outcome) => return Ok(outcome),
     };
@@ -207,29 +223,50 @@ async fn call_component(store: &mut Store<HostState>, instance: &component::Inst
     })
 }
 
+/// Calls an async component export through its instance's driver (component_async.rs): calls
+/// run concurrently. `turn` is released once the call is handed over, so calls still enter in the
+/// order they were read. A cancel or deadline sets `ctl.cancel` (see `Adapter::call`).
+async fn call_async_component(driver: &mpsc::UnboundedSender<component_async::Call>, export: &str, args: &[Value], turn: Option<oneshot::Sender<()>>, ctl: component_async::CallCtl) -> Reply {
+    let (reply, outcome) = oneshot::channel();
+    let call = component_async::Call { export: export.to_string(), args: args.to_vec(), ctl, reply };
+    if driver.send(call).is_err() {
+        return Ok(json!({ "kind": "engine-error", "name": "InstanceGone", "message": "the instance's event loop has ended" }));
+    }
+    drop(turn);
+    Ok(outcome.await.unwrap_or_else(|_| json!({ "kind": "engine-error", "name": "InstanceGone", "message": "the instance's event loop ended before the call did" })))
+}
+
 impl Adapter {
     fn new(components: bool) -> wasmtime::Result<Self> {
         let mut config = Config::new();
         config.epoch_interruption(true).consume_fuel(true).max_wasm_stack(512 * 1024).async_stack_size(2 * 1024 * 1024);
         // Multi-value, SIMD, reference types, bulk memory and tail calls are on by default in 48.
+        // Concurrency support is on by default with the component-model-async Cargo feature; it
+        // is off here so sync components and core modules run exactly as without it.
+        config.concurrency_support(false);
         let engine = Engine::new(&config)?;
+        config.concurrency_support(true).wasm_component_model_async(true);
+        let async_engine = Engine::new(&config)?;
+        let mut async_linker = component::Linker::new(&async_engine);
+        component_host::link(&mut async_linker)?;
+        component_async::link(&mut async_linker)?;
         let mut linker = Linker::new(&engine);
         host::link(&mut linker)?;
         let mut component_linker = component::Linker::new(&engine);
         component_host::link(&mut component_linker)?;
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).no_proxy().build()?;
-        Ok(Adapter { engine, linker, component_linker, components, http, state: Mutex::new(State::default()), events: std::sync::atomic::AtomicBool::new(false), out: Mutex::new(None) })
+        Ok(Adapter { engine, linker, component_linker, async_engine, async_linker, components, http, state: Mutex::new(State::default()), events: std::sync::atomic::AtomicBool::new(false), out: Mutex::new(None) })
     }
 
     /// A Store with the instance's grants and limits, yielding to Tokio at every epoch tick so
     /// cancels and deadlines can drop the call future.
-    fn new_store(&self, shared: Arc<Shared>, grants: Grants, memory_pages: Option<u64>, fuel: Option<u64>) -> Result<Store<HostState>, Refusal> {
+    fn new_store(&self, engine: &Engine, shared: Arc<Shared>, grants: Grants, memory_pages: Option<u64>, fuel: Option<u64>) -> Result<Store<HostState>, Refusal> {
         let mut limits = StoreLimitsBuilder::new();
         if let Some(pages) = memory_pages {
             limits = limits.memory_size((pages * 65536) as usize);
         }
-        let data = HostState { shared, grants: Arc::new(grants), limits: limits.build(), http: self.http.clone() };
-        let mut store = Store::new(&self.engine, data);
+        let data = HostState { shared, grants: Arc::new(grants), limits: limits.build(), http: self.http.clone(), tasks: Default::default() };
+        let mut store = Store::new(engine, data);
         store.limiter(|s| &mut s.limits);
         store.set_fuel(fuel.unwrap_or(NO_FUEL_LIMIT)).map_err(|e| Refusal("internal", e.to_string()))?;
         store.epoch_deadline_async_yield_and_update(1);
@@ -260,12 +297,13 @@ impl Adapter {
         let mut flags = vec!["consume_fuel", "epoch_interruption", "max_wasm_stack=512KiB", "async_stack_size=2MiB"];
         if self.components {
             flags.push("component-model");
+            flags.push("concurrency_support (async components)");
         }
         Ok(json!({
             "protocolVersion": PROTOCOL_VERSION,
             "engine": { "name": "wasmtime", "version": WASMTIME_VERSION },
             "strategy": "native-async",
-            "features": { "strategy": "native-async", "cancellation": "preemptive", "fuel": true, "memoryLimits": true, "reentrancy": "serialise", "postCancel": post_cancel, "postPreempt": post_preempt, "coreModules": !self.components, "components": self.components },
+            "features": { "strategy": "native-async", "cancellation": "preemptive", "fuel": true, "memoryLimits": true, "reentrancy": "serialise", "postCancel": post_cancel, "postPreempt": post_preempt, "coreModules": !self.components, "components": self.components, "componentAsync": self.components },
             "flags": flags,
         }))
     }
@@ -281,7 +319,16 @@ impl Adapter {
         }
         let bytes = base64::engine::general_purpose::STANDARD.decode(&p.wasm).map_err(|e| bad(format!("wasm is not base64: {e}")))?;
         let compile_error = |e: wasmtime::Error| Refusal("bad-request", format!("cannot compile {}: {e:#}", p.name));
-        let module = if self.components { Loaded::Component(Component::new(&self.engine, &bytes).map_err(compile_error)?) } else { Loaded::Module(Module::new(&self.engine, &bytes).map_err(compile_error)?) };
+        let module = if self.components {
+            // A component the sync engine rejects may use the async ABI: the async engine accepts
+            // a superset, so its error is the one to report.
+            match Component::new(&self.engine, &bytes) {
+                Ok(c) => Loaded::Component(c),
+                Err(_) => Loaded::AsyncComponent(Component::new(&self.async_engine, &bytes).map_err(compile_error)?),
+            }
+        } else {
+            Loaded::Module(Module::new(&self.engine, &bytes).map_err(compile_error)?)
+        };
         let mut state = self.state.lock().unwrap();
         state.next += 1;
         let id = format!("{}#{}", p.name, state.next);
@@ -298,16 +345,26 @@ impl Adapter {
         let loaded = self.loaded(&p.module)?;
         let shared = Arc::new(Shared::default());
         shared.memory_bytes.store(-1, std::sync::atomic::Ordering::Relaxed);
-        let mut store = self.new_store(shared.clone(), p.grants, p.limits.memory_pages, p.limits.fuel)?;
+        let engine = if matches!(loaded, Loaded::AsyncComponent(_)) { &self.async_engine } else { &self.engine };
+        let mut store = self.new_store(engine, shared.clone(), p.grants, p.limits.memory_pages, p.limits.fuel)?;
         let failed = |e: wasmtime::Error| Refusal("instantiation-failed", format!("{e:#}"));
-        let exports = match &loaded {
+        let (exports, store) = match &loaded {
             Loaded::Module(module) => {
                 let instance = self.linker.instantiate_async(&mut store, module).await.map_err(failed)?;
                 note_memory(&mut store, &instance, &shared);
-                Exports::Core(instance)
+                (Exports::Core(instance), Some(store))
             }
             // A component's memory is not an export of its own: memoryBytes stays unknown (null).
-            Loaded::Component(c) => Exports::Component(self.component_linker.instantiate_async(&mut store, c).await.map_err(failed)?),
+            Loaded::Component(c) => (Exports::Component(self.component_linker.instantiate_async(&mut store, c).await.map_err(failed)?), Some(store)),
+            Loaded::AsyncComponent(c) => {
+                let instance = self.async_linker.instantiate_async(&mut store, c).await.map_err(failed)?;
+                let (tx, rx) = mpsc::unbounded_channel();
+                let stopped = store.data().tasks.1.clone();
+                store.epoch_deadline_callback(component_async::epoch_tick);
+                // Ends when the Entry (the sender) is gone: dispose, or the adapter closing.
+                tokio::spawn(component_async::drive(store, instance, rx));
+                (Exports::Async(tx, stopped), None)
+            }
         };
         let mut state = self.state.lock().unwrap();
         state.next += 1;
@@ -317,7 +374,7 @@ impl Adapter {
                 shared.notify_to(id.clone(), out);
             }
         }
-        state.instances.insert(id.clone(), Arc::new(Entry { store: tokio::sync::Mutex::new(store), exports, shared, last_turn: Mutex::new(None) }));
+        state.instances.insert(id.clone(), Arc::new(Entry { store: store.map(tokio::sync::Mutex::new), exports, shared, abandoned: Default::default(), last_turn: Mutex::new(None) }));
         Ok(json!({ "instance": id }))
     }
 
@@ -353,6 +410,10 @@ impl Adapter {
                 return Err(refusal);
             }
         };
+        // An async component's call: its cancel signal and its count of running host operations.
+        let (cancel_tx, cancel_signal) = watch::channel(false);
+        let (live_tx, mut live) = watch::channel(0usize);
+        let ctl = component_async::CallCtl { cancel: cancel_signal, live: Arc::new(live_tx) };
         let run = async {
             // Not before the reader has handled the lines read with this call (its cancel among them).
             let _ = start.await;
@@ -361,8 +422,17 @@ impl Adapter {
             if let Some(previous) = previous {
                 let _ = previous.await;
             }
-            let mut store = entry.store.lock().await;
+            if let Exports::Async(driver, _) = &entry.exports {
+                if entry.abandoned.load(std::sync::atomic::Ordering::SeqCst) {
+                    // An abandoned task may hold the instance (a sync-lowered import blocks it for every other task).
+                    return Ok(json!({ "kind": "engine-error", "name": "InstanceRefused", "message": "the instance refuses calls: an earlier call was stopped, and wasmtime 48 cannot cancel its guest task, which was abandoned (postCancel refused)" }));
+                }
+                return call_async_component(driver, &p.export, &p.args, _mine, ctl).await;
+            }
+            let Some(store) = &entry.store else { return Err(Refusal("internal", "no store".into())) };
+            let mut store = store.lock().await;
             match &entry.exports {
+                Exports::Async(..) => unreachable!(),
                 Exports::Core(instance) => {
                     let outcome = call_core(&mut store, instance, &p.export, &p.args).await;
                     note_memory(&mut store, instance, &entry.shared);
@@ -385,6 +455,20 @@ impl Adapter {
             _ = deadline => Ok(json!({ "kind": "timeout", "afterMs": started.elapsed().as_millis() as u64, "message": format!("deadline of {} ms passed", p.deadline_ms.unwrap_or(0)) })),
             outcome = run => outcome,
         };
+        let stopped = matches!(&outcome, Ok(o) if o["kind"] == "cancelled" || o["kind"] == "timeout");
+        if let (true, Exports::Async(_, instance_stopped)) = (stopped, &entry.exports) {
+            // wasmtime cannot cancel the guest task: its host operations are aborted instead
+            // (component_async.rs), and the call is answered once each recorded `abort` (bounded).
+            // No host operation running: the task may be running guest code (a loop), which would
+            // hold the event loop for good; guest code of the instance then traps at its next epoch
+            // tick (component_async::epoch_tick). Otherwise the other calls in flight carry on.
+            if *live.borrow() == 0 {
+                instance_stopped.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+            cancel_tx.send_replace(true);
+            entry.abandoned.store(true, std::sync::atomic::Ordering::SeqCst);
+            let _ = tokio::time::timeout(Duration::from_secs(2), live.wait_for(|n| *n == 0)).await;
+        }
         self.state.lock().unwrap().calls.remove(&p.call);
         let outcome = outcome?;
         Ok(json!({ "outcome": outcome, "elapsedMs": started.elapsed().as_secs_f64() * 1000.0 }))
@@ -400,7 +484,19 @@ impl Adapter {
             return Err(Refusal("unsupported", "no plain (synchronous) call path on an async store".into()));
         }
         let entry = self.entry(&p.instance)?;
-        let mut store = entry.store.lock().await;
+        let Some(store) = &entry.store else {
+            let Exports::Async(driver, _) = &entry.exports else { return Err(Refusal("internal", "no store".into())) };
+            // Each call goes through the instance's driver, as a protocol call does.
+            let once = || async {
+                let (cancel, signal) = watch::channel(false);
+                let ctl = component_async::CallCtl { cancel: signal, live: Arc::new(watch::channel(0usize).0) };
+                let outcome = call_async_component(driver, &p.export, &p.args, None, ctl).await?;
+                drop(cancel);
+                if outcome["kind"] == "ok" { Ok(()) } else { Err(Refusal("bad-request", format!("{} does not succeed: {outcome}", p.export))) }
+            };
+            return sample!(p.budget_ms, p.warmup_ms, once());
+        };
+        let mut store = store.lock().await;
         let failed = |e: wasmtime::Error| Refusal("bad-request", format!("{} does not succeed: {e:#}", p.export));
         match &entry.exports {
             Exports::Core(instance) => {
@@ -409,8 +505,9 @@ impl Adapter {
                 let mut results: Vec<Val> = func.ty(&*store).results().map(|t| core_vals::placeholder(&t)).collect();
                 sample!(p.budget_ms, p.warmup_ms, async { func.call_async(&mut *store, &args, &mut results).await.map_err(failed) })
             }
+            Exports::Async(..) => unreachable!(),
             Exports::Component(instance) => {
-                let (func, args, result_count) = component_func(&mut store, instance, &p.export, &p.args).map_err(|o| bad(o["message"].as_str().unwrap_or("cannot call").to_string()))?;
+                let (func, args, result_count) = component_func(&mut *store, instance, &p.export, &p.args).map_err(|o| bad(o["message"].as_str().unwrap_or("cannot call").to_string()))?;
                 let mut results = vec![component::Val::Bool(false); result_count];
                 sample!(p.budget_ms, p.warmup_ms, async { func.call_async(&mut *store, &args, &mut results).await.map_err(failed) })
             }
@@ -425,8 +522,10 @@ impl Adapter {
         let loaded = self.loaded(&p.module)?;
         let failed = |e: wasmtime::Error| Refusal("instantiation-failed", format!("{e:#}"));
         sample!(p.budget_ms, p.warmup_ms, async {
-            let mut store = self.new_store(Arc::new(Shared::default()), Grants::default(), None, None)?;
+            let engine = if matches!(loaded, Loaded::AsyncComponent(_)) { &self.async_engine } else { &self.engine };
+            let mut store = self.new_store(engine, Arc::new(Shared::default()), Grants::default(), None, None)?;
             match &loaded {
+                Loaded::AsyncComponent(c) => self.async_linker.instantiate_async(&mut store, c).await.map(|_| ()).map_err(failed),
                 Loaded::Module(module) => self.linker.instantiate_async(&mut store, module).await.map(|_| ()).map_err(failed),
                 Loaded::Component(c) => self.component_linker.instantiate_async(&mut store, c).await.map(|_| ()).map_err(failed),
             }
@@ -445,7 +544,10 @@ impl Adapter {
     fn dispose(&self, p: Value) -> Reply {
         let id = p["instance"].as_str().ok_or_else(|| bad("instance"))?;
         let mut state = self.state.lock().unwrap();
-        state.instances.remove(id).ok_or_else(|| Refusal("unknown-instance", format!("no instance {id:?}")))?;
+        let entry = state.instances.remove(id).ok_or_else(|| Refusal("unknown-instance", format!("no instance {id:?}")))?;
+        if let Exports::Async(_, stopped) = &entry.exports {
+            stopped.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
         let calls: Vec<String> = state.calls.iter().filter(|(_, c)| c.instance == id).map(|(call, _)| call.clone()).collect();
         for call in calls {
             if let Some(c) = state.calls.remove(&call) {
@@ -538,9 +640,11 @@ async fn main() -> wasmtime::Result<()> {
     let adapter = Arc::new(Adapter::new(components)?);
     // The epoch ticker: every guest yields at each tick, so cancels and deadlines land in ≤ ~1 ms.
     let engine = adapter.engine.clone();
+    let async_engine = adapter.async_engine.clone();
     std::thread::spawn(move || loop {
         std::thread::sleep(Duration::from_millis(1));
         engine.increment_epoch();
+        async_engine.increment_epoch();
     });
     let (out_tx, mut out_rx) = mpsc::unbounded_channel::<String>();
     *adapter.out.lock().unwrap() = Some(out_tx.downgrade());
