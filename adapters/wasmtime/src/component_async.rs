@@ -117,7 +117,7 @@ macro_rules! concurrent_op {
 
 pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     let mut host = linker.instance(INTERFACE)?;
-    concurrent_op!(host, "sleep", detail = Some(json!(ms)), |acc, (ms,): (u32,)| {
+    concurrent_op!(host, "sleep", detail = None, |acc, (ms,): (u32,)| {
         tokio::time::sleep(Duration::from_millis(ms as u64)).await;
         Ok(())
     });
@@ -125,34 +125,34 @@ pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         tokio::task::yield_now().await;
         Ok(())
     });
-    concurrent_op!(host, "echo-s32", detail = Some(json!(v)), |acc, (v,): (i32,)| {
+    concurrent_op!(host, "echo-s32", detail = None, |acc, (v,): (i32,)| {
         tokio::task::yield_now().await;
         Ok((v,))
     });
-    concurrent_op!(host, "echo-s64", detail = Some(json!(v.to_string())), |acc, (v,): (i64,)| {
+    concurrent_op!(host, "echo-s64", detail = None, |acc, (v,): (i64,)| {
         tokio::task::yield_now().await;
         Ok((v,))
     });
-    concurrent_op!(host, "echo-string", detail = Some(json!(s.clone())), |acc, (s,): (String,)| {
+    concurrent_op!(host, "echo-string", detail = None, |acc, (s,): (String,)| {
         tokio::task::yield_now().await;
         Ok((s,))
     });
-    concurrent_op!(host, "ready-s32", detail = Some(json!(v)), |acc, (v,): (i32,)| Ok((v,)));
+    concurrent_op!(host, "ready-s32", detail = None, |acc, (v,): (i32,)| Ok((v,)));
     host.func_wrap_concurrent("fail", |acc: &Accessor<HostState>, (code,): (u32,)| {
         Box::pin(async move {
             // Logged as an error, like the core `fail`; the guest gets it as a value.
-            let failed = operation(acc, "fail", Some(json!(code)), async move { Err::<(), _>(host_err("fail", code as i32, format!("fail({code}) requested by the guest"))) }).await;
+            let failed = operation(acc, "fail", None, async move { Err::<(), _>(host_err("fail", code as i32, format!("fail({code}) requested by the guest"))) }).await;
             Ok((as_error_result(failed)?,))
         })
     })?;
-    concurrent_op!(host, "gate", detail = Some(json!(id)), |acc, (id,): (u32,)| {
+    concurrent_op!(host, "gate", detail = None, |acc, (id,): (u32,)| {
         let shared = acc.with(|mut a| a.data_mut().shared.clone());
         shared.await_gate(id as i32).await.map(|v| (v as u32,))
     });
     host.func_wrap_concurrent("read-file", |acc: &Accessor<HostState>, (path, max): (String, u32)| {
         Box::pin(async move {
             let grants = acc.with(|mut a| a.data_mut().grants.clone());
-            let detail = Some(json!(path.clone()));
+            let detail = None;
             let result = operation(acc, "read-file", detail, async move { read_granted_file("read-file", &grants, &path, max).await.and_then(|b| limited("read-file", b, max)) }).await;
             Ok((as_error_result(result)?,))
         })
