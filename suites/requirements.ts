@@ -108,6 +108,9 @@ export const REQUIREMENTS = [
   R('CMA-ERRORS', 'MUST', '14.6', 'An async-lowered import\'s err(host-error) reaches the guest as a value and the export\'s caller as host-error with function, code and message; the host logs it as one operation: start, then error with the code.'),
   R('CMA-SUBTASK-CANCEL', 'MUST', '14.8', 'A guest cancelling its subtask gets exactly one terminal state (RETURNED, CANCELLED_BEFORE_STARTED, CANCELLED_BEFORE_RETURNED) that agrees with the host log: a cancelled host operation is aborted (its cleanup runs, abort logged, nothing pending), a returned one completed.'),
   R('CMA-BACKPRESSURE', 'MUST', '14.9', 'While the instance\'s backpressure counter (backpressure.inc/dec) is above zero, a new call of an async export waits without entering the guest, neither failing nor running; it enters and completes once the counter is back at zero; a non-async export is not held back.'),
+  R('CMA-CONTEXT', 'MUST', '14.10', 'context.set and context.get act on the current task\'s own storage: concurrent tasks of one instance each read back the value they set, across their suspensions, whatever ran in between.'),
+  R('CMA-SUBTASK-DROP', 'MUST', '14.11', 'subtask.drop of a subtask whose RETURNED (resolution) has not been delivered to the guest traps.'),
+  R('CMA-WAITABLE-SET-DROP', 'MUST', '14.11', 'waitable-set.drop of a set that still has a member (a joined waitable) traps; dropping an empty set nobody waits on does not.'),
 ] as const satisfies readonly Requirement[];
 
 export type RequirementId = (typeof REQUIREMENTS)[number]['id'];

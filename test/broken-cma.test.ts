@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Adapter } from '../harness/adapter.ts';
 import { ALL_CASES } from '../suites/index.ts';
-import { backpressureControl, errAsOk, fifoGates, interleavesSyncLift, jcoInProcess, returnsEarly, serialisesCalls, taskReturnTraps, taskReturnValue, truncatesEcho } from './support/broken-cma.ts';
+import { backpressureControl, dropTraps, dropsAllowed, dropsAlwaysTrap, errAsOk, sharedContext, fifoGates, interleavesSyncLift, jcoInProcess, returnsEarly, serialisesCalls, taskReturnTraps, taskReturnValue, truncatesEcho } from './support/broken-cma.ts';
 import { runInTest } from './support/run.ts';
 
 const cases = ALL_CASES.filter((c) => c.suite === 'component-async');
@@ -20,6 +20,8 @@ const JCO_DEFECTS = [
   'component-async.cancel.racing-sleep',
   'component-async.backpressure.holds-calls',
   'component-async.backpressure.counter',
+  'component-async.subtask-drop.unresolved-traps',
+  'component-async.waitable-set-drop.non-empty-traps',
 ];
 
 async function statuses(adapter: Adapter, ids: string[]) {
@@ -76,5 +78,17 @@ describe('component-async', () => {
     const ids = ['component-async.backpressure.holds-calls', 'component-async.backpressure.counter'];
     expect(await statuses(backpressureControl, ids)).toEqual(all(ids, 'pass'));
     expect(await statuses(jcoInProcess('test-jco-cma-bp'), ids)).toEqual(all(ids, 'fail'));
+  }, 60_000);
+
+  it('catches context storage shared by the tasks of an instance (CMA-CONTEXT)', async () => {
+    const ids = ['component-async.context.per-task'];
+    expect(await statuses(sharedContext, ids)).toEqual(all(ids, 'fail'));
+  }, 60_000);
+
+  it('CMA-SUBTASK-DROP and CMA-WAITABLE-SET-DROP fail on a drop let through and on a trap for an empty set, and pass on traps', async () => {
+    const ids = ['component-async.subtask-drop.unresolved-traps', 'component-async.waitable-set-drop.non-empty-traps'];
+    expect(await statuses(dropsAllowed, ids)).toEqual(all(ids, 'fail'));
+    expect(await statuses(dropsAlwaysTrap, ['component-async.waitable-set-drop.non-empty-traps'])).toEqual(all(['component-async.waitable-set-drop.non-empty-traps'], 'fail'));
+    expect(await statuses(dropTraps, ids)).toEqual(all(ids, 'pass'));
   }, 60_000);
 });

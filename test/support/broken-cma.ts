@@ -159,3 +159,36 @@ export const backpressureControl = jcoInProcess('control-cma-backpressure', {
     };
   },
 });
+
+/**
+ * context.set/get on one slot shared by the instance's tasks instead of the current task's storage
+ * (CMA-CONTEXT): jco's generated glue patched, so the last writer wins.
+ */
+export const sharedContext = jcoInProcess('broken-cma-shared-context', {
+  transpile: async (bytes) => {
+    const out = await transpileComponent(bytes, 'jspi');
+    const set = 'task.storage[slot] = value;';
+    const get = 'return task.storage[slot];';
+    // Fail loudly if jco's glue changed shape: an unpatched glue would be a correct binding.
+    if (!out.glue.includes(set) || !out.glue.includes(get)) throw new Error('jco glue has no task.storage accessors to patch');
+    const glue = out.glue.replace(set, '(contextSet.shared ??= [])[slot] = value;').replace(get, 'return (contextSet.shared ??= [])[slot];');
+    return { ...out, glue };
+  },
+});
+
+const DROP_EXPORTS = ['drop-unresolved', 'drop-joined-set'];
+
+/** A forbidden subtask.drop / waitable-set.drop let through: the call returns a value (CMA-SUBTASK-DROP, CMA-WAITABLE-SET-DROP). */
+export const dropsAllowed = jcoInProcess('broken-cma-drops-allowed', {
+  instance: (inner) => outcomes(inner, (name, o) => (DROP_EXPORTS.includes(name) && o.kind !== 'ok' ? { kind: 'ok', values: [{ type: 'i32', value: 1 }] } : o)),
+});
+
+/** Every waitable-set.drop traps, an empty set's too (CMA-WAITABLE-SET-DROP: the control call). */
+export const dropsAlwaysTrap = jcoInProcess('broken-cma-drops-always-trap', {
+  instance: (inner) => outcomes(inner, (name, o) => (name === 'drop-empty-set' || (DROP_EXPORTS.includes(name) && o.kind === 'engine-error') ? { kind: 'trap', trap: 'unknown', message: 'waitable-set.drop' } : o)),
+});
+
+/** The control: jco with its drop-check glue errors reported as the traps they stand for; must pass both drop cases. */
+export const dropTraps = jcoInProcess('control-cma-drop-traps', {
+  instance: (inner) => outcomes(inner, (name, o) => (DROP_EXPORTS.includes(name) && o.kind === 'engine-error' ? { kind: 'trap', trap: 'unknown', message: o.message } : o)),
+});
