@@ -28,8 +28,9 @@ import { componentLimitCases } from './components/limits.ts';
 import { componentAsyncCases } from './component-async/cases.ts';
 import { componentAsyncCancelCases } from './component-async/cancel.ts';
 import { componentAsyncRulesCases } from './component-async/rules.ts';
+import { componentAsyncPollCases } from './component-async/poll.ts';
 import { componentAsyncBackpressureCases } from './component-async/backpressure.ts';
 
-export const ALL_CASES: readonly Case[] = [...valueCases, ...exportFloatCases, ...errorCases, ...ioCases, ...trapCases, ...componentPropagationCases, ...suspensionCases, ...reentryCases, ...turnCases, ...componentSuspensionCases, ...cancellationCases, ...moreCancellationCases, ...lifecycleCases, ...componentCancellationCases, ...concurrencyCases, ...moreConcurrencyCases, ...parallelCases, ...componentConcurrencyCases, ...capabilityCases, ...moreCapabilityCases, ...hostCheckCases, ...componentCapabilityCases, ...limitCases, ...moreLimitCases, ...inspectCases, ...unenforceableLimitCases, ...componentLimitCases, ...componentAsyncCases, ...componentAsyncCancelCases, ...componentAsyncBackpressureCases, ...componentAsyncRulesCases, ...propertyCases, ...regressionCases];
+export const ALL_CASES: readonly Case[] = [...valueCases, ...exportFloatCases, ...errorCases, ...ioCases, ...trapCases, ...componentPropagationCases, ...suspensionCases, ...reentryCases, ...turnCases, ...componentSuspensionCases, ...cancellationCases, ...moreCancellationCases, ...lifecycleCases, ...componentCancellationCases, ...concurrencyCases, ...moreConcurrencyCases, ...parallelCases, ...componentConcurrencyCases, ...capabilityCases, ...moreCapabilityCases, ...hostCheckCases, ...componentCapabilityCases, ...limitCases, ...moreLimitCases, ...inspectCases, ...unenforceableLimitCases, ...componentLimitCases, ...componentAsyncCases, ...componentAsyncCancelCases, ...componentAsyncBackpressureCases, ...componentAsyncRulesCases, ...componentAsyncPollCases, ...propertyCases, ...regressionCases];
 
 export const SUITES: readonly string[] = [...new Set(ALL_CASES.map((c) => c.suite))];

@@ -111,6 +111,7 @@ export const REQUIREMENTS = [
   R('CMA-CONTEXT', 'MUST', '14.10', 'context.set and context.get act on the current task\'s own storage: concurrent tasks of one instance each read back the value they set, across their suspensions, whatever ran in between.'),
   R('CMA-SUBTASK-DROP', 'MUST', '14.11', 'subtask.drop of a subtask whose RETURNED (resolution) has not been delivered to the guest traps.'),
   R('CMA-WAITABLE-SET-DROP', 'MUST', '14.11', 'waitable-set.drop of a set that still has a member (a joined waitable) traps; dropping an empty set nobody waits on does not.'),
+  R('CMA-POLL', 'MUST', '14.12', 'waitable-set.poll never blocks: on a set whose subtask has not resolved it returns NONE (0) at once; once the subtask resolved, a poll returns its SUBTASK event (the waitable index and the state).'),
 ] as const satisfies readonly Requirement[];
 
 export type RequirementId = (typeof REQUIREMENTS)[number]['id'];

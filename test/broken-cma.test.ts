@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Adapter } from '../harness/adapter.ts';
 import { ALL_CASES } from '../suites/index.ts';
-import { backpressureControl, dropTraps, dropsAllowed, dropsAlwaysTrap, errAsOk, sharedContext, fifoGates, interleavesSyncLift, jcoInProcess, returnsEarly, serialisesCalls, taskReturnTraps, taskReturnValue, truncatesEcho } from './support/broken-cma.ts';
+import { backpressureControl, dropTraps, dropsAllowed, dropsAlwaysTrap, errAsOk, pollAlwaysNone, pollMadeUpEvent, sharedContext, fifoGates, interleavesSyncLift, jcoInProcess, returnsEarly, serialisesCalls, taskReturnTraps, taskReturnValue, truncatesEcho } from './support/broken-cma.ts';
 import { runInTest } from './support/run.ts';
 
 const cases = ALL_CASES.filter((c) => c.suite === 'component-async');
@@ -90,5 +90,11 @@ describe('component-async', () => {
     expect(await statuses(dropsAllowed, ids)).toEqual(all(ids, 'fail'));
     expect(await statuses(dropsAlwaysTrap, ['component-async.waitable-set-drop.non-empty-traps'])).toEqual(all(['component-async.waitable-set-drop.non-empty-traps'], 'fail'));
     expect(await statuses(dropTraps, ids)).toEqual(all(ids, 'pass'));
+  }, 60_000);
+
+  it('catches a poll that never sees the event, and one that makes an event up (CMA-POLL)', async () => {
+    const ids = ['component-async.poll.none-then-event'];
+    expect(await statuses(pollAlwaysNone, ids)).toEqual(all(ids, 'fail'));
+    expect(await statuses(pollMadeUpEvent, ids)).toEqual(all(ids, 'fail'));
   }, 60_000);
 });

@@ -192,3 +192,23 @@ export const dropsAlwaysTrap = jcoInProcess('broken-cma-drops-always-trap', {
 export const dropTraps = jcoInProcess('control-cma-drop-traps', {
   instance: (inner) => outcomes(inner, (name, o) => (DROP_EXPORTS.includes(name) && o.kind === 'engine-error' ? { kind: 'trap', trap: 'unknown', message: o.message } : o)),
 });
+
+/** jco's glue with its waitableSetPoll patched: `patch` rewrites the NONE branch (CMA-POLL). */
+function patchedPoll(id: string, none: string) {
+  return jcoInProcess(id, {
+    transpile: async (bytes) => {
+      const out = await transpileComponent(bytes, 'jspi');
+      const check = 'else if (!wset.hasPendingEvent()) {';
+      const at = out.glue.indexOf('function waitableSetPoll(');
+      const hit = out.glue.indexOf(check, at);
+      // Fail loudly if jco's glue changed shape: an unpatched glue would be a correct binding.
+      if (at < 0 || hit < 0) throw new Error('jco glue has no waitableSetPoll to patch');
+      return { ...out, glue: out.glue.slice(0, hit) + none + out.glue.slice(hit + check.length) };
+    },
+  });
+}
+
+/** poll never sees a pending event: always NONE (CMA-POLL). */
+export const pollAlwaysNone = patchedPoll('broken-cma-poll-always-none', 'else if (true) {');
+/** poll with nothing pending makes up a RETURNED event instead of NONE (CMA-POLL). */
+export const pollMadeUpEvent = patchedPoll('broken-cma-poll-made-up-event', 'else if (!wset.hasPendingEvent()) { event = { code: ASYNC_EVENT_CODE.SUBTASK, payload0: 0, payload1: 2 }; } else if (false) {');
