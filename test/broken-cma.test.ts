@@ -22,6 +22,7 @@ const JCO_DEFECTS = [
   'component-async.backpressure.counter',
   'component-async.subtask-drop.unresolved-traps',
   'component-async.waitable-set-drop.non-empty-traps',
+  'component-async.task-return.wrong-type',
 ];
 
 async function statuses(adapter: Adapter, ids: string[]) {
@@ -69,7 +70,7 @@ describe('component-async', () => {
   }, 60_000);
 
   it('CMA-TASK-RETURN fails on a value and passes on a trap', async () => {
-    const ids = ['component-async.task-return.twice', 'component-async.task-return.missing'];
+    const ids = ['component-async.task-return.twice', 'component-async.task-return.missing', 'component-async.task-return.wrong-type'];
     expect(await statuses(taskReturnValue, ids)).toEqual(all(ids, 'fail'));
     expect(await statuses(taskReturnTraps, ids)).toEqual(all(ids, 'pass'));
   }, 60_000);

@@ -86,4 +86,14 @@ export const componentAsyncRulesCases: Case[] = [
       return expectTrap('waitable-set.drop of a set with a member', outcome, { control: outcomeToJson(control) });
     },
   }),
+  defineCase({
+    id: 'component-async.task-return.wrong-type',
+    title: 'an async-lifted export (result u32) calling a task.return built for result u64 traps; the caller gets no value',
+    requirement: 'CMA-TASK-RETURN',
+    requires: REQUIRES,
+    async run(ctx) {
+      const instance = await ctx.instantiateComponent('component-async/return-type.wat');
+      return expectTrap('task.return with the wrong result type', await start(instance, 'return-wrong-type', [u32(7)]).promise, {});
+    },
+  }),
 ];

@@ -120,7 +120,7 @@ export const truncatesEcho = jcoInProcess('broken-cma-truncates', {
   imports: withCma((base) => ({ echoS32: (v: number) => (base['echoS32']!(v) as Promise<number>).then((x) => x & 0xffff) })),
 });
 
-const TASK_RETURN_EXPORTS = ['return-twice', 'no-return'];
+const TASK_RETURN_EXPORTS = ['return-twice', 'no-return', 'return-wrong-type'];
 
 /** A task.return misuse answered with a value (CMA-TASK-RETURN). */
 export const taskReturnValue = jcoInProcess('broken-cma-task-return-value', {
