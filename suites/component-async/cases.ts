@@ -202,8 +202,8 @@ export const componentAsyncCases: Case[] = [
       const evidence = { setFlag: outcomeToJson(setter), yieldUntilFlag: outcomeToJson(outcome) };
       if (okU32(setter) !== 1) return fail(`set-flag returned ${formatOutcome(setter)}`, evidence);
       const yields = okU32(outcome);
-      if (yields === 0xffffffff) return fail('yield-until-flag yielded 1000 times and never saw the flag: YIELD did not let set-flag run', evidence);
-      if (yields === undefined || yields >= 1000) return fail(`yield-until-flag returned ${formatOutcome(outcome)}`, evidence);
+      if (yields === 0xffffffff) return fail('yield-until-flag yielded 1 000 000 times and never saw the flag: YIELD did not let set-flag run', evidence);
+      if (yields === undefined || yields >= 1_000_000) return fail(`yield-until-flag returned ${formatOutcome(outcome)}`, evidence);
       return pass({ ...evidence, yields });
     },
   }),
