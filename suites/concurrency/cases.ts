@@ -38,7 +38,7 @@ function sleepersCase(k: number, sleepMs: number, boundMs: number): Case {
 
 export const concurrencyCases: Case[] = [
   sleepersCase(16, 200, 1_500),
-  sleepersCase(64, 200, 2_500),
+  sleepersCase(64, 200, 5_000),
   defineCase({
     id: 'concurrency.isolation.state',
     title: '8 instances run locals/memory/globals loops of different lengths at once; each result equals its sequential one',
