@@ -112,6 +112,13 @@ export const REQUIREMENTS = [
   R('CMA-SUBTASK-DROP', 'MUST', '14.11', 'subtask.drop of a subtask whose RETURNED (resolution) has not been delivered to the guest traps.'),
   R('CMA-WAITABLE-SET-DROP', 'MUST', '14.11', 'waitable-set.drop of a set that still has a member (a joined waitable) traps; dropping an empty set nobody waits on does not.'),
   R('CMA-POLL', 'MUST', '14.12', 'waitable-set.poll never blocks: on a set whose subtask has not resolved it returns NONE (0) at once; once the subtask resolved, a poll returns its SUBTASK event (the waitable index and the state).'),
+  R('CMA-STREAM-BYTES', 'MUST', '14.13', 'Bytes written to a stream<u8> reach its reader intact and in order for 0, 1, 4 KiB, 64 KiB and 16 MiB; a read takes at most what it asks for (a partial copy), reports COMPLETED with the bytes moved, and the writer gets a STREAM_WRITE event with the same progress and re-writes the rest; after drop-writable the next read returns DROPPED.'),
+  R('CMA-STREAM-ZERO-LENGTH', 'MUST', '14.13', 'A zero-length stream.read or stream.write moves no data and waits for the other end: it blocks while the other end has no copy pending, and the other end\'s arrival completes it with 0 bytes (a readiness signal) while the arriving copy blocks.'),
+  R('CMA-STREAM-CANCEL', 'MUST', '14.13', 'stream.cancel-read / stream.cancel-write of a blocked copy returns CANCELLED (2) with the progress made (0 here); the cancelled copy moves no data later and the end can copy again.'),
+  R('CMA-STREAM-DROP', 'MUST', '14.13', 'Dropping one end is seen by the other (its copy returns DROPPED, 1, and does not trap); a copy on an end that saw DROPPED traps; dropping an end with a copy in progress traps.'),
+  R('CMA-STREAM-TASKS', 'MUST', '14.13', 'Two tasks of one instance, one writing and one reading a stream<u8>, each waiting (callback WAIT) for its own STREAM_WRITE / STREAM_READ events, move every byte in order whichever task starts first, and the reader sees the writer\'s drop as DROPPED.'),
+  R('CMA-FUTURE', 'MUST', '14.14', 'A future<u32> delivers its one value intact whichever end copies first: the first copy blocks, the second completes at once (COMPLETED, 0) and the blocked end gets its FUTURE_READ / FUTURE_WRITE event, also across tasks of one instance; a second write or read on the finished end traps.'),
+  R('CMA-FUTURE-DROP', 'MUST', '14.14', 'Dropping the writable end of a future before it was written traps; dropping the readable end before reading does not, and the write then returns DROPPED (1), after which the writable end drops without a trap.'),
 ] as const satisfies readonly Requirement[];
 
 export type RequirementId = (typeof REQUIREMENTS)[number]['id'];

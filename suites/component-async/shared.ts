@@ -1,6 +1,6 @@
 /** What the component-async cases share (SPEC.md §14): the guest, bounds, result helpers. */
 import type { CallOptions, HostEvent, Instance } from '../../harness/adapter.ts';
-import type { Outcome } from '../../harness/outcome.ts';
+import { formatOutcome, type Outcome } from '../../harness/outcome.ts';
 import { i32, type Value } from '../../harness/values.ts';
 import { startCall, type Flight } from '../define.ts';
 
@@ -30,3 +30,24 @@ export const marks = (events: HostEvent[]): number[] => events.filter((e) => e.k
 
 /** Index in the log of the first event matching, or -1. */
 export const indexOf = (events: HostEvent[], match: (e: HostEvent) => boolean): number => events.findIndex(match);
+
+/**
+ * Decodes a u64 result of the stream and future guests: ok with the low half, or the failed
+ * step's description. What the guest saw is shown as a stream copy result unless the step is in
+ * `rawSteps` (an index, a value).
+ */
+export function guestVerdict(outcome: Outcome, steps: Record<number, string>, rawSteps: readonly number[] | 'all' = []): { ok: number } | { error: string } {
+  const raw = outcome.kind === 'ok' && outcome.values.length === 1 ? outcome.values[0]!.value : undefined;
+  if (typeof raw !== 'bigint') return { error: `ended ${formatOutcome(outcome)}` };
+  const step = Number(BigInt.asUintN(64, raw) >> 32n);
+  const seen = Number(raw & 0xffffffffn);
+  if (step === 0) return { ok: seen };
+  const code = seen === 0xffffffff ? 'BLOCKED' : `0x${seen.toString(16)}`;
+  // A stream copy's result packs the bytes moved above the 4-bit copy result (CanonicalABI.md).
+  const plain = rawSteps === 'all' || rawSteps.includes(step);
+  const unpacked = !plain && seen !== 0xffffffff && seen < 0x10000000 ? `: result ${seen & 15}, ${seen >>> 4} bytes` : '';
+  return { error: `step ${step}: ${steps[step] ?? 'unknown step'} (saw ${code}${unpacked})` };
+}
+
+/** Calls an export of the stream/future guests returning u64 (a step-coded verdict). */
+export const callU64 = (instance: Instance, name: string, args: Value[] = []) => start(instance, name, args, { results: ['i64'] }).promise;

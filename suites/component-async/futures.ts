@@ -1,0 +1,117 @@
+/**
+ * future<u32> (SPEC.md §14.14, CanonicalABI.md `canon future.*`, SharedFutureImpl): a future is
+ * written exactly once and read exactly once, whichever end comes first; a finished end traps on
+ * a second copy; dropping a writer that never wrote traps, dropping an unread reader does not.
+ * Both ends are held by the guest (fixtures/component-async/future.wat), which checks each step.
+ */
+import type { Case } from '../../harness/case.ts';
+import { fail, pass } from '../../harness/check.ts';
+import { formatOutcome, outcomeToJson } from '../../harness/outcome.ts';
+import { defineCase } from '../define.ts';
+import { SETTLE_MS, callU64, guestVerdict, okU32, start, u32 } from './shared.ts';
+
+export const FUTURE_GUEST = 'component-async/future.wat';
+const REQUIRES = ['component-async' as const];
+
+/** Values that show a truncated or sign-mangled u32: 0, all ones, the top bit alone, a mixed pattern. */
+const VALUES = [0, 0xffffffff, 0x80000000, 0x12345678];
+
+const WRITER_FIRST: Record<number, string> = {
+  1: 'future.write with no reader pending did not return BLOCKED',
+  2: 'future.read with the writer pending did not return COMPLETED (0) at once',
+  3: 'the value read is not the value written',
+  4: 'the writer got no FUTURE_WRITE event (or another event)',
+  5: 'the FUTURE_WRITE event named another waitable',
+  6: 'the FUTURE_WRITE event was not COMPLETED',
+};
+const READER_FIRST: Record<number, string> = {
+  1: 'future.read with no writer pending did not return BLOCKED',
+  2: 'future.write with the reader pending did not return COMPLETED (0) at once',
+  3: 'the reader got no FUTURE_READ event (or another event)',
+  4: 'the FUTURE_READ event named another waitable',
+  5: 'the FUTURE_READ event was not COMPLETED',
+  6: 'the value read is not the value written',
+};
+const FIRST_COPY: Record<number, string> = { 1: 'the first future.write did not return BLOCKED', 2: 'the first future.read did not return COMPLETED' };
+
+export const componentAsyncFutureCases: Case[] = [
+  ...[
+    { id: 'writer-first', steps: WRITER_FIRST, title: 'the writer first' },
+    { id: 'reader-first', steps: READER_FIRST, title: 'the reader first' },
+  ].map((t) =>
+    defineCase({
+      id: `component-async.future.${t.id}`,
+      title: `future<u32> within one instance, ${t.title}: the value arrives intact (0, 0xffffffff, 0x80000000, 0x12345678), the waiting end gets its COMPLETED event, and both ends then drop without a trap`,
+      requirement: 'CMA-FUTURE',
+      requires: REQUIRES,
+      async run(ctx) {
+        const instance = await ctx.instantiateComponent(FUTURE_GUEST);
+        const seen: Record<string, unknown>[] = [];
+        for (const v of VALUES) {
+          const outcome = await callU64(instance, t.id, [u32(v)]);
+          seen.push({ v, outcome: outcomeToJson(outcome) });
+          const verdict = guestVerdict(outcome, t.steps, [3, 6]);
+          if ('error' in verdict) return fail(`${t.id}(${v}): ${verdict.error}`, { seen });
+          if (verdict.ok !== v) return fail(`${t.id}(${v}) read ${verdict.ok}`, { seen });
+        }
+        return pass({ seen });
+      },
+    }),
+  ),
+  ...[
+    { id: 'write-twice', title: 'writing a future a second time, after its value was taken, traps (written exactly once)' },
+    { id: 'read-twice', title: 'reading a future a second time, after its value arrived, traps' },
+    { id: 'drop-unwritten', title: 'dropping the writable end of a future that was never written traps' },
+  ].map((t) =>
+    defineCase({
+      id: `component-async.future.${t.id}`,
+      title: t.title,
+      requirement: t.id === 'drop-unwritten' ? 'CMA-FUTURE-DROP' : 'CMA-FUTURE',
+      requires: REQUIRES,
+      async run(ctx) {
+        const instance = await ctx.instantiateComponent(FUTURE_GUEST);
+        const outcome = await callU64(instance, t.id);
+        const evidence = { outcome: outcomeToJson(outcome) };
+        if (outcome.kind === 'trap') return pass(evidence);
+        const verdict = guestVerdict(outcome, FIRST_COPY, 'all');
+        if ('error' in verdict) return fail(`${t.id}: ${verdict.error}`, evidence);
+        return fail(`${t.id}: the forbidden operation did not trap; the call ended ${formatOutcome(outcome)}`, evidence);
+      },
+    }),
+  ),
+  defineCase({
+    id: 'component-async.future.reader-dropped',
+    title: 'dropping the readable end of a future before reading is allowed: the write then returns DROPPED, and dropping the writable end after that does not trap',
+    requirement: 'CMA-FUTURE-DROP',
+    requires: REQUIRES,
+    async run(ctx) {
+      const instance = await ctx.instantiateComponent(FUTURE_GUEST);
+      const outcome = await callU64(instance, 'reader-dropped', [u32(9)]);
+      const verdict = guestVerdict(outcome, { 1: 'future.write after the reader dropped its end did not return DROPPED (1)' }, 'all');
+      if ('error' in verdict) return fail(`reader-dropped: ${verdict.error}`, { outcome: outcomeToJson(outcome) });
+      if (verdict.ok !== 9) return fail(`reader-dropped returned ${verdict.ok}`, { outcome: outcomeToJson(outcome) });
+      return pass({ outcome: outcomeToJson(outcome) });
+    },
+  }),
+  defineCase({
+    id: 'component-async.future.across-tasks',
+    title: 'a task waiting (callback WAIT) on a future\'s FUTURE_READ event is woken by another task of the instance writing it, and returns the value written',
+    requirement: 'CMA-FUTURE',
+    requires: REQUIRES,
+    async run(ctx) {
+      const instance = await ctx.instantiateComponent(FUTURE_GUEST);
+      const waiter = start(instance, 'await-value', [], { deadlineMs: SETTLE_MS });
+      const writer = start(instance, 'resolve', [u32(0xc0ffee)], { deadlineMs: SETTLE_MS });
+      const [wo, ro] = await Promise.all([waiter.promise, writer.promise]);
+      const evidence = { waiter: outcomeToJson(wo), writer: outcomeToJson(ro) };
+      const errors: Record<number, string> = { 1: 'resolve never saw the future', 2: 'the write to a pending reader did not complete at once', 3: 'await-value got an event other than FUTURE_READ', 4: 'the FUTURE_READ event was not COMPLETED', 5: 'the first read did not return BLOCKED' };
+      for (const [who, o] of [['await-value', wo], ['resolve', ro]] as const) {
+        const v = okU32(o);
+        if (v !== undefined && v >>> 8 === 0xffffff) return fail(`${who}: ${errors[v & 0xff] ?? `error ${v & 0xff}`}`, evidence);
+      }
+      if (okU32(ro) !== 0) return fail(`resolve ended ${formatOutcome(ro)}`, evidence);
+      if (okU32(wo) !== 0xc0ffee) return fail(`await-value ended ${formatOutcome(wo)}, expected 0xc0ffee`, evidence);
+      return pass(evidence);
+    },
+  }),
+];
