@@ -38,6 +38,13 @@ export interface Features {
   components: boolean;
   /** Components using the component model's native async ABI (SPEC.md §14); absent means false. */
   componentAsync?: boolean;
+  /**
+   * Canonical built-ins and lift styles of the native async ABI that the runtime does not take
+   * (names as in the component model's Explainer: `stream.read`, `future.new`,
+   * `waitable-set.poll`, …; `async-stackful` for an async lift without a callback). A case whose
+   * fixture uses one is `unsupported`, naming it (SPEC.md §3.3). Absent: lacks none.
+   */
+  componentAsyncLacks?: string[];
 }
 
 /**

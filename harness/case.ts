@@ -57,6 +57,11 @@ export interface Case {
   requirement: string;
   level: Level;
   requires: FeatureTag[];
+  /**
+   * Native-async built-ins and lift styles the case's fixture uses (SPEC.md §3.3): the case is
+   * `unsupported` on an adapter whose `componentAsyncLacks` names one of them.
+   */
+  builtins?: string[];
   /** Overrides the runner's per-case timeout. */
   timeoutMs?: number;
   run(ctx: CaseContext): Promise<Verdict>;

@@ -190,6 +190,11 @@ async function runAdapter(adapter: Adapter, options: RunOptions, emit: (r: CaseR
         emitAll([c], 'unsupported', `adapter lacks feature(s): ${missing.join(', ')}`);
         continue;
       }
+      const lacking = (c.builtins ?? []).filter((b) => description.features.componentAsyncLacks?.includes(b));
+      if (lacking.length > 0) {
+        emitAll([c], 'unsupported', `adapter lacks component-async built-in(s): ${lacking.join(', ')}`);
+        continue;
+      }
       const scope: CaseScope = { caseId: c.id, adapterId: adapter.id, strays: new Set(), reported: false };
       const outcome = await caseScope.run(scope, () => runOne(c, description, session, options.env, c.timeoutMs ?? timeoutMs, options.properties ?? DEFAULT_PROPERTY_SETTINGS, transforms, options.cut));
       await chargeFailures(outcome, scope, session);

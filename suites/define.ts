@@ -11,6 +11,8 @@ export interface CaseSpec {
   title: string;
   requirement: RequirementId;
   requires?: FeatureTag[];
+  /** Native-async built-ins the fixture uses (Case.builtins). */
+  builtins?: string[];
   timeoutMs?: number;
   run(ctx: CaseContext): Promise<Verdict>;
 }
@@ -25,6 +27,7 @@ export function defineCase(spec: CaseSpec): Case {
     requirement: req.id,
     level: req.level,
     requires: spec.requires ?? ['core-modules'],
+    ...(spec.builtins ? { builtins: spec.builtins } : {}),
     ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
     run: spec.run,
   };

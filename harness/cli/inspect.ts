@@ -13,12 +13,12 @@ import { exitOnInterrupt } from './signals.ts';
 export function listCommand(flags: { json: boolean; suite: string[]; case?: string }): number {
   const cases = selectCases(ALL_CASES, flags.suite, flags.case);
   if (flags.json) {
-    const rows = cases.map((c) => ({ id: c.id, suite: c.suite, requirement: c.requirement, level: c.level, requires: c.requires, title: c.title }));
+    const rows = cases.map((c) => ({ id: c.id, suite: c.suite, requirement: c.requirement, level: c.level, requires: c.requires, ...(c.builtins ? { builtins: c.builtins } : {}), title: c.title }));
     process.stdout.write(JSON.stringify({ cases: rows, requirements: REQUIREMENTS }, null, 2) + '\n');
     return EXIT.OK;
   }
   for (const c of cases) {
-    process.stdout.write(`${c.id}\n    ${c.level} ${c.requirement}  ${c.title}${c.requires.length ? `  [requires: ${c.requires.join(', ')}]` : ''}\n`);
+    process.stdout.write(`${c.id}\n    ${c.level} ${c.requirement}  ${c.title}${c.requires.length ? `  [requires: ${c.requires.join(', ')}]` : ''}${c.builtins?.length ? `  [built-ins: ${c.builtins.join(', ')}]` : ''}\n`);
   }
   process.stdout.write(`${cases.length} case(s)\n`);
   return EXIT.OK;

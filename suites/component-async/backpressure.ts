@@ -7,8 +7,8 @@ import type { Case } from '../../harness/case.ts';
 import { fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson } from '../../harness/outcome.ts';
 import { waitFor } from '../../harness/wait.ts';
-import { defineCase, delay, type Flight } from '../define.ts';
-import { SETTLE_MS, okU32, start, u32 } from './shared.ts';
+import { delay, type Flight } from '../define.ts';
+import { cmaCase, okU32, SETTLE_MS, start, u32 } from './shared.ts';
 
 export const BACKPRESSURE_GUEST = 'component-async/backpressure.wat';
 
@@ -41,11 +41,10 @@ async function call(instance: Instance, name: string): Promise<number | string> 
 }
 
 export const componentAsyncBackpressureCases: Case[] = [
-  defineCase({
+  cmaCase(BACKPRESSURE_GUEST, {
     id: 'component-async.backpressure.holds-calls',
     title: 'with backpressure raised, a new async call waits outside the guest; the non-async release() still runs, and then the call enters and completes',
     requirement: 'CMA-BACKPRESSURE',
-    requires: ['component-async'],
     async run(ctx) {
       const instance = await ctx.instantiateComponent(BACKPRESSURE_GUEST);
       const held = await call(instance, 'hold');
@@ -61,11 +60,10 @@ export const componentAsyncBackpressureCases: Case[] = [
       return pass({ outcome: outcomeToJson(await flight.promise) });
     },
   }),
-  defineCase({
+  cmaCase(BACKPRESSURE_GUEST, {
     id: 'component-async.backpressure.counter',
     title: 'backpressure is a counter: raised twice and lowered once, calls still wait; lowered again, they enter',
     requirement: 'CMA-BACKPRESSURE',
-    requires: ['component-async'],
     async run(ctx) {
       const instance = await ctx.instantiateComponent(BACKPRESSURE_GUEST);
       for (const _ of [1, 2]) {

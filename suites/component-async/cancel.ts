@@ -7,8 +7,7 @@ import type { Case } from '../../harness/case.ts';
 import { fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson } from '../../harness/outcome.ts';
 import { waitFor } from '../../harness/wait.ts';
-import { defineCase } from '../define.ts';
-import { okU32, start, u32 } from './shared.ts';
+import { cmaCase, okU32, start, u32 } from './shared.ts';
 
 export const CANCEL_GUEST = 'component-async/cancel.wat';
 
@@ -40,11 +39,10 @@ function consistent(state: number, kinds: string[]): string | undefined {
 }
 
 export const componentAsyncCancelCases: Case[] = [
-  defineCase({
+  cmaCase(CANCEL_GUEST, {
     id: 'component-async.cancel.parked-gate',
     title: 'the guest cancels its subtask parked on gate(): CANCELLED_BEFORE_RETURNED, and the host aborts the gate operation (nothing left pending)',
     requirement: 'CMA-SUBTASK-CANCEL',
-    requires: ['component-async'],
     async run(ctx) {
       const instance = await ctx.instantiateComponent(CANCEL_GUEST);
       const outcome = await start(instance, 'cancel-gate', [u32(1)]).promise;
@@ -61,11 +59,10 @@ export const componentAsyncCancelCases: Case[] = [
       return pass(evidence);
     },
   }),
-  defineCase({
+  cmaCase(CANCEL_GUEST, {
     id: 'component-async.cancel.racing-sleep',
     title: 'the guest cancels a sleep(20) subtask that would complete by itself: exactly one terminal state, and the host log agrees with it',
     requirement: 'CMA-SUBTASK-CANCEL',
-    requires: ['component-async'],
     async run(ctx) {
       const instance = await ctx.instantiateComponent(CANCEL_GUEST);
       const outcome = await start(instance, 'cancel-sleep', [u32(20)]).promise;

@@ -9,13 +9,12 @@ import type { Case } from '../../harness/case.ts';
 import { fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcome.ts';
 import { waitFor } from '../../harness/wait.ts';
-import { defineCase, delay, pendingOps } from '../define.ts';
-import { GUEST, MARK, SETTLE_MS, indexOf, marks, okU32, start, u32 } from './shared.ts';
+import { delay, pendingOps } from '../define.ts';
+import { cmaCase, GUEST, indexOf, MARK, marks, okU32, SETTLE_MS, start, u32 } from './shared.ts';
 
-const REQUIRES = ['component-async' as const];
 
 /** Waits (bounded) until `count` gate operations have started on the instance's host. */
-async function gatesStarted(instance: Instance, count: number, signal: AbortSignal, withMarks = false) {
+export async function gatesStarted(instance: Instance, count: number, signal: AbortSignal, withMarks = false) {
   return waitFor(
     `${count} gate operation(s) started${withMarks ? ' and as many guest marks' : ''}`,
     async () => {
@@ -29,7 +28,7 @@ async function gatesStarted(instance: Instance, count: number, signal: AbortSign
 }
 
 /** Opens gates in `order` on calls park(id) and checks each call gets its own value; ids are 1..n. */
-async function parkAndRelease(instance: Instance, order: number[], signal: AbortSignal) {
+export async function parkAndRelease(instance: Instance, order: number[], signal: AbortSignal) {
   const flights = order.map((_, i) => start(instance, 'park', [u32(i + 1)]));
   // Every call must be parked at once: that is the concurrency an async lift gives.
   const parked = await gatesStarted(instance, order.length, signal, true).then(
@@ -55,11 +54,10 @@ async function parkAndRelease(instance: Instance, order: number[], signal: Abort
 }
 
 export const componentAsyncCases: Case[] = [
-  defineCase({
+  cmaCase(GUEST, {
     id: 'component-async.concurrent.reverse-order',
     title: 'two calls of one async-lifted export into one instance both park on their gates and complete in reverse order',
     requirement: 'CMA-CONCURRENT-EXPORT',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const { error } = await parkAndRelease(instance, [2, 1], ctx.signal);
@@ -68,11 +66,10 @@ export const componentAsyncCases: Case[] = [
       return pass({ order: [2, 1], counters: state.counters });
     },
   }),
-  defineCase({
+  cmaCase(GUEST, {
     id: 'component-async.concurrent.eight',
     title: 'eight calls of one async-lifted export into one instance all park at once; released in a shuffled order, each gets its own value',
     requirement: 'CMA-CONCURRENT-EXPORT',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const order = [5, 2, 8, 1, 7, 3, 6, 4];
@@ -83,11 +80,10 @@ export const componentAsyncCases: Case[] = [
       return pass({ order, counters: state.counters });
     },
   }),
-  defineCase({
+  cmaCase(GUEST, {
     id: 'component-async.concurrent.sync-lift-serialises',
     title: 'an async-typed export lifted sync holds the instance lock: a second call enters only after the first returned, both with their own value',
     requirement: 'CMA-SYNC-LIFT-SERIALISES',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const first = start(instance, 'park-sync', [u32(1)]);
@@ -109,11 +105,10 @@ export const componentAsyncCases: Case[] = [
       return pass({ first: outcomeToJson(a), second: outcomeToJson(b) });
     },
   }),
-  defineCase({
+  cmaCase(GUEST, {
     id: 'component-async.subtask.values',
     title: 'an async-lowered echo-s32 that completes on a later turn hands the guest its value intact (0, 1, -1, i32 max, i32 min)',
     requirement: 'CMA-SUBTASK',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const values = [0, 1, -1, 0x7fffffff, -0x80000000];
@@ -124,11 +119,10 @@ export const componentAsyncCases: Case[] = [
       return pass({ values });
     },
   }),
-  defineCase({
+  cmaCase(GUEST, {
     id: 'component-async.subtask.progress',
     title: 'an async-lowered call of a host function that completes later: STARTED then SUBTASK events rising to RETURNED (or RETURNED at once), never before the host operation ended',
     requirement: 'CMA-SUBTASK',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const outcome = await start(instance, 'echo-later', [u32(42)]).promise;
@@ -151,11 +145,10 @@ export const componentAsyncCases: Case[] = [
       return pass({ marks: seen, atOnce: false });
     },
   }),
-  defineCase({
+  cmaCase(GUEST, {
     id: 'component-async.subtask.ready-at-once',
     title: 'an async-lowered import that completes at once: the guest gets RETURNED at once or STARTED then RETURNED, and the value either way',
     requirement: 'CMA-SUBTASK',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const outcome = await start(instance, 'ready', [u32(-5)]).promise;
@@ -169,31 +162,28 @@ export const componentAsyncCases: Case[] = [
       return pass({ marks: seen, atOnce: seen[0] === MARK.RETURNED_AT_ONCE });
     },
   }),
-  defineCase({
+  cmaCase(GUEST, {
     id: 'component-async.task-return.twice',
     title: 'an async-lifted export calling task.return twice traps; the caller does not get a value',
     requirement: 'CMA-TASK-RETURN',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       return expectTrapOutcome(await start(instance, 'return-twice', [u32(9)]).promise);
     },
   }),
-  defineCase({
+  cmaCase(GUEST, {
     id: 'component-async.task-return.missing',
     title: 'an async-lifted export that exits (callback code EXIT) without calling task.return traps',
     requirement: 'CMA-TASK-RETURN',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       return expectTrapOutcome(await start(instance, 'no-return', [u32(9)]).promise);
     },
   }),
-  defineCase({
+  cmaCase(GUEST, {
     id: 'component-async.yield.lets-others-run',
     title: 'a task that returns YIELD lets another call of the instance run: set-flag completes while yield-until-flag is still yielding',
     requirement: 'CMA-YIELD',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const yielding = start(instance, 'yield-until-flag', []);
@@ -207,11 +197,10 @@ export const componentAsyncCases: Case[] = [
       return pass({ ...evidence, yields });
     },
   }),
-  defineCase({
+  cmaCase(GUEST, {
     id: 'component-async.empty-wait.woken-by-other-task',
     title: 'waiting on an empty waitable set is not an error: the task parks until another task joins a subtask to that set, then gets its event',
     requirement: 'CMA-EMPTY-WAIT',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const waiting = start(instance, 'wait-empty', []);
@@ -226,11 +215,10 @@ export const componentAsyncCases: Case[] = [
       return pass(evidence);
     },
   }),
-  defineCase({
+  cmaCase(GUEST, {
     id: 'component-async.errors.fail-codes',
     title: 'err(host-error) of an async-lowered fail(code) reaches the guest as a value and the caller as host-error: function fail, each code, a message',
     requirement: 'CMA-ERRORS',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const seen: unknown[] = [];
@@ -243,11 +231,10 @@ export const componentAsyncCases: Case[] = [
       return pass({ outcomes: seen });
     },
   }),
-  defineCase({
+  cmaCase(GUEST, {
     id: 'component-async.errors.fail-events',
     title: 'an async host error is one host operation: start, then error with the code as detail, counted failed, nothing left pending',
     requirement: 'CMA-ERRORS',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const outcome = await start(instance, 'fail', [u32(4)], { results: [] }).promise;

@@ -7,11 +7,9 @@
 import type { Case } from '../../harness/case.ts';
 import { fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson } from '../../harness/outcome.ts';
-import { defineCase } from '../define.ts';
-import { SETTLE_MS, callU64, guestVerdict, okU32, start, u32 } from './shared.ts';
+import { callU64, cmaCase, guestVerdict, okU32, SETTLE_MS, start, u32 } from './shared.ts';
 
 export const FUTURE_GUEST = 'component-async/future.wat';
-const REQUIRES = ['component-async' as const];
 
 /** Values that show a truncated or sign-mangled u32: 0, all ones, the top bit alone, a mixed pattern. */
 const VALUES = [0, 0xffffffff, 0x80000000, 0x12345678];
@@ -39,11 +37,10 @@ export const componentAsyncFutureCases: Case[] = [
     { id: 'writer-first', steps: WRITER_FIRST, title: 'the writer first' },
     { id: 'reader-first', steps: READER_FIRST, title: 'the reader first' },
   ].map((t) =>
-    defineCase({
+    cmaCase(FUTURE_GUEST, {
       id: `component-async.future.${t.id}`,
       title: `future<u32> within one instance, ${t.title}: the value arrives intact (0, 0xffffffff, 0x80000000, 0x12345678), the waiting end gets its COMPLETED event, and both ends then drop without a trap`,
       requirement: 'CMA-FUTURE',
-      requires: REQUIRES,
       async run(ctx) {
         const instance = await ctx.instantiateComponent(FUTURE_GUEST);
         const seen: Record<string, unknown>[] = [];
@@ -63,11 +60,10 @@ export const componentAsyncFutureCases: Case[] = [
     { id: 'read-twice', title: 'reading a future a second time, after its value arrived, traps' },
     { id: 'drop-unwritten', title: 'dropping the writable end of a future that was never written traps' },
   ].map((t) =>
-    defineCase({
+    cmaCase(FUTURE_GUEST, {
       id: `component-async.future.${t.id}`,
       title: t.title,
       requirement: t.id === 'drop-unwritten' ? 'CMA-FUTURE-DROP' : 'CMA-FUTURE',
-      requires: REQUIRES,
       async run(ctx) {
         const instance = await ctx.instantiateComponent(FUTURE_GUEST);
         const outcome = await callU64(instance, t.id);
@@ -79,11 +75,10 @@ export const componentAsyncFutureCases: Case[] = [
       },
     }),
   ),
-  defineCase({
+  cmaCase(FUTURE_GUEST, {
     id: 'component-async.future.reader-dropped',
     title: 'dropping the readable end of a future before reading is allowed: the write then returns DROPPED, and dropping the writable end after that does not trap',
     requirement: 'CMA-FUTURE-DROP',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(FUTURE_GUEST);
       const outcome = await callU64(instance, 'reader-dropped', [u32(9)]);
@@ -93,11 +88,10 @@ export const componentAsyncFutureCases: Case[] = [
       return pass({ outcome: outcomeToJson(outcome) });
     },
   }),
-  defineCase({
+  cmaCase(FUTURE_GUEST, {
     id: 'component-async.future.across-tasks',
     title: 'a task waiting (callback WAIT) on a future\'s FUTURE_READ event is woken by another task of the instance writing it, and returns the value written',
     requirement: 'CMA-FUTURE',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(FUTURE_GUEST);
       const waiter = start(instance, 'await-value', [], { deadlineMs: SETTLE_MS });

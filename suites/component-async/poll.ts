@@ -6,8 +6,7 @@ import type { Case } from '../../harness/case.ts';
 import { fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson } from '../../harness/outcome.ts';
 import { waitFor } from '../../harness/wait.ts';
-import { defineCase } from '../define.ts';
-import { SETTLE_MS, marks, okU32, start, u32 } from './shared.ts';
+import { cmaCase, marks, okU32, SETTLE_MS, start, u32 } from './shared.ts';
 
 export const POLL_GUEST = 'component-async/poll.wat';
 
@@ -17,11 +16,10 @@ const POLLED_STATE = 80;
 const ERRORS: Record<number, string> = { 0xffffffff: 'polled NONE 5,000,000 times after the gate was opened', 0xfffffffe: 'poll returned an event other than SUBTASK', 0xfffffffd: 'poll returned a SUBTASK event for another waitable index' };
 
 export const componentAsyncPollCases: Case[] = [
-  defineCase({
+  cmaCase(POLL_GUEST, {
     id: 'component-async.poll.none-then-event',
     title: 'waitable-set.poll on a set whose subtask is parked on a closed gate returns NONE at once; after the gate opens, a later poll returns that subtask\'s RETURNED event',
     requirement: 'CMA-POLL',
-    requires: ['component-async'],
     async run(ctx) {
       const instance = await ctx.instantiateComponent(POLL_GUEST);
       const flight = start(instance, 'poll-gate', [u32(1)]);

@@ -8,12 +8,10 @@ import type { Case } from '../../harness/case.ts';
 import { fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcome.ts';
 import { waitFor } from '../../harness/wait.ts';
-import { defineCase } from '../define.ts';
-import { SETTLE_MS, okU32, start, u32 } from './shared.ts';
+import { cmaCase, okU32, SETTLE_MS, start, u32 } from './shared.ts';
 
 export const RULES_GUEST = 'component-async/rules.wat';
 
-const REQUIRES = ['component-async' as const];
 
 /** Waits (bounded) until `count` gate operations have started. */
 async function gatesStarted(instance: Instance, count: number, signal: AbortSignal): Promise<void> {
@@ -34,11 +32,10 @@ function expectTrap(what: string, outcome: Outcome, evidence: Record<string, unk
 }
 
 export const componentAsyncRulesCases: Case[] = [
-  defineCase({
+  cmaCase(RULES_GUEST, {
     id: 'component-async.context.per-task',
     title: 'context.set/context.get are per task: four concurrent calls each set their own value, suspend on a gate, and read it back after the others ran',
     requirement: 'CMA-CONTEXT',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(RULES_GUEST);
       const ids = [1, 2, 3, 4];
@@ -58,11 +55,10 @@ export const componentAsyncRulesCases: Case[] = [
       return pass({ order, seen });
     },
   }),
-  defineCase({
+  cmaCase(RULES_GUEST, {
     id: 'component-async.subtask-drop.unresolved-traps',
     title: 'dropping a subtask that has not resolved (parked on a gate never opened) traps; the caller gets no value',
     requirement: 'CMA-SUBTASK-DROP',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(RULES_GUEST);
       const outcome = await start(instance, 'drop-unresolved', [u32(1)]).promise;
@@ -70,11 +66,10 @@ export const componentAsyncRulesCases: Case[] = [
       return expectTrap('subtask.drop of an unresolved subtask', outcome, {});
     },
   }),
-  defineCase({
+  cmaCase(RULES_GUEST, {
     id: 'component-async.waitable-set-drop.non-empty-traps',
     title: 'dropping a waitable set that an unresolved subtask is joined to traps, while dropping an empty set does not',
     requirement: 'CMA-WAITABLE-SET-DROP',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(RULES_GUEST);
       // The control first: waitable-set.drop itself works, so the trap below is about the member.
@@ -86,11 +81,10 @@ export const componentAsyncRulesCases: Case[] = [
       return expectTrap('waitable-set.drop of a set with a member', outcome, { control: outcomeToJson(control) });
     },
   }),
-  defineCase({
+  cmaCase('component-async/return-type.wat', {
     id: 'component-async.task-return.wrong-type',
     title: 'an async-lifted export (result u32) calling a task.return built for result u64 traps; the caller gets no value',
     requirement: 'CMA-TASK-RETURN',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent('component-async/return-type.wat');
       return expectTrap('task.return with the wrong result type', await start(instance, 'return-wrong-type', [u32(7)]).promise, {});

@@ -2,7 +2,11 @@
 import type { CallOptions, HostEvent, Instance } from '../../harness/adapter.ts';
 import { formatOutcome, type Outcome } from '../../harness/outcome.ts';
 import { i32, type Value } from '../../harness/values.ts';
-import { startCall, type Flight } from '../define.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Case } from '../../harness/case.ts';
+import { FIXTURES_DIR } from '../../harness/paths.ts';
+import { defineCase, startCall, type CaseSpec, type Flight } from '../define.ts';
 
 export const GUEST = 'component-async/guest.wat';
 
@@ -51,3 +55,19 @@ export function guestVerdict(outcome: Outcome, steps: Record<number, string>, ra
 
 /** Calls an export of the stream/future guests returning u64 (a step-coded verdict). */
 export const callU64 = (instance: Instance, name: string, args: Value[] = []) => start(instance, name, args, { results: ['i64'] }).promise;
+
+/**
+ * The native-async built-ins a component fixture uses, read from its WAT: every `canon <name>`
+ * but lift and lower, plus `async-stackful` for an async lift without a callback (SPEC.md §3.3).
+ */
+export function builtinsOf(fixture: string): string[] {
+  const wat = readFileSync(join(FIXTURES_DIR, fixture), 'utf8').replace(/;;.*$/gm, '');
+  const names = new Set([...wat.matchAll(/\(canon ([a-z][a-z0-9.-]*)/g)].map((m) => m[1]!).filter((n) => n !== 'lift' && n !== 'lower'));
+  for (const lift of wat.matchAll(/\(canon lift\b[^\n]*/g)) if (/\basync\b/.test(lift[0]) && !lift[0].includes('(callback')) names.add('async-stackful');
+  return [...names].sort();
+}
+
+/** A component-async case on `fixture`: requires the feature, lists the fixture's built-ins. */
+export function cmaCase(fixture: string, spec: CaseSpec): Case {
+  return defineCase({ requires: ['component-async'], builtins: builtinsOf(fixture), ...spec });
+}

@@ -9,11 +9,9 @@
 import type { Case } from '../../harness/case.ts';
 import { fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson } from '../../harness/outcome.ts';
-import { defineCase } from '../define.ts';
-import { SETTLE_MS, callU64, guestVerdict, okU32, start, u32 } from './shared.ts';
+import { callU64, cmaCase, guestVerdict, okU32, SETTLE_MS, start, u32 } from './shared.ts';
 
 export const STREAM_GUEST = 'component-async/stream.wat';
-const REQUIRES = ['component-async' as const];
 
 /** What each step of stream.wat's `copy` checks (the guest returns (step << 32) | what it saw). */
 const COPY_STEPS: Record<number, string> = {
@@ -78,11 +76,10 @@ const SIZES: { id: string; n: number; chunk: number; title: string }[] = [
 
 export const componentAsyncStreamCases: Case[] = [
   ...SIZES.map((s) =>
-    defineCase({
+    cmaCase(STREAM_GUEST, {
       id: `component-async.stream.bytes-${s.id}`,
       title: `stream<u8> within one instance: ${s.title}; every byte intact, each read's progress reported to the writer, the writer re-writing the rest`,
       requirement: 'CMA-STREAM-BYTES',
-      requires: REQUIRES,
       async run(ctx) {
         const instance = await ctx.instantiateComponent(STREAM_GUEST);
         const outcome = await callU64(instance, 'copy', [u32(s.n), u32(s.chunk)]);
@@ -94,11 +91,10 @@ export const componentAsyncStreamCases: Case[] = [
       },
     }),
   ),
-  defineCase({
+  cmaCase(STREAM_GUEST, {
     id: 'component-async.stream.zero-length',
     title: 'a zero-length stream.read or stream.write waits for the other end without moving data: its event is COMPLETED with 0 bytes, and the data then moves intact',
     requirement: 'CMA-STREAM-ZERO-LENGTH',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(STREAM_GUEST);
       const outcome = await callU64(instance, 'zero-length');
@@ -111,11 +107,10 @@ export const componentAsyncStreamCases: Case[] = [
     { id: 'cancel-copy', fn: 'cancel', title: 'stream.cancel-read and stream.cancel-write of a blocked copy return CANCELLED with 0 bytes and leave the end usable; the cancelled copy moves no data (an async-typed export)' },
     { id: 'cancel-in-sync-func', fn: 'cancel-in-sync-func', title: 'the same sync cancels in a non-async export, which may not block: each completes at once (same-instance ends), so nothing blocks and nothing traps' },
   ].map((t) =>
-    defineCase({
+    cmaCase(STREAM_GUEST, {
       id: `component-async.stream.${t.id}`,
       title: t.title,
       requirement: 'CMA-STREAM-CANCEL',
-      requires: REQUIRES,
       async run(ctx) {
         const instance = await ctx.instantiateComponent(STREAM_GUEST);
         const outcome = await callU64(instance, t.fn);
@@ -125,11 +120,10 @@ export const componentAsyncStreamCases: Case[] = [
       },
     }),
   ),
-  defineCase({
+  cmaCase(STREAM_GUEST, {
     id: 'component-async.stream.drop-seen',
     title: 'dropping the writable end is seen by the reader (read returns DROPPED), dropping the readable end by the writer (write returns DROPPED); neither traps',
     requirement: 'CMA-STREAM-DROP',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(STREAM_GUEST);
       const outcome = await callU64(instance, 'drop-seen');
@@ -138,11 +132,10 @@ export const componentAsyncStreamCases: Case[] = [
       return pass({ outcome: outcomeToJson(outcome) });
     },
   }),
-  defineCase({
+  cmaCase(STREAM_GUEST, {
     id: 'component-async.stream.drop-members-then-set',
     title: 'dropping both ends of a stream removes them from their waitable set, so dropping that set afterwards does not trap',
     requirement: 'CMA-WAITABLE-SET-DROP',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(STREAM_GUEST);
       const outcome = await callU64(instance, 'drop-members-then-set');
@@ -155,11 +148,10 @@ export const componentAsyncStreamCases: Case[] = [
     { id: 'read-after-dropped', title: 'reading again from a readable end whose read returned DROPPED traps (the end is done)' },
     { id: 'drop-while-reading', title: 'dropping a readable end while its read is in progress (BLOCKED) traps' },
   ].map((t) =>
-    defineCase({
+    cmaCase(STREAM_GUEST, {
       id: `component-async.stream.${t.id}`,
       title: t.title,
       requirement: 'CMA-STREAM-DROP',
-      requires: REQUIRES,
       async run(ctx) {
         const instance = await ctx.instantiateComponent(STREAM_GUEST);
         const outcome = await callU64(instance, t.id);
@@ -176,11 +168,10 @@ export const componentAsyncStreamCases: Case[] = [
     { id: 'writer-first', writerFirst: true, n: 256 * KIB + 3, wchunk: 10_000, rchunk: 4096 },
     { id: 'reader-first', writerFirst: false, n: 64 * KIB + 1, wchunk: 65 * KIB, rchunk: 777 },
   ].map((p) =>
-    defineCase({
+    cmaCase(STREAM_GUEST, {
       id: `component-async.stream.pipe-${p.id}`,
       title: `two tasks of one instance, a writer (writes of at most ${p.wchunk} bytes) and a reader (reads of at most ${p.rchunk}), ${p.n} bytes through one stream<u8>, each waiting for its stream events; the reader gets every byte in order and sees the writer's drop (${p.writerFirst ? 'writer' : 'reader'} called first)`,
       requirement: 'CMA-STREAM-TASKS',
-      requires: REQUIRES,
       async run(ctx) {
         const instance = await ctx.instantiateComponent(STREAM_GUEST);
         const write = () => start(instance, 'pipe-write', [u32(p.n), u32(p.wchunk)], { deadlineMs: SETTLE_MS });
