@@ -19,6 +19,8 @@ interface Defects {
   transpile?: (bytes: Uint8Array) => Promise<TranspiledComponent>;
   /** Wraps each instance (call outcomes, call order). */
   instance?: (inner: Instance) => Instance;
+  /** Instantiates the component's core modules: wraps the canonical built-ins the guest imports. */
+  instantiateCore?: JcoSessionOptions['instantiateCore'];
 }
 
 /** jco in this process, like the jco rows; `defects` injects one bug. */
@@ -34,6 +36,7 @@ export function jcoInProcess(id: string, defects: Defects = {}): Adapter {
         transpile: (bytes, bindings) => (defects.transpile ? defects.transpile(bytes) : transpileComponent(bytes, bindings === 'sync' ? 'sync' : 'jspi')),
         encodeBase64: (t) => Buffer.from(t).toString('base64'),
         ...(defects.imports ? { imports: defects.imports } : {}),
+        ...(defects.instantiateCore ? { instantiateCore: defects.instantiateCore } : {}),
       });
       if (!defects.instance) return inner;
       const wrap = defects.instance;

@@ -13,7 +13,9 @@ import { componentImports } from './bindings.ts';
 import type { CallTracker } from '../strategies/strategy.ts';
 import { ComponentInstance } from './instance.ts';
 
-type Glue = { instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: object): Promise<Record<string, unknown>> };
+/** How the glue instantiates each core module (jco's third `instantiate` argument). */
+export type InstantiateCore = (module: WebAssembly.Module, imports?: WebAssembly.Imports) => Promise<WebAssembly.Instance>;
+type Glue = { instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: object, instantiateCore?: InstantiateCore): Promise<Record<string, unknown>> };
 
 interface Loaded {
   glue: Glue;
@@ -29,6 +31,8 @@ export interface JcoSessionOptions {
   encodeBase64(text: string): string;
   /** The import object for a new instance; default: both host interfaces (tests inject defects here). */
   imports?: (host: Host, tracker: CallTracker) => Record<string, Record<string, Function>>;
+  /** Instantiates the component's core modules; default WebAssembly.instantiate (tests wrap the canonical built-ins here). */
+  instantiateCore?: InstantiateCore;
 }
 
 /** Both host interfaces: awc:host/host (§13) and awc:cma/host (§14), on one host. */
@@ -51,7 +55,7 @@ export function createJcoSession(options: JcoSessionOptions): Session {
       return module;
     };
     try {
-      return new ComponentInstance(await entry.glue.instantiate(getCoreModule, (options.imports ?? defaultImports)(host, tracker)), host, tracker);
+      return new ComponentInstance(await entry.glue.instantiate(getCoreModule, (options.imports ?? defaultImports)(host, tracker), options.instantiateCore), host, tracker);
     } catch (err) {
       throw new InstantiationFailure(String((err as Error)?.message ?? err));
     }
