@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Adapter } from '../harness/adapter.ts';
 import { ALL_CASES } from '../suites/index.ts';
-import { backpressureControl, dropTraps, dropsAllowed, dropsAlwaysTrap, errAsOk, pollAlwaysNone, pollMadeUpEvent, sharedContext, fifoGates, interleavesSyncLift, jcoInProcess, returnsEarly, serialisesCalls, taskReturnTraps, taskReturnValue, truncatesEcho } from './support/broken-cma.ts';
+import { ignoresMax, laxFileGrants, backpressureControl, dropTraps, dropsAllowed, dropsAlwaysTrap, errAsOk, pollAlwaysNone, pollMadeUpEvent, sharedContext, fifoGates, interleavesSyncLift, jcoInProcess, returnsEarly, serialisesCalls, taskReturnTraps, taskReturnValue, truncatesEcho } from './support/broken-cma.ts';
 import { runInTest } from './support/run.ts';
 
 const cases = ALL_CASES.filter((c) => c.suite === 'component-async');
@@ -71,6 +71,11 @@ describe('component-async', () => {
   it('catches a host error turned into success (CMA-ERRORS)', async () => {
     const ids = ['component-async.errors.fail-codes', 'component-async.errors.fail-events'];
     expect(await statuses(errAsOk, ids)).toEqual(all(ids, 'fail'));
+  }, 60_000);
+
+  it('catches denials and error codes lost through the async read-file (CMA-ERRORS)', async () => {
+    expect(await statuses(laxFileGrants, ['component-async.errors.read-file-grant'])).toEqual(all(['component-async.errors.read-file-grant'], 'fail'));
+    expect(await statuses(ignoresMax, ['component-async.errors.read-file-codes'])).toEqual(all(['component-async.errors.read-file-codes'], 'fail'));
   }, 60_000);
 
   it('CMA-TASK-RETURN fails on a value and passes on a trap', async () => {

@@ -10,6 +10,7 @@ import { createJcoSession, defaultImports, type JcoSessionOptions } from '../../
 import { transpileComponent } from '../../adapters/js/jco/transpile.ts';
 import type { Adapter, Instance, Session, TranspiledComponent } from '../../harness/adapter.ts';
 import type { Outcome } from '../../harness/outcome.ts';
+import { laxPaths } from './broken-adapters.ts';
 
 type Imports = NonNullable<JcoSessionOptions['imports']>;
 type HostFns = Record<string, Function>;
@@ -19,6 +20,8 @@ interface Defects {
   transpile?: (bytes: Uint8Array) => Promise<TranspiledComponent>;
   /** Wraps each instance (call outcomes, call order). */
   instance?: (inner: Instance) => Instance;
+  /** The host's capability policy (default: the real one). */
+  policy?: JcoSessionOptions['policy'];
   /** Instantiates the component's core modules: wraps the canonical built-ins the guest imports. */
   instantiateCore?: JcoSessionOptions['instantiateCore'];
 }
@@ -37,6 +40,7 @@ export function jcoInProcess(id: string, defects: Defects = {}): Adapter {
         encodeBase64: (t) => Buffer.from(t).toString('base64'),
         ...(defects.imports ? { imports: defects.imports } : {}),
         ...(defects.instantiateCore ? { instantiateCore: defects.instantiateCore } : {}),
+        ...(defects.policy ? { policy: defects.policy } : {}),
       });
       if (!defects.instance) return inner;
       const wrap = defects.instance;
@@ -105,6 +109,14 @@ export const interleavesSyncLift = jcoInProcess('broken-cma-interleaves-sync-lif
 /** fail() succeeds: the host error is lost on the way (CMA-ERRORS). */
 export const errAsOk = jcoInProcess('broken-cma-err-as-ok', {
   imports: withCma((base) => ({ fail: (code: number) => (base['echoS32']!(code) as Promise<number>).then(() => undefined) })),
+});
+
+/** read-file grants any /data path once some file grant exists (CMA-ERRORS: denials through async imports). */
+export const laxFileGrants = jcoInProcess('broken-cma-lax-file-grants', { policy: laxPaths });
+
+/** read-file ignores its max: a file larger than max arrives instead of TOO_LARGE (CMA-ERRORS: codes). */
+export const ignoresMax = jcoInProcess('broken-cma-ignores-max', {
+  imports: withCma((base) => ({ readFile: (path: string) => base['readFile']!(path, 0x7fffffff) })),
 });
 
 /** echo-s32 hands the guest its value at once while the host operation is still running (CMA-SUBTASK). */

@@ -23,6 +23,10 @@ async function readBounded(stream: ReadableStream<Uint8Array> | null, maxBytes: 
   } finally {
     await reader.cancel().catch(() => {});
   }
+  return concat(chunks, total);
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
   const out = new Uint8Array(total);
   let at = 0;
   for (const c of chunks) {
@@ -31,6 +35,9 @@ async function readBounded(stream: ReadableStream<Uint8Array> | null, maxBytes: 
   }
   return out;
 }
+
+/** Bytes per read of a file (bounds each allocation whatever limit the guest asked for). */
+const READ_CHUNK = 64 * 1024;
 
 export const nodeIO: HostIO = {
   async realpath(hostPath) {
@@ -45,15 +52,20 @@ export const nodeIO: HostIO = {
     let handle;
     try {
       handle = await open(hostPath, 'r');
-      const buffer = new Uint8Array(maxBytes + 1);
+      // Read at most maxBytes + 1 (one more shows the file is too large) in bounded chunks: the
+      // limit comes from the guest (up to 4 GiB), so it must never size an allocation itself.
+      const limit = maxBytes + 1;
+      const chunks: Uint8Array[] = [];
       let total = 0;
-      while (total < buffer.length) {
+      while (total < limit) {
         signal.throwIfAborted();
-        const { bytesRead } = await handle.read(buffer, total, buffer.length - total, null);
+        const chunk = new Uint8Array(Math.min(READ_CHUNK, limit - total));
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
         if (bytesRead === 0) break;
+        chunks.push(chunk.subarray(0, bytesRead));
         total += bytesRead;
       }
-      return buffer.subarray(0, total);
+      return concat(chunks, total);
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       throw classify(err);
