@@ -267,9 +267,9 @@ async function runOne(c: Case, adapter: AdapterDescription, session: Session, en
       instances.push(instance);
       return instance;
     },
-    async instantiateWasm(wasm, name, opts = {}) {
+    async instantiateWasm(wasm, name, { oneOff = false, ...opts } = {}) {
       const module = await session.load(wasm, name);
-      if (module.transform && !name.startsWith('generated')) transforms.set(name, module.transform);
+      if (module.transform && !oneOff) transforms.set(name, module.transform);
       const instance = await session.instantiate(module, opts);
       instances.push(instance);
       return instance;

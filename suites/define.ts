@@ -13,6 +13,8 @@ export interface CaseSpec {
   requires?: FeatureTag[];
   /** Native-async built-ins the fixture uses (Case.builtins). */
   builtins?: string[];
+  /** Draws from the property seed and runs (Case.seeded). */
+  seeded?: boolean;
   timeoutMs?: number;
   run(ctx: CaseContext): Promise<Verdict>;
 }
@@ -28,6 +30,7 @@ export function defineCase(spec: CaseSpec): Case {
     level: req.level,
     requires: spec.requires ?? ['core-modules'],
     ...(spec.builtins ? { builtins: spec.builtins } : {}),
+    ...(spec.seeded ? { seeded: true } : {}),
     ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
     run: spec.run,
   };

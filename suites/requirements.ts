@@ -2,14 +2,9 @@
  * Requirement ids, levels and SPEC.md sections: the single list cases refer to. SPEC.md states
  * each one in prose; test/spec.test.ts keeps the two in step.
  */
-import type { Level } from '../harness/case.ts';
+import type { Level, Requirement } from '../harness/case.ts';
 
-export interface Requirement {
-  id: string;
-  level: Level;
-  section: string;
-  text: string;
-}
+export type { Requirement };
 
 const R = (id: string, level: Level, section: string, text: string): Requirement => ({ id, level, section, text });
 

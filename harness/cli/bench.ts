@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { cacheRoot } from '../cache.ts';
 import { InvalidReportError } from '../report/validate.ts';
 import { checkOutput, defaultOutput, describeWriteError, keepSafe } from './output.ts';
-import { DEFAULT_ADAPTER_ID } from '../../adapters/registry.ts';
+import type { Catalog } from '../catalog.ts';
 import { OVERHEAD_BENCHMARKS } from '../bench/overhead.ts';
 import { runBenchmarks } from '../bench/run.ts';
 import { DEFAULT_OUT_DIR } from '../paths.ts';
@@ -33,8 +33,8 @@ export function benchLine(r: BenchmarkResult): string {
   return `${r.adapterId.padEnd(16)} ${r.benchmarkId.padEnd(30)} median ${fmt(s.median).padStart(11)}  CI95 [${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}]  MAD ${fmt(s.mad)}  n=${s.n}${r.ratioToFloor !== undefined ? `  ×${r.ratioToFloor} floor` : ''}${runs}`;
 }
 
-export async function benchCommand(flags: BenchFlags, argv: string[]): Promise<number> {
-  const adapters = selectAdapters(await allAdapters(flags), flags.adapter, DEFAULT_ADAPTER_ID);
+export async function benchCommand(flags: BenchFlags, argv: string[], catalog: Catalog): Promise<number> {
+  const adapters = selectAdapters(await allAdapters(flags, catalog.adapters), flags.adapter, catalog.defaultAdapterId);
   const benchmarks = flags.benchmark ? OVERHEAD_BENCHMARKS.filter((b) => b.id.includes(flags.benchmark!)) : OVERHEAD_BENCHMARKS;
   if (benchmarks.length === 0) throw new UsageError(`no benchmark matches "${flags.benchmark}"; known: ${OVERHEAD_BENCHMARKS.map((b) => b.id).join(', ')}`);
   const startedAt = new Date();
