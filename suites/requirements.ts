@@ -120,6 +120,7 @@ export const REQUIREMENTS = [
   R('CMA-FUTURE', 'MUST', '14.14', 'A future<u32> delivers its one value intact whichever end copies first: the first copy blocks, the second completes at once (COMPLETED, 0) and the blocked end gets its FUTURE_READ / FUTURE_WRITE event, also across tasks of one instance; a second write or read on the finished end traps.'),
   R('CMA-FUTURE-DROP', 'MUST', '14.14', 'Dropping the writable end of a future before it was written traps; dropping the readable end before reading does not, and the write then returns DROPPED (1), after which the writable end drops without a trap.'),
   R('CMA-STACKFUL', 'MUST', '14.17', 'Where the runtime takes the stackful async lift (an async lift without a callback; adapters that do not declare async-stackful in componentAsyncLacks), concurrent calls of such an export into one instance each block in waitable-set.wait on their own stack, all park at once, and each completes with its own value when its own subtask resolves, in any order.'),
+  R('CMA-REENTER', 'MUST', '14.15', 'Entering a component instance from the host while that instance is on the stack (from inside its sync import, before its task blocked) traps: the export\'s code does not run and the caller gets a trap; once the task has blocked, the host may call the instance again and gets the value.'),
 ] as const satisfies readonly Requirement[];
 
 export type RequirementId = (typeof REQUIREMENTS)[number]['id'];

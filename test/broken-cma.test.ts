@@ -27,6 +27,8 @@ const JCO_DEFECTS = [
   'component-async.stackful.one',
   'component-async.stackful.reverse-order',
   'component-async.stackful.four',
+  'component-async.reenter.sync-export-traps',
+  'component-async.reenter.task-before-block-traps',
 ];
 
 async function statuses(adapter: Adapter, ids: string[]) {
