@@ -9,16 +9,13 @@ import type { HostEvent, Instance } from '../../harness/adapter.ts';
 import type { Case } from '../../harness/case.ts';
 import { fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson } from '../../harness/outcome.ts';
-import { defineCase } from '../define.ts';
-import { marks, okU32, start } from './shared.ts';
+import { cmaCase, marks, okU32, start } from './shared.ts';
 
 export const REENTER_GUEST = 'component-async/reenter.wat';
 
 /** What the guest's `leaf` marks when it runs, and returns. */
 const LEAF_MARK = 7;
 const LEAF_VALUE = 42;
-
-const REQUIRES = ['component-async' as const];
 
 /** The kinds logged for host function `fn`, in order. */
 const opKinds = (events: HostEvent[], fn: string) => events.filter((e) => e.fn === fn && e.op !== undefined).map((e) => e.kind);
@@ -42,29 +39,26 @@ async function expectReentryTrap(instance: Instance, exportName: string) {
 }
 
 export const componentAsyncReenterCases: Case[] = [
-  defineCase({
+  cmaCase(REENTER_GUEST, {
     id: 'component-async.reenter.sync-export-traps',
     title: 'a sync-lifted export whose sync import calls back into the same instance (leaf) traps; leaf never runs',
     requirement: 'CMA-REENTER',
-    requires: REQUIRES,
     async run(ctx) {
       return expectReentryTrap(await ctx.instantiateComponent(REENTER_GUEST), 'reenter-sync');
     },
   }),
-  defineCase({
+  cmaCase(REENTER_GUEST, {
     id: 'component-async.reenter.task-before-block-traps',
     title: 'an async-lifted task that has not blocked yet calls a sync import that calls back into the same instance (leaf): traps; leaf never runs',
     requirement: 'CMA-REENTER',
-    requires: REQUIRES,
     async run(ctx) {
       return expectReentryTrap(await ctx.instantiateComponent(REENTER_GUEST), 'reenter-in-task');
     },
   }),
-  defineCase({
+  cmaCase(REENTER_GUEST, {
     id: 'component-async.reenter.after-block-allowed',
     title: 'the control: an async-lifted task async-lowers reenter-after-turn; once the task blocked the host calls leaf, which runs once and returns 42; the instance serves later calls',
     requirement: 'CMA-REENTER',
-    requires: REQUIRES,
     async run(ctx) {
       const instance = await ctx.instantiateComponent(REENTER_GUEST);
       const outcome = await start(instance, 'reenter-later', []).promise;
