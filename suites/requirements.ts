@@ -121,6 +121,7 @@ export const REQUIREMENTS = [
   R('CMA-FUTURE-DROP', 'MUST', '14.14', 'Dropping the writable end of a future before it was written traps; dropping the readable end before reading does not, and the write then returns DROPPED (1), after which the writable end drops without a trap.'),
   R('CMA-STACKFUL', 'MUST', '14.17', 'Where the runtime takes the stackful async lift (an async lift without a callback; adapters that do not declare async-stackful in componentAsyncLacks), concurrent calls of such an export into one instance each block in waitable-set.wait on their own stack, all park at once, and each completes with its own value when its own subtask resolves, in any order.'),
   R('CMA-REENTER', 'MUST', '14.15', 'Entering a component instance from the host while that instance is on the stack (from inside its sync import, before its task blocked) traps: the export\'s code does not run and the caller gets a trap; once the task has blocked, the host may call the instance again and gets the value.'),
+  R('CMA-TASK-CANCEL', 'MUST', '14.16', 'The embedder cancelling a call into an async-lifted export requests cancellation of its guest task: the task gets TASK_CANCELLED at its cancellable wait while its own subtasks keep running; if it confirms with task.cancel the call ends cancelled, if it returns a value instead the call ends with that value; either way the instance serves later calls.'),
 ] as const satisfies readonly Requirement[];
 
 export type RequirementId = (typeof REQUIREMENTS)[number]['id'];
