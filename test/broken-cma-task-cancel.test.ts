@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Adapter } from '../harness/adapter.ts';
 import { ALL_CASES } from '../suites/index.ts';
-import { taskCancelControl, taskCancelOverItsHead } from './support/broken-cma-task-cancel.ts';
+import { taskCancelAbortsSubtasks, taskCancelControl, taskCancelOverItsHead } from './support/broken-cma-task-cancel.ts';
 import { runInTest } from './support/run.ts';
 
 const IDS = ['component-async.task-cancel.confirmed', 'component-async.task-cancel.ignored'];
@@ -23,5 +23,10 @@ describe('CMA-TASK-CANCEL', () => {
   it('fails on a binding that answers cancelled without telling the task', async () => {
     const got = await results(taskCancelOverItsHead);
     for (const id of IDS) expect(got[id]).toMatch(/^fail: the guest task never got TASK_CANCELLED/);
+  }, 60_000);
+
+  it('fails its ignored case on a binding that delivers the cancel but aborts the task\'s host operations under it', async () => {
+    // jco then fails the task itself when its gate rejects, so the message varies; the case must fail.
+    expect((await results(taskCancelAbortsSubtasks))['component-async.task-cancel.ignored']).toMatch(/^fail: /);
   }, 60_000);
 });

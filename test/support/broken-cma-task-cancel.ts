@@ -4,7 +4,6 @@
  * exported function takes no signal), so the control reaches jco's own task object through a glue
  * patch and requests cancellation on it, as CanonicalABI's OnCancel does.
  */
-import type { CancelledError as CancelledErrorType } from '../../adapters/js/host/errors.ts';
 import { CancelledError } from '../../adapters/js/host/errors.ts';
 import type { Host } from '../../adapters/js/host/host.ts';
 import { transpileComponent } from '../../adapters/js/jco/transpile.ts';
@@ -42,31 +41,41 @@ const wrap = (inner: Instance, call: Instance['call']): Instance => ({ call, ins
  * not abort a host subtask the guest cancelled, CMA-SUBTASK-CANCEL) are aborted, and the call
  * answers `cancelled`. Must pass CMA-TASK-CANCEL.
  */
-export const taskCancelControl = jcoInProcess('control-cma-task-cancel', {
-  transpile: hookedTranspile,
-  instance: (inner) =>
-    wrap(inner, async (name, args, options: CallOptions) => {
-      const { signal, ...rest } = options;
-      if (!signal) return inner.call(name, args, options);
-      let task: JcoTask | undefined;
-      (globalThis as Hooked)[HOOK] = (t) => (task ??= t);
-      // The export runs up to its first await synchronously inside call(): the hook sees its task.
-      const pending = inner.call(name, args, rest);
-      delete (globalThis as Hooked)[HOOK];
-      const { host, tracker } = internals(inner);
-      const callId = tracker.current;
-      const onAbort = () => task?.requestCancellation();
-      signal.addEventListener('abort', onAbort, { once: true });
-      try {
-        const outcome = await pending;
-        if (!task?.isCancelled()) return outcome;
-        if (callId !== null) host.cancelCall(callId, new CancelledError('cancel', 'the guest task confirmed the cancel') as CancelledErrorType);
-        return { kind: 'cancelled', message: 'the guest task confirmed the cancel with task.cancel' } satisfies Outcome;
-      } finally {
-        signal.removeEventListener('abort', onAbort);
-      }
-    }),
-});
+export const taskCancelControl = delivering('control-cma-task-cancel', false);
+
+/** Delivers the cancel to the task, but also aborts the task's host operations under it at once (CMA-TASK-CANCEL: the ignored case). */
+export const taskCancelAbortsSubtasks = delivering('broken-cma-task-cancel-aborts-subtasks', true);
+
+function delivering(id: string, abortAtOnce: boolean) {
+  return jcoInProcess(id, {
+    transpile: hookedTranspile,
+    instance: (inner) =>
+      wrap(inner, async (name, args, options: CallOptions) => {
+        const { signal, ...rest } = options;
+        if (!signal) return inner.call(name, args, options);
+        let task: JcoTask | undefined;
+        (globalThis as Hooked)[HOOK] = (t) => (task ??= t);
+        // The export runs up to its first await synchronously inside call(): the hook sees its task.
+        const pending = inner.call(name, args, rest);
+        delete (globalThis as Hooked)[HOOK];
+        const { host, tracker } = internals(inner);
+        const callId = tracker.current;
+        const onAbort = () => {
+          task?.requestCancellation();
+          if (abortAtOnce && callId !== null) host.cancelCall(callId, new CancelledError('cancel', 'aborted under the task'));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        try {
+          const outcome = await pending;
+          if (!task?.isCancelled()) return outcome;
+          if (callId !== null) host.cancelCall(callId, new CancelledError('cancel', 'the guest task confirmed the cancel'));
+          return { kind: 'cancelled', message: 'the guest task confirmed the cancel with task.cancel' } satisfies Outcome;
+        } finally {
+          signal.removeEventListener('abort', onAbort);
+        }
+      }),
+  });
+}
 
 /** Answers `cancelled` at once on a cancel and aborts the call's host operations, never telling the task (CMA-TASK-CANCEL). */
 export const taskCancelOverItsHead = jcoInProcess('broken-cma-task-cancel-over-its-head', {
