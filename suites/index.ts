@@ -37,8 +37,6 @@ import { componentAsyncFileCases } from './component-async/files.ts';
 import { componentAsyncReenterCases } from './component-async/reenter.ts';
 import { componentAsyncTaskCancelCases } from './component-async/task-cancel.ts';
 
-
-
 export const ALL_CASES: readonly Case[] = [...valueCases, ...exportFloatCases, ...errorCases, ...ioCases, ...trapCases, ...componentPropagationCases, ...suspensionCases, ...reentryCases, ...turnCases, ...componentSuspensionCases, ...cancellationCases, ...moreCancellationCases, ...lifecycleCases, ...componentCancellationCases, ...concurrencyCases, ...moreConcurrencyCases, ...parallelCases, ...componentConcurrencyCases, ...capabilityCases, ...moreCapabilityCases, ...hostCheckCases, ...componentCapabilityCases, ...limitCases, ...moreLimitCases, ...inspectCases, ...unenforceableLimitCases, ...componentLimitCases, ...componentAsyncCases, ...componentAsyncCancelCases, ...componentAsyncBackpressureCases, ...componentAsyncRulesCases, ...componentAsyncPollCases, ...componentAsyncStreamCases, ...componentAsyncFutureCases, ...componentAsyncStackfulCases, ...componentAsyncFileCases, ...componentAsyncReenterCases, ...componentAsyncTaskCancelCases, ...propertyCases, ...regressionCases];
 
 export const SUITES: readonly string[] = [...new Set(ALL_CASES.map((c) => c.suite))];
