@@ -44,9 +44,9 @@ export const componentAsyncFutureCases: Case[] = [
         const instance = await ctx.instantiateComponent(FUTURE_GUEST);
         const seen: Evidence[] = [];
         for (const v of VALUES) {
-          const verdict = await expectGuestSteps(instance, t.id, [u32(v)], t.steps, { rawSteps: [3, 6], value: v, evidence: { earlier: seen } });
+          const verdict = await expectGuestSteps(instance, t.id, [u32(v)], t.steps, { rawSteps: [3, 6], value: v, evidence: { v } });
           if (!verdict.pass) return verdict;
-          seen.push({ v, ...verdict.evidence });
+          seen.push(verdict.evidence ?? { v });
         }
         return pass({ seen });
       },
