@@ -345,6 +345,7 @@ function applyExpectations(result: Omit<CaseResult, 'reproduce'>, expectations: 
   if (result.status === 'fail' || result.status === 'timeout') {
     return { ...result, status: 'expected-fail', message: `${note} — ${result.message ?? result.status}` };
   }
+  if (result.status === 'pass' && known.intermittent) return { ...result, message: `listed as an intermittent known failure; it did not show this time (${note})` };
   if (result.status === 'pass') return { ...result, status: 'unexpected-pass', message: `listed as a known failure but passed; remove the entry if fixed (${note})` };
   return result;
 }
