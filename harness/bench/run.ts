@@ -8,6 +8,7 @@ import type { Adapter, AdapterDescription, Instance, ModuleHandle, Session } fro
 import { loadComponentFixture } from '../components.ts';
 import { loadFixture } from '../fixtures.ts';
 import type { BenchmarkResult } from '../report/types.ts';
+import { mbPerSecond } from './component-async.ts';
 import { COMPONENT_GUEST, FLOOR_ID, type BenchmarkDef } from './overhead.ts';
 import { median, prng, sortSamples, summarise } from './statistics.ts';
 
@@ -35,6 +36,20 @@ interface Workload {
 }
 
 function workload(def: BenchmarkDef, description: AdapterDescription): Workload | { unsupported: string } {
+  if (def.componentAsync) {
+    // Native component async is its own feature: a row may take components, or core modules, without it.
+    if (!description.features.componentAsync) return { unsupported: 'the adapter does not declare componentAsync (native component async, SPEC.md §14)' };
+    return {
+      async load(session) {
+        if (!session.loadComponent) throw new Error(`${description.id} declares componentAsync but cannot load components`);
+        return session.loadComponent({ bytes: await loadComponentFixture(def.fixture) }, def.fixture);
+      },
+      export: def.export,
+      args: def.args,
+      opsPerIteration: def.opsPerIteration,
+      plain: false,
+    };
+  }
   if (!description.features.coreModules && description.features.components) {
     const c = def.component;
     if (!c) return { unsupported: 'no component variant of this benchmark' };
@@ -141,9 +156,11 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<{ adapter
     const mine: BenchmarkResult[] = options.benchmarks.map((def) => {
       const work = workload(def, description);
       const failure = failures.get(def.id);
-      if (failure) return { ...base(def), ...failure };
+      if (failure) return { ...base(def), ...(def.nextTo ? { nextTo: def.nextTo } : {}), ...failure };
       const perRun = runs.get(def.id) ?? [];
       const pooled = perRun.flat();
+      // A run that ended early (its session died on another benchmark) leaves later ones unmeasured.
+      if (pooled.length === 0) return { ...base(def), status: 'error', message: 'not measured: the session ended before this benchmark ran (see the other benchmarks of this adapter)' };
       return {
         ...base(def),
         status: 'measured',
@@ -151,6 +168,7 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<{ adapter
         summary: summarise(pooled),
         samples: pooled.map(round3),
         runMedians: perRun.map((r) => round3(median(sortSamples(r)))),
+        ...throughput(def, pooled),
       };
     });
     const floor = mine.find((r) => r.benchmarkId === FLOOR_ID && r.summary)?.summary?.median;
@@ -164,3 +182,11 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<{ adapter
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Stream benchmarks: bytes per operation and MB/s at the pooled median (the same median the summary gives). */
+function throughput(def: BenchmarkDef, pooled: number[]): Pick<BenchmarkResult, 'bytesPerOp' | 'mbPerSecond' | 'nextTo'> {
+  const out: Pick<BenchmarkResult, 'bytesPerOp' | 'mbPerSecond' | 'nextTo'> = def.nextTo ? { nextTo: def.nextTo } : {};
+  if (def.bytesPerOp === undefined) return out;
+  const m = median(sortSamples(pooled));
+  return { ...out, bytesPerOp: def.bytesPerOp, ...(m > 0 ? { mbPerSecond: round3(mbPerSecond(def.bytesPerOp, m)) } : {}) };
+}
