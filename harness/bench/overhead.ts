@@ -32,6 +32,10 @@ export interface BenchmarkDef {
   bytesPerOp?: number;
   /** The benchmark of the same work on the sync-ABI component and the core module, shown beside this one. */
   nextTo?: string;
+  /** The u32 one call must return; checked by the harness with one call before measuring. */
+  expect?: number;
+  /** After that call: an export whose u32 result, put in words by `text`, becomes the result's message (evidence of the path taken). */
+  note?: { export: string; text: (value: number) => string };
 }
 
 /** The guest component the component variants call (fixtures/components/guest.wat). */

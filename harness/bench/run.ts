@@ -7,6 +7,7 @@ import { benchBatches } from '../../adapters/js/bench.ts';
 import type { Adapter, AdapterDescription, Instance, ModuleHandle, Session } from '../adapter.ts';
 import { loadComponentFixture } from '../components.ts';
 import { loadFixture } from '../fixtures.ts';
+import { formatOutcome } from '../outcome.ts';
 import type { BenchmarkResult } from '../report/types.ts';
 import { mbPerSecond } from './component-async.ts';
 import { COMPONENT_GUEST, FLOOR_ID, type BenchmarkDef } from './overhead.ts';
@@ -71,8 +72,11 @@ function workload(def: BenchmarkDef, description: AdapterDescription): Workload 
   return { load: async (session) => session.load(await loadFixture(def.fixture), def.fixture), export: def.export, args: def.args, opsPerIteration: def.opsPerIteration, plain: def.plain ?? false };
 }
 
+/** Bound on the checking call (a 16 MiB stream copy takes about 1 s on jco): a hang is an error, not a wait. */
+const CHECK_DEADLINE_MS = 30_000;
+
 /** One measurement of one benchmark in one session: ns per operation, per raw sample. */
-async function measureOnce(def: BenchmarkDef, work: Workload, session: Session, options: BenchRunOptions): Promise<number[] | { status: 'unsupported' | 'error'; message: string }> {
+async function measureOnce(def: BenchmarkDef, work: Workload, session: Session, options: BenchRunOptions, onNote: (note: string) => void): Promise<number[] | { status: 'unsupported' | 'error'; message: string }> {
   const module = await work.load(session);
   const budget = { budgetMs: Math.max(100, Math.round(options.budgetMs / options.repeat)), warmupMs: options.warmupMs };
   if (def.instantiate) {
@@ -81,6 +85,16 @@ async function measureOnce(def: BenchmarkDef, work: Workload, session: Session, 
   }
   const instance: Instance = await session.instantiate(module, {});
   try {
+    if (def.expect !== undefined) {
+      // A runtime that gets the work wrong is not timed: one checked call first, the same on every adapter.
+      const o = await instance.call(work.export, work.args, { results: ['i32'], deadlineMs: CHECK_DEADLINE_MS });
+      const got = o.kind === 'ok' && typeof o.values[0]?.value === 'number' ? o.values[0].value >>> 0 : undefined;
+      if (got !== def.expect) return { status: 'error', message: `${work.export}(${work.args.map((a) => String(a.value)).join(', ')}) gave ${got ?? formatOutcome(o)}, expected ${def.expect}` };
+    }
+    if (def.note) {
+      const o = await instance.call(def.note.export, [], { results: ['i32'], deadlineMs: CHECK_DEADLINE_MS });
+      onNote(o.kind === 'ok' && typeof o.values[0]?.value === 'number' ? def.note.text(o.values[0].value >>> 0) : `${def.note.export}: ${formatOutcome(o)}`);
+    }
     let raw;
     if (def.harnessSide) {
       raw = await benchBatches(async () => {
@@ -118,6 +132,8 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<{ adapter
     options.onAdapter?.(description);
     const base = (def: BenchmarkDef) => ({ benchmarkId: def.id, adapterId: adapter.id, title: def.title, unit: 'ns/op' as const });
     const runs = new Map<string, number[][]>();
+    /** Evidence from `note` exports, distinct texts over the runs. */
+    const notes = new Map<string, Set<string>>();
     const failures = new Map<string, { status: 'unsupported' | 'error' | 'unavailable'; message: string }>();
     if (!description.available) {
       for (const def of options.benchmarks) failures.set(def.id, { status: 'unavailable', message: description.reason ?? 'unavailable' });
@@ -138,7 +154,7 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<{ adapter
             continue;
           }
           try {
-            const measured = await measureOnce(def, work, session, options);
+            const measured = await measureOnce(def, work, session, options, (note) => notes.set(def.id, new Set([...(notes.get(def.id) ?? []), note])));
             if (Array.isArray(measured)) runs.set(def.id, [...(runs.get(def.id) ?? []), measured]);
             else failures.set(def.id, measured);
           } catch (err) {
@@ -169,6 +185,7 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<{ adapter
         samples: pooled.map(round3),
         runMedians: perRun.map((r) => round3(median(sortSamples(r)))),
         ...throughput(def, pooled),
+        ...(notes.has(def.id) ? { message: [...notes.get(def.id)!].join('; ') } : {}),
       };
     });
     const floor = mine.find((r) => r.benchmarkId === FLOOR_ID && r.summary)?.summary?.median;

@@ -33,7 +33,7 @@ export function benchLine(r: BenchmarkResult): string {
   const s = r.summary;
   const runs = r.runMedians?.length ? `  runs ${r.runMedians.map(fmt).join(' / ')}` : '';
   const mbs = r.mbPerSecond !== undefined ? `  ${r.mbPerSecond.toFixed(1)} MB/s` : '';
-  return `${r.adapterId.padEnd(16)} ${r.benchmarkId.padEnd(30)} median ${fmt(s.median).padStart(11)}${mbs}  CI95 [${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}]  MAD ${fmt(s.mad)}  n=${s.n}${r.ratioToFloor !== undefined ? `  ×${r.ratioToFloor} floor` : ''}${runs}`;
+  return `${r.adapterId.padEnd(16)} ${r.benchmarkId.padEnd(30)} median ${fmt(s.median).padStart(11)}${mbs}  CI95 [${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}]  MAD ${fmt(s.mad)}  n=${s.n}${r.ratioToFloor !== undefined ? `  ×${r.ratioToFloor} floor` : ''}${runs}${r.message ? `  — ${r.message}` : ''}`;
 }
 
 /** The cma.* medians beside the same work on the sync ABI and core modules, grouped by engine. */
