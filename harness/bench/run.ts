@@ -190,7 +190,8 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<{ adapter
     });
     const floor = mine.find((r) => r.benchmarkId === FLOOR_ID && r.summary)?.summary?.median;
     for (const r of mine) {
-      if (floor && r.summary) r.ratioToFloor = Math.round((r.summary.median / floor) * 100) / 100;
+      // A throughput (bytes per operation) against a crossing's cost says nothing: no ratio there.
+      if (floor && r.summary && r.bytesPerOp === undefined) r.ratioToFloor = Math.round((r.summary.median / floor) * 100) / 100;
       options.onResult?.(r);
     }
     results.push(...mine);

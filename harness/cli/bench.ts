@@ -1,4 +1,4 @@
-/** `awc bench`: the overhead benchmarks on adapters, written into the report schema. */
+/** `awc bench`: the overhead and component-async benchmarks on adapters, written into the report schema. */
 import { basename, join } from 'node:path';
 import { cacheRoot } from '../cache.ts';
 import { InvalidReportError } from '../report/validate.ts';
