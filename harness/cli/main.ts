@@ -62,7 +62,7 @@ program
 withAdapterSources(
   program
     .command('bench')
-    .description('run the overhead benchmarks (timed inside each runtime) and write them into a report')
+    .description('run the overhead and component-async benchmarks (timed inside each runtime) and write them into a report')
     .option('-a, --adapter <id>', 'adapter to measure, repeatable; "all" for every adapter', collect, [])
     .addOption(new Option('-b, --benchmark <text>', 'only benchmarks whose id contains this text').argParser(num.nonEmpty))
     .addOption(new Option('--time-budget <seconds>', 'measuring time per benchmark and adapter, split over the runs').argParser(num.timeBudgetSeconds).default(2))

@@ -219,6 +219,43 @@ pub struct Call {
     pub reply: oneshot::Sender<Value>,
 }
 
+/// What an instance's driver is handed: a protocol call, or a bench of one export.
+pub enum Work {
+    Call(Call),
+    Bench(Bench),
+}
+
+/// `bench` on an async component: samples (the protocol's bench result) or why it failed.
+pub struct Bench {
+    pub export: String,
+    pub args: Vec<Value>,
+    pub budget_ms: u64,
+    pub warmup_ms: u64,
+    pub reply: oneshot::Sender<Result<Value, String>>,
+}
+
+/// A bench as a task of the store's event loop: the export is looked up and its arguments
+/// converted once, then each sampled call is one `call_concurrent` (a guest task), awaited.
+struct BenchTask {
+    bench: Bench,
+    instance: Instance,
+}
+
+impl AccessorTask<HostState> for BenchTask {
+    async fn run(self, accessor: &Accessor<HostState>) -> wasmtime::Result<()> {
+        let Bench { export, args, budget_ms, warmup_ms, reply } = self.bench;
+        let instance = self.instance;
+        let sampled: Result<Value, String> = async {
+            let (func, args, result_count) = accessor.with(|mut access| crate::component_func(&mut access, &instance, &export, &args)).map_err(|o| o["message"].as_str().unwrap_or("cannot call").to_string())?;
+            let mut results = vec![Val::Bool(false); result_count];
+            sample!(budget_ms, warmup_ms, async { func.call_concurrent(accessor, &args, &mut results).await.map_err(|e| format!("{export} does not succeed: {e:#}")) })
+        }
+        .await;
+        let _ = reply.send(sampled);
+        Ok(())
+    }
+}
+
 /// One protocol call as a task of the store's event loop: starts the guest task, registers its
 /// cancel signal under the task id before the guest can run, and replies with its results.
 struct CallTask {
@@ -267,16 +304,23 @@ impl AccessorTask<HostState> for CallTask {
 
 /// Runs one instance's event loop until its call channel closes (dispose); the Store is dropped
 /// then, which drops every host operation still running (each records `abort`).
-pub async fn drive(mut store: Store<HostState>, instance: Instance, mut calls: mpsc::UnboundedReceiver<Call>) {
+pub async fn drive(mut store: Store<HostState>, instance: Instance, mut calls: mpsc::UnboundedReceiver<Work>) {
     *store.data().tasks.2.lock().unwrap() = Some(instance);
     let pending: Arc<Mutex<HashMap<u64, oneshot::Sender<Value>>>> = Arc::default();
     let mut next = 0u64;
     loop {
         let result = store
             .run_concurrent(async |accessor| {
-                while let Some(call) = calls.recv().await {
-                    next += 1;
-                    accessor.spawn(CallTask { call, pending: pending.clone(), id: next, instance })?;
+                while let Some(work) = calls.recv().await {
+                    match work {
+                        Work::Call(call) => {
+                            next += 1;
+                            accessor.spawn(CallTask { call, pending: pending.clone(), id: next, instance })?;
+                        }
+                        Work::Bench(bench) => {
+                            accessor.spawn(BenchTask { bench, instance })?;
+                        }
+                    }
                 }
                 Ok::<_, wasmtime::Error>(())
             })
