@@ -3,7 +3,7 @@
  * the protocol round trip, which the harness times around the adapter contract. Statistics are
  * computed here, the same way for every adapter.
  */
-import { benchBatches } from '../../adapters/js/bench.ts';
+import { benchBatches } from './batches.ts';
 import type { Adapter, AdapterDescription, Instance, ModuleHandle, Session } from '../adapter.ts';
 import { loadComponentFixture } from '../components.ts';
 import { loadFixture } from '../fixtures.ts';

@@ -4,7 +4,7 @@
  * component instantiated with the host interface bound to a fresh JS host.
  */
 import { InstantiationFailure, type ComponentPackage, type Instance, type InstantiateOptions, type ModuleHandle, type Session, type TranspiledComponent } from '../../../harness/adapter.ts';
-import { benchBatches } from '../bench.ts';
+import { benchBatches } from '../../../harness/bench/batches.ts';
 import type { CapabilityPolicy } from '../host/capabilities.ts';
 import { Host } from '../host/host.ts';
 import type { HostIO } from '../host/io.ts';

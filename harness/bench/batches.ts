@@ -1,13 +1,17 @@
 /**
- * The JS side of `bench`: tinybench runs batches of calls inside the engine under test; each
- * batch is one raw sample. Batches are sized so a sample lasts well above timer resolution.
+ * In-runtime timing for JS: tinybench runs batches of calls inside the engine under test; each
+ * batch is one raw sample. Batches are sized so a sample lasts well above timer resolution. Used
+ * by every JS adapter (in the engine under test) and by the harness itself for the protocol
+ * round trip; the Rust sampler (adapters/wasmtime/src/main.rs, `sample!`) follows the same rule
+ * (a batch lasts at least MIN_SAMPLE_MS and holds at most MAX_BATCH calls; PROTOCOL.md `bench`).
  */
 import { Bench } from 'tinybench';
-import type { BenchOptions, BenchSample } from '../../harness/adapter.ts';
+import type { BenchOptions, BenchSample } from '../adapter.ts';
 
 /** A sample should last at least this long (performance.now() may be coarse, e.g. 100 µs). */
-const MIN_SAMPLE_MS = 1;
-const MAX_BATCH = 1 << 20;
+export const MIN_SAMPLE_MS = 1;
+/** At most this many calls per batch, however fast a call is. */
+export const MAX_BATCH = 1 << 20;
 const CALIBRATION_WARMUP_MS = 100;
 const CALIBRATION_WINDOW_MS = 50;
 
