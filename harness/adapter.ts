@@ -58,7 +58,6 @@ export const FEATURE_TAGS = [
   'cancel-preemptive',
   'fuel',
   'memory-limits',
-  'reentrancy-declared',
   // Calls into one instance may be suspended at once (gate conflicts can only happen there).
   'reentrancy-interleave',
   // The adapter cannot enforce fuel / memory limits: the cases that check it refuses them (LIMIT-UNENFORCEABLE).
@@ -70,7 +69,7 @@ export const FEATURE_TAGS = [
 export type FeatureTag = (typeof FEATURE_TAGS)[number];
 
 export function featureTags(f: Features): Set<FeatureTag> {
-  const tags = new Set<FeatureTag>(['reentrancy-declared']);
+  const tags = new Set<FeatureTag>();
   if (f.coreModules) tags.add('core-modules');
   if (f.components) tags.add('components');
   if (f.cancellation !== 'none') tags.add('cancel-at-host-call');

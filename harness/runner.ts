@@ -196,7 +196,7 @@ async function runAdapter(adapter: Adapter, options: RunOptions, emit: (r: CaseR
         continue;
       }
       const scope: CaseScope = { caseId: c.id, adapterId: adapter.id, strays: new Set(), reported: false };
-      const outcome = await caseScope.run(scope, () => runOne(c, description, session, options.env, c.timeoutMs ?? timeoutMs, options.properties ?? DEFAULT_PROPERTY_SETTINGS, transforms, options.cut));
+      const outcome = await caseScope.run(scope, () => runOne(c, { adapter: description, session, env: options.env, timeoutMs: c.timeoutMs ?? timeoutMs, properties: options.properties ?? DEFAULT_PROPERTY_SETTINGS, transforms, ...(options.cut ? { cut: options.cut } : {}) }));
       await chargeFailures(outcome, scope, session);
       scope.reported = true;
       emit(finish(applyExpectations({ ...base(c), ...outcome }, expectations), reproduce(c)));
@@ -270,7 +270,20 @@ export function plainEvidence(evidence: Evidence): Evidence {
 /** Load-time transformations an adapter applied, by module name (evidence of what a strategy costs in code size). */
 type TransformLog = Map<string, TransformEvidence>;
 
-async function runOne(c: Case, adapter: AdapterDescription, session: Session, env: HarnessEnvironment, timeoutMs: number, properties: PropertySettings, transforms: TransformLog, cut?: AbortSignal): Promise<RunOneResult> {
+/** What one case runs with: its adapter's session and description, the host environment, limits. */
+interface CaseRun {
+  adapter: AdapterDescription;
+  session: Session;
+  env: HarnessEnvironment;
+  timeoutMs: number;
+  properties: PropertySettings;
+  /** Where transforms the adapter applied are logged for the report. */
+  transforms: TransformLog;
+  /** Aborted when the run is interrupted: the case is cut short (`skipped`). */
+  cut?: AbortSignal;
+}
+
+async function runOne(c: Case, { adapter, session, env, timeoutMs, properties, transforms, cut }: CaseRun): Promise<RunOneResult> {
   const instances: Instance[] = [];
   const controller = new AbortController();
   const ctx: CaseContext = {

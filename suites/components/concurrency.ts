@@ -43,7 +43,7 @@ export const componentConcurrencyCases: Case[] = [
     id: 'concurrency.component.reentrancy',
     title: `two calls into one component instance, each in sleep(${SLEEP_MS}), follow the declared reentrancy policy`,
     requirement: 'CONC-REENTRANCY',
-    requires: ['components', 'reentrancy-declared'],
+    requires: ['components'],
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const t0 = performance.now();
@@ -68,7 +68,7 @@ export const componentConcurrencyCases: Case[] = [
     id: 'concurrency.component.fifo',
     title: `${FIFO_CALLS} calls of bump() sent at once into one component instance enter it in the order sent: results 1..${FIFO_CALLS}`,
     requirement: 'CONC-FIFO',
-    requires: ['components', 'reentrancy-declared'],
+    requires: ['components'],
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       // bump never suspends, so each call's result is its place in the order the guest was entered.
