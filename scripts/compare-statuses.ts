@@ -3,7 +3,7 @@
  * refactoring changed no behaviour (issue #16). Prints each pair whose status differs, and pairs
  * present in one report only; exit 1 if there is any, 0 if the two agree pair for pair.
  *
- *   node scripts/compare-statuses.ts BEFORE.json AFTER.json [--ignore-new]
+ *   npx node scripts/compare-statuses.ts BEFORE.json AFTER.json [--ignore-new]   (the pinned Node 24)
  *
  * --ignore-new: cases only in AFTER (new cases added since) are listed but do not fail the check.
  */
@@ -13,7 +13,7 @@ interface Report { results: { adapterId: string; caseId: string; status: string 
 
 const [beforePath, afterPath, ...rest] = process.argv.slice(2);
 if (!beforePath || !afterPath || rest.some((a) => a !== '--ignore-new')) {
-  process.stderr.write('usage: node scripts/compare-statuses.ts BEFORE.json AFTER.json [--ignore-new]\n');
+  process.stderr.write('usage: npx node scripts/compare-statuses.ts BEFORE.json AFTER.json [--ignore-new]\n');
   process.exit(2);
 }
 const load = (path: string): Map<string, string> => {
