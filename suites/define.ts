@@ -10,6 +10,9 @@ export interface CaseSpec {
   id: string;
   title: string;
   requirement: RequirementId;
+  /** What the case loads: a core module (default), a component, or a native-async component. */
+  guest?: 'module' | 'component' | 'async-component';
+  /** Feature tags needed besides the guest's own (core-modules, components, component-async). */
   requires?: FeatureTag[];
   /** Native-async built-ins the fixture uses (Case.builtins). */
   builtins?: string[];
@@ -19,7 +22,9 @@ export interface CaseSpec {
   run(ctx: CaseContext): Promise<Verdict>;
 }
 
-/** The suite is the id's first segment; the level comes from the requirement. */
+const GUEST_TAG = { module: 'core-modules', component: 'components', 'async-component': 'component-async' } as const satisfies Record<NonNullable<CaseSpec['guest']>, FeatureTag>;
+
+/** The suite is the id's first segment; the level comes from the requirement; the guest's tag comes first. */
 export function defineCase(spec: CaseSpec): Case {
   const req = requirement(spec.requirement);
   return {
@@ -28,7 +33,7 @@ export function defineCase(spec: CaseSpec): Case {
     title: spec.title,
     requirement: req.id,
     level: req.level,
-    requires: spec.requires ?? ['core-modules'],
+    requires: [GUEST_TAG[spec.guest ?? 'module'], ...(spec.requires ?? [])],
     ...(spec.builtins ? { builtins: spec.builtins } : {}),
     ...(spec.seeded ? { seeded: true } : {}),
     ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),

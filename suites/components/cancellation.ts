@@ -23,7 +23,8 @@ export const componentCancellationCases: Case[] = [
     id: 'cancellation.component.awaiting-gate',
     title: 'cancel a component call parked on gate(): cancelled within 1 s, the gate aborted, nothing pending',
     requirement: 'CANCEL-AWAITING',
-    requires: ['components', 'cancel-at-host-call'],
+    guest: 'component',
+    requires: ['cancel-at-host-call'],
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const { outcome, cancelMs, state } = await cancelParked(instance, ctx.signal);
@@ -38,7 +39,8 @@ export const componentCancellationCases: Case[] = [
     id: 'cancellation.component.deadline-settles',
     title: 'a 300 ms deadline on a call parked on gate(): the call settles (timeout, cancelled or trap) within 1 s of it',
     requirement: 'COMP-REJECTION-SETTLES',
-    requires: ['components', 'cancel-at-host-call'],
+    guest: 'component',
+    requires: ['cancel-at-host-call'],
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const t0 = performance.now();
@@ -54,7 +56,8 @@ export const componentCancellationCases: Case[] = [
     id: 'cancellation.component.after-cancel',
     title: 'after a cancelled call the instance follows its declared post-cancel policy within 1 s: correct results, or a clear refusal',
     requirement: 'CANCEL-AFTER',
-    requires: ['components', 'cancel-at-host-call'],
+    guest: 'component',
+    requires: ['cancel-at-host-call'],
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       await cancelParked(instance, ctx.signal);
