@@ -10,6 +10,7 @@ import { HostError } from '../host/errors.ts';
 import type { Host } from '../host/host.ts';
 import type { CallTracker } from '../strategies/strategy.ts';
 import { ComponentHostError } from './bindings.ts';
+import { cmaStreamImports } from './stream-bindings.ts';
 
 /** jco's key for the interface in the import object (unversioned). */
 export const CMA_IMPORT_KEY = 'awc:cma/host';
@@ -48,6 +49,7 @@ export function cmaImports(host: Host, tracker: CallTracker): Record<string, Rec
           }),
         ),
       mark: (tag: number) => host.sync.mark(tag),
+      ...cmaStreamImports(host, tracker, asErr),
     },
   };
 }
