@@ -14,6 +14,7 @@
 mod caps;
 mod component_async;
 mod component_host;
+mod component_streams;
 mod component_vals;
 mod core_vals;
 mod host;
