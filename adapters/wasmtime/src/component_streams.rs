@@ -13,6 +13,7 @@ use crate::component_host::{as_error_result, limited};
 use crate::host::{get_granted_url, host_err, HostState, OpGuard, IO};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use tokio::sync::oneshot;
 use wasmtime::component::{Accessor, Destination, LinkerInstance, Source, StreamConsumer, StreamProducer, StreamReader, StreamResult, VecBuffer};
@@ -52,20 +53,33 @@ impl Summary {
 
 type Fill = Box<dyn FnMut(usize, &mut [u8]) + Send + Sync>;
 
+/// The operation's guard, shared by the producer and the watcher of its call's cancel signal.
+type OpSlot = Arc<Mutex<Option<OpGuard>>>;
+
 /// The host's writable end of `n` bytes; `fill(offset, out)` writes the bytes at `offset`.
 struct Producer {
-    op: Option<OpGuard>,
+    op: OpSlot,
     sent: usize,
     n: usize,
     fill: Fill,
+    /// Dropped with the producer: ends the cancel watcher.
+    _gone: oneshot::Sender<()>,
 }
 
 impl Producer {
     fn finished(&mut self) -> Poll<wasmtime::Result<StreamResult>> {
-        if let Some(op) = self.op.take() {
+        if let Some(op) = self.op.lock().unwrap().take() {
             let _ = op.finish(Ok(()));
         }
         Poll::Ready(Ok(StreamResult::Dropped))
+    }
+}
+
+impl Drop for Producer {
+    /// Dropped before the last byte went out (the guest dropped its readable end, the store is
+    /// gone): the guard records `abort` now.
+    fn drop(&mut self) {
+        drop(self.op.lock().unwrap().take());
     }
 }
 
@@ -75,7 +89,8 @@ impl StreamProducer<HostState> for Producer {
 
     fn poll_produce<'a>(self: Pin<&mut Self>, _: &mut Context<'_>, store: StoreContextMut<'a, HostState>, dst: Destination<'a, u8, Self::Buffer>, _finish: bool) -> Poll<wasmtime::Result<StreamResult>> {
         let me = self.get_mut();
-        if me.sent >= me.n {
+        // Aborted (its call was cancelled): produce nothing more, end the stream.
+        if me.sent >= me.n || me.op.lock().unwrap().is_none() {
             return me.finished();
         }
         let left = me.n - me.sent;
@@ -154,8 +169,22 @@ async fn open_operation<R>(accessor: &Accessor<HostState>, name: &'static str, b
     }
 }
 
+/// Hands the guest a stream of `n` bytes produced by `fill`, under operation `op`. A cancel of
+/// the call aborts `op` at once, even after the stream was handed out (SPEC.md §14.18): the
+/// producer then ends the stream at the guest's next read.
 fn reader(accessor: &Accessor<HostState>, op: OpGuard, n: usize, fill: Fill) -> wasmtime::Result<StreamReader<u8>> {
-    accessor.with(|mut access| StreamReader::new(&mut access, Producer { op: Some(op), sent: 0, n, fill }))
+    let slot: OpSlot = Arc::new(Mutex::new(Some(op)));
+    let (gone, mut ended) = oneshot::channel();
+    if let Some(CallCtl { cancel: mut signal, .. }) = signal_of(accessor) {
+        let slot = slot.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                Ok(_) = signal.wait_for(|cancelled| *cancelled) => drop(slot.lock().unwrap().take()),
+                _ = &mut ended => {}
+            }
+        });
+    }
+    accessor.with(|mut access| StreamReader::new(&mut access, Producer { op: slot, sent: 0, n, fill, _gone: gone }))
 }
 
 pub fn link(host: &mut LinkerInstance<'_, HostState>) -> wasmtime::Result<()> {
