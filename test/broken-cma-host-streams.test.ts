@@ -9,6 +9,7 @@ import type { Adapter } from '../harness/adapter.ts';
 import { ALL_CASES } from '../suites/index.ts';
 import { jcoInProcess } from './support/broken-cma.ts';
 import { httpIgnoresGrant, sinkMiscounts, sinkReturnsEarly, sourceDropsAByte, sourceMissesDrop } from './support/broken-cma-host-streams.ts';
+import { zeroLengthTakesData } from './support/broken-cma-streams.ts';
 import { needInCI } from './support/ci.ts';
 import { runInTest } from './support/run.ts';
 
@@ -24,7 +25,7 @@ const SIZES = ['0', '1', '4k', '64k-partial', '16m'];
 const SOURCE = SIZES.map((s) => `source-${s}`);
 const SINK = SIZES.map((s) => `sink-${s}`);
 const HTTP = ['http-granted', 'http-denied', 'http-too-large'];
-const EVERY = [...SOURCE, ...SINK, 'early-drop', ...HTTP];
+const EVERY = [...SOURCE, ...SINK, 'zero-length-read', 'early-drop', ...HTTP];
 
 // Needs `npm run build:wasmtime` (CI builds it before `npm test`).
 const wasmtime = await wasmtimeComponentRow.describe();
@@ -40,7 +41,7 @@ describe('component-async host streams', () => {
   }, 180_000);
 
   it('catches a source that loses a byte (CMA-HOST-STREAM-SOURCE; the early read too)', async () => {
-    const ids = ['source-1', 'source-4k', 'source-64k-partial', 'source-16m', 'early-drop'];
+    const ids = ['source-1', 'source-4k', 'source-64k-partial', 'source-16m', 'zero-length-read', 'early-drop'];
     expect(await statuses(sourceDropsAByte, [...ids, 'source-0'])).toEqual({ ...all(ids, 'fail'), 'source-0': 'pass' });
   }, 180_000);
 
@@ -54,6 +55,11 @@ describe('component-async host streams', () => {
     // dropped, so only a stream longer than one read shows the early return.
     expect(await statuses(sinkReturnsEarly, ['sink-16m', 'sink-4k'])).toEqual({ 'sink-16m': 'fail', 'sink-4k': 'pass' });
   }, 90_000);
+
+  it('catches a zero-length read of a host stream that takes data (CMA-HOST-STREAM-ZERO-LENGTH)', async () => {
+    // The guest's stream.read built-in with length 0 run as a 4-byte read.
+    expect(await statuses(zeroLengthTakesData, ['zero-length-read', 'source-4k'])).toEqual({ 'zero-length-read': 'fail', 'source-4k': 'pass' });
+  }, 60_000);
 
   it('catches a source that does not see the early drop (CMA-HOST-STREAM-DROP)', async () => {
     expect(await statuses(sourceMissesDrop, ['early-drop', 'source-4k'])).toEqual({ 'early-drop': 'fail', 'source-4k': 'pass' });

@@ -42,6 +42,7 @@ const READ_STEPS: Record<number, string> = {
   5: 'the stream carried more bytes than the host was asked for (the count seen)',
   6: '1000 reads in a row completed with no bytes: the stream makes no progress',
   7: 'a SUBTASK event named another subtask (the index seen)',
+  8: 'the zero-length read did not end COMPLETED with 0 bytes (a zero-length read moves no data)',
 };
 /** The guest's steps writing into the host's sink (the error's high half is 0xffff0000 | step). */
 const SINK_STEPS: Record<number, string> = {
@@ -146,6 +147,20 @@ export const componentAsyncHostStreamCases: Case[] = [
       },
     }),
   ),
+  cmaCase(HOST_STREAM_GUEST, {
+    id: 'component-async.host-stream.zero-length-read',
+    title: 'a zero-length read of a host-written stream (source(4096)) moves no data: it ends COMPLETED with 0 bytes, at once or by its event, and the reads after it get all 4096 bytes from the first',
+    requirement: 'CMA-HOST-STREAM-ZERO-LENGTH',
+    async run(ctx) {
+      const instance = await ctx.instantiateComponent(HOST_STREAM_GUEST);
+      const outcome = await callU64(instance, 'zero-then-read', 4 * KIB, 1000);
+      const verdict = guestVerdict(outcome, READ_STEPS, [1, 4, 5, 6, 7]);
+      const evidence = { outcome: outcomeToJson(outcome) };
+      if ('error' in verdict) return fail(`zero-then-read(4096, 1000): ${verdict.error}`, evidence);
+      if (verdict.ok !== 4 * KIB) return fail(`zero-then-read(4096, 1000): the stream ended after ${verdict.ok} of 4096 bytes`, evidence);
+      return all(pass(evidence), await expectOneOp(instance, 'source', 'ok', ctx.signal));
+    },
+  }),
   cmaCase(HOST_STREAM_GUEST, {
     id: 'component-async.host-stream.early-drop',
     title: 'the guest reads 4 KiB of a 1 MiB host source and drops the readable end: the host sees it, stops producing, and logs the operation as abort (not ok) within 2 s, with nothing pending',
