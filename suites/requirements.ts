@@ -124,6 +124,7 @@ export const REQUIREMENTS = [
   R('CMA-HOST-STREAM-SINK', 'MUST', '14.18', 'A stream<u8> the guest writes and passes to an async import reaches the host intact and in order for 0, 1, 4 KiB, 64 KiB and 16 MiB, partial copies re-written by the guest; the host sees the guest\'s drop of the writable end as the end of the stream, and the import returns only then; the host logs start, then ok.'),
   R('CMA-HOST-STREAM-ZERO-LENGTH', 'MUST', '14.18', 'A zero-length read of a host-written stream moves no data: it ends COMPLETED with 0 bytes (at once, or once the host is ready), and the next reads get the stream from its first byte.'),
   R('CMA-HOST-STREAM-DROP', 'MUST', '14.18', 'A guest that drops the readable end of a host-written stream before its end is seen by the host: its producer stops and the operation is logged abort (never ok), with nothing pending.'),
+  R('CMA-HOST-STREAM-CANCEL', 'MUST', '14.18', 'Cancelling a call whose task holds a host-written stream aborts the stream\'s host operation, also after the stream was handed out: abort logged (never ok), nothing pending, and the host produces nothing more.'),
   R('CMA-HOST-STREAM-HTTP', 'MUST', '14.18', 'The capability-checked async http-get decides by the grant before any request: granted, the request reaches the server and the body arrives intact through a stream<u8>; denied, err(host-error) DENIED naming http:<origin>, no stream, and no request reaches the server; a body over max is TOO_LARGE before any stream.'),
 ] as const satisfies readonly Requirement[];
 

@@ -8,7 +8,7 @@ import { wasmtimeComponentRow } from '../adapters/wasmtime/row.ts';
 import type { Adapter } from '../harness/adapter.ts';
 import { ALL_CASES } from '../suites/index.ts';
 import { jcoInProcess } from './support/broken-cma.ts';
-import { httpIgnoresGrant, sinkMiscounts, sinkReturnsEarly, sourceDropsAByte, sourceMissesDrop } from './support/broken-cma-host-streams.ts';
+import { httpIgnoresGrant, sinkMiscounts, sinkReturnsEarly, sourceDropsAByte, sourceIgnoresCancel, sourceMissesDrop } from './support/broken-cma-host-streams.ts';
 import { zeroLengthTakesData } from './support/broken-cma-streams.ts';
 import { needInCI } from './support/ci.ts';
 import { runInTest } from './support/run.ts';
@@ -25,7 +25,7 @@ const SIZES = ['0', '1', '4k', '64k-partial', '16m'];
 const SOURCE = SIZES.map((s) => `source-${s}`);
 const SINK = SIZES.map((s) => `sink-${s}`);
 const HTTP = ['http-granted', 'http-denied', 'http-too-large'];
-const EVERY = [...SOURCE, ...SINK, 'zero-length-read', 'early-drop', ...HTTP];
+const EVERY = [...SOURCE, ...SINK, 'zero-length-read', 'early-drop', 'cancel-mid-stream', ...HTTP];
 
 // Needs `npm run build:wasmtime` (CI builds it before `npm test`).
 const wasmtime = await wasmtimeComponentRow.describe();
@@ -63,6 +63,10 @@ describe('component-async host streams', () => {
 
   it('catches a source that does not see the early drop (CMA-HOST-STREAM-DROP)', async () => {
     expect(await statuses(sourceMissesDrop, ['early-drop', 'source-4k'])).toEqual({ 'early-drop': 'fail', 'source-4k': 'pass' });
+  }, 60_000);
+
+  it('catches a stream operation a cancel of its call does not abort (CMA-HOST-STREAM-CANCEL)', async () => {
+    expect(await statuses(sourceIgnoresCancel, ['cancel-mid-stream', 'source-4k'])).toEqual({ 'cancel-mid-stream': 'fail', 'source-4k': 'pass' });
   }, 60_000);
 
   it('catches an http-get that sends the request before the grant decides (CMA-HOST-STREAM-HTTP)', async () => {

@@ -176,6 +176,31 @@ export const componentAsyncHostStreamCases: Case[] = [
     },
   }),
   cmaCase(HOST_STREAM_GUEST, {
+    id: 'component-async.host-stream.cancel-mid-stream',
+    title: 'the embedder cancels a call whose task holds a host source stream it has read 4 KiB of (parked on a gate): outcome cancelled, and the host aborts the stream operation (source logged start then abort within 2 s), nothing pending',
+    requirement: 'CMA-HOST-STREAM-CANCEL',
+    async run(ctx) {
+      const instance = await ctx.instantiateComponent(HOST_STREAM_GUEST);
+      const controller = new AbortController();
+      const flight = start(instance, 'read-then-park', [u32(MIB), u32(4 * KIB)], { results: ['i64'], signal: controller.signal });
+      const parked = await waitFor(
+        'the guest parked on its gate with the stream open',
+        async () => (flight.settled || (await instance.inspect()).events.some((e) => e.fn === 'gate' && e.kind === 'start') ? true : undefined),
+        10_000,
+        ctx.signal,
+      ).then(
+        () => undefined,
+        (err: Error) => err.message,
+      );
+      if (parked) return fail(`read-then-park: ${parked}`);
+      if (flight.settled) return fail(`read-then-park ended before the cancel: ${formatOutcome(flight.outcome!)}`, { outcome: outcomeToJson(flight.outcome!) });
+      controller.abort();
+      const outcome = await flight.promise;
+      if (outcome.kind !== 'cancelled') return fail(`the cancelled call ended ${formatOutcome(outcome)}, expected cancelled`, { outcome: outcomeToJson(outcome) });
+      return expectOneOp(instance, 'source', 'abort', ctx.signal);
+    },
+  }),
+  cmaCase(HOST_STREAM_GUEST, {
     id: 'component-async.host-stream.http-granted',
     title: 'http-get of a granted origin: the request reaches the loopback server once and the 70 001-byte body arrives intact through the stream (read in 4 KiB copies); the host logs start then ok',
     requirement: 'CMA-HOST-STREAM-HTTP',

@@ -74,3 +74,8 @@ export const httpIgnoresGrant = jcoInProcess('broken-cma-host-http-ignores-grant
     },
   })),
 });
+
+/** source's operation is not charged to the call: a cancel of the call leaves the stream running (CMA-HOST-STREAM-CANCEL). */
+export const sourceIgnoresCancel = jcoInProcess('broken-cma-host-source-ignores-cancel', {
+  imports: withCma((_base, host) => ({ source: async (n: number) => produce(host.openOperation('source', null), n >>> 0, sourceBytes) })),
+});
