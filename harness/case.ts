@@ -40,12 +40,23 @@ export interface CaseContext {
   instantiate(fixture: string, options?: InstantiateOptions): Promise<Instance>;
   /** Loads a component fixture (fixtures/components/*.wat with its WIT world) and instantiates it. */
   instantiateComponent(fixture: string, options?: InstantiateOptions): Promise<Instance>;
-  /** Same for wasm built by the case itself (generated programs). */
-  instantiateWasm(wasm: Uint8Array, name: string, options?: InstantiateOptions): Promise<Instance>;
+  /**
+   * Same for wasm built by the case itself. `oneOff`: a program generated for this run only; its
+   * transform is not recorded in the report (there would be one per generated program).
+   */
+  instantiateWasm(wasm: Uint8Array, name: string, options?: InstantiateOptions & { oneOff?: boolean }): Promise<Instance>;
   /** Settings for property cases (awc run --runs/--seed). */
   properties: PropertySettings;
   /** Aborted when the case's own timeout passes: long loops in a case should stop. */
   signal: AbortSignal;
+}
+
+/** A requirement of SPEC.md: what cases check, at a level, in a section. */
+export interface Requirement {
+  id: string;
+  level: Level;
+  section: string;
+  text: string;
 }
 
 export interface Case {
@@ -62,6 +73,11 @@ export interface Case {
    * `unsupported` on an adapter whose `componentAsyncLacks` names one of them.
    */
   builtins?: string[];
+  /**
+   * The case draws from the run's property seed and number of runs (generated programs): its
+   * reproduce line carries --seed and --runs, and `awc run` prints the seed.
+   */
+  seeded?: boolean;
   /** Overrides the runner's per-case timeout. */
   timeoutMs?: number;
   run(ctx: CaseContext): Promise<Verdict>;

@@ -46,3 +46,31 @@ export function all(...verdicts: Verdict[]): Verdict {
   const failed = verdicts.find((v) => !v.pass);
   return failed && !failed.pass ? fail(failed.message, evidence) : pass(evidence);
 }
+
+/**
+ * `cancelled` (or, with `orInterrupted`, a trap `interrupted`: what a preemptive stop may look
+ * like), and when `timing` is given, within `withinMs` of the cancel.
+ */
+export function expectCancelled(actual: Outcome, evidence: Evidence, options: { timing?: { cancelMs: number; withinMs: number }; orInterrupted?: boolean } = {}): Verdict {
+  const interrupted = options.orInterrupted && actual.kind === 'trap' && actual.trap === 'interrupted';
+  if (actual.kind !== 'cancelled' && !interrupted) return fail(`expected cancelled, got ${formatOutcome(actual)}`, evidence);
+  const t = options.timing;
+  if (t && t.cancelMs > t.withinMs) return fail(`cancel took ${t.cancelMs.toFixed(0)} ms (bound ${t.withinMs} ms)`, evidence);
+  return pass(evidence);
+}
+
+/** Counts outcomes by kind (loops of calls); its JSON form is `{kind: count}`. */
+export class Tally {
+  readonly #counts = new Map<string, number>();
+  add(outcome: Outcome): Outcome {
+    this.#counts.set(outcome.kind, this.count(outcome.kind) + 1);
+    return outcome;
+  }
+  count(kind: Outcome['kind']): number {
+    return this.#counts.get(kind) ?? 0;
+  }
+  toJSON(): Record<string, number> {
+    return Object.fromEntries(this.#counts);
+  }
+}
+

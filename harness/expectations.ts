@@ -14,6 +14,11 @@ export interface KnownFailure {
   reason: string;
   /** Where the defect is tracked, when known. */
   link?: string;
+  /**
+   * The defect shows only on some runs (a runtime race): a failure is `expected-fail`, a pass
+   * stays `pass` (with the note) instead of `unexpected-pass`.
+   */
+  intermittent?: boolean;
 }
 
 export interface Expectations {
@@ -38,6 +43,7 @@ export function parseExpectations(text: string, source: string): Expectations {
     if (typeof k?.case !== 'string' || typeof k.reason !== 'string' || k.reason.trim() === '') {
       throw new ExpectationsError(`${source}: knownFailures[${i}] needs "case" and a non-empty "reason"`);
     }
+    if (k.intermittent !== undefined && typeof k.intermittent !== 'boolean') throw new ExpectationsError(`${source}: knownFailures[${i}].intermittent must be true or false`);
   });
   return e as Expectations;
 }

@@ -244,6 +244,29 @@ async function chargeFailures(outcome: RunOneResult, scope: CaseScope, session: 
   if (typeof tail === 'string') outcome.evidence = { ...outcome.evidence, stderrTail: tail };
 }
 
+/**
+ * Evidence as plain JSON data, whatever a case put in it: a cycle becomes "[circular]", a bigint
+ * its decimal text, a function or undefined is left out. A case's slip must show in its result,
+ * not crash the run and lose the whole report.
+ */
+export function plainEvidence(evidence: Evidence): Evidence {
+  const ancestors = new Set<object>();
+  const plain = (value: unknown): unknown => {
+    if (typeof value === 'bigint') return value.toString();
+    if (value === null || typeof value !== 'object') return typeof value === 'function' || typeof value === 'symbol' ? undefined : value;
+    if (ancestors.has(value)) return '[circular]';
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return plain((value as { toJSON(): unknown }).toJSON());
+    ancestors.add(value);
+    try {
+      if (Array.isArray(value)) return value.map((v) => plain(v) ?? null);
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]).filter(([, v]) => v !== undefined));
+    } finally {
+      ancestors.delete(value);
+    }
+  };
+  return plain(evidence) as Evidence;
+}
+
 /** Load-time transformations an adapter applied, by module name (evidence of what a strategy costs in code size). */
 type TransformLog = Map<string, TransformEvidence>;
 
@@ -267,9 +290,9 @@ async function runOne(c: Case, adapter: AdapterDescription, session: Session, en
       instances.push(instance);
       return instance;
     },
-    async instantiateWasm(wasm, name, opts = {}) {
+    async instantiateWasm(wasm, name, { oneOff = false, ...opts } = {}) {
       const module = await session.load(wasm, name);
-      if (module.transform && !name.startsWith('generated')) transforms.set(name, module.transform);
+      if (module.transform && !oneOff) transforms.set(name, module.transform);
       const instance = await session.instantiate(module, opts);
       instances.push(instance);
       return instance;
@@ -298,13 +321,13 @@ async function runOne(c: Case, adapter: AdapterDescription, session: Session, en
       controller.abort();
       return { status: 'skipped', durationMs, message: 'run interrupted while this case ran: it was cut short' };
     }
-    if (verdict.pass) return { status: 'pass', durationMs, ...(verdict.evidence ? { evidence: verdict.evidence } : {}) };
-    return { status: 'fail', durationMs, message: verdict.message, ...(verdict.evidence ? { evidence: verdict.evidence } : {}) };
+    if (verdict.pass) return { status: 'pass', durationMs, ...(verdict.evidence ? { evidence: plainEvidence(verdict.evidence) } : {}) };
+    return { status: 'fail', durationMs, message: verdict.message, ...(verdict.evidence ? { evidence: plainEvidence(verdict.evidence) } : {}) };
   } catch (err) {
     const e = err as Error & { evidence?: Evidence };
     const result: RunOneResult = { status: 'error', durationMs: performance.now() - started, message: `case threw: ${e?.name ?? 'Error'}: ${e?.message ?? String(err)}` };
     // Errors from adapter processes carry evidence of their own (the adapter's stderr tail).
-    if (e?.evidence && typeof e.evidence === 'object') result.evidence = e.evidence;
+    if (e?.evidence && typeof e.evidence === 'object') result.evidence = plainEvidence(e.evidence);
     return result;
   } finally {
     clearTimeout(timer);
@@ -322,6 +345,7 @@ function applyExpectations(result: Omit<CaseResult, 'reproduce'>, expectations: 
   if (result.status === 'fail' || result.status === 'timeout') {
     return { ...result, status: 'expected-fail', message: `${note} — ${result.message ?? result.status}` };
   }
+  if (result.status === 'pass' && known.intermittent) return { ...result, message: `listed as an intermittent known failure; it did not show this time (${note})` };
   if (result.status === 'pass') return { ...result, status: 'unexpected-pass', message: `listed as a known failure but passed; remove the entry if fixed (${note})` };
   return result;
 }

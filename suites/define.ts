@@ -13,6 +13,8 @@ export interface CaseSpec {
   requires?: FeatureTag[];
   /** Native-async built-ins the fixture uses (Case.builtins). */
   builtins?: string[];
+  /** Draws from the property seed and runs (Case.seeded). */
+  seeded?: boolean;
   timeoutMs?: number;
   run(ctx: CaseContext): Promise<Verdict>;
 }
@@ -28,6 +30,7 @@ export function defineCase(spec: CaseSpec): Case {
     level: req.level,
     requires: spec.requires ?? ['core-modules'],
     ...(spec.builtins ? { builtins: spec.builtins } : {}),
+    ...(spec.seeded ? { seeded: true } : {}),
     ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
     run: spec.run,
   };
@@ -91,6 +94,34 @@ export function startCall(instance: Instance, name: string, args: Value[], optio
   // check, a dead adapter) must not leave its rejection unhandled. Awaiting it still rejects.
   flight.promise.catch(() => {});
   return flight;
+}
+
+/**
+ * Starts a call, waits for `ready` (the moment to cancel: the call parked, a delay), cancels it
+ * and times the cancel: the outcome, how long the call took to end after the cancel, and the
+ * instance's state then. `settleMs` bounds that wait (outcome undefined if it did not settle).
+ */
+export async function cancelDuring(instance: Instance, name: string, args: Value[], ready: () => Promise<unknown>, options: Partial<CallOptions> & { settleMs?: number } = {}) {
+  const { settleMs, ...callOptions } = options;
+  const controller = new AbortController();
+  const flight = startCall(instance, name, args, { results: ['i32'], deadlineMs: 20_000, ...callOptions, signal: controller.signal });
+  await ready();
+  const t0 = performance.now();
+  controller.abort();
+  const outcome = settleMs === undefined ? await flight.promise : await settleWithin(flight.promise, settleMs);
+  const cancelMs = performance.now() - t0;
+  return { outcome, cancelMs, state: await instance.inspect() };
+}
+
+/** The outcome if the call settles within `ms`, else undefined (the call keeps running; a later rejection stays handled). */
+export async function settleWithin(promise: Promise<Outcome>, ms: number): Promise<Outcome | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Waits (bounded) until the instance's host has `count` operations pending. */

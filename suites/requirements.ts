@@ -2,14 +2,9 @@
  * Requirement ids, levels and SPEC.md sections: the single list cases refer to. SPEC.md states
  * each one in prose; test/spec.test.ts keeps the two in step.
  */
-import type { Level } from '../harness/case.ts';
+import type { Level, Requirement } from '../harness/case.ts';
 
-export interface Requirement {
-  id: string;
-  level: Level;
-  section: string;
-  text: string;
-}
+export type { Requirement };
 
 const R = (id: string, level: Level, section: string, text: string): Requirement => ({ id, level, section, text });
 
@@ -120,6 +115,8 @@ export const REQUIREMENTS = [
   R('CMA-FUTURE', 'MUST', '14.14', 'A future<u32> delivers its one value intact whichever end copies first: the first copy blocks, the second completes at once (COMPLETED, 0) and the blocked end gets its FUTURE_READ / FUTURE_WRITE event, also across tasks of one instance; a second write or read on the finished end traps.'),
   R('CMA-FUTURE-DROP', 'MUST', '14.14', 'Dropping the writable end of a future before it was written traps; dropping the readable end before reading does not, and the write then returns DROPPED (1), after which the writable end drops without a trap.'),
   R('CMA-STACKFUL', 'MUST', '14.17', 'Where the runtime takes the stackful async lift (an async lift without a callback; adapters that do not declare async-stackful in componentAsyncLacks), concurrent calls of such an export into one instance each block in waitable-set.wait on their own stack, all park at once, and each completes with its own value when its own subtask resolves, in any order.'),
+  R('CMA-REENTER', 'MUST', '14.15', 'Entering a component instance from the host while that instance is on the stack (from inside its sync import, before its task blocked) traps: the export\'s code does not run and the caller gets a trap; once the task has blocked, the host may call the instance again and gets the value.'),
+  R('CMA-TASK-CANCEL', 'MUST', '14.16', 'The embedder cancelling a call into an async-lifted export requests cancellation of its guest task: the task gets TASK_CANCELLED at its cancellable wait while its own subtasks keep running; if it confirms with task.cancel the call ends cancelled, if it returns a value instead the call ends with that value; either way the instance serves later calls.'),
   R('CMA-HOST-STREAM-SOURCE', 'MUST', '14.18', 'A stream<u8> whose writable end the host holds (returned by an async import) delivers its bytes to the guest intact and in order for 0, 1, 4 KiB, 64 KiB and 16 MiB; each read takes at most what it asks for; once the host dropped its end after the last byte the guest\'s read reports DROPPED; the host logs the operation start, then ok.'),
   R('CMA-HOST-STREAM-SINK', 'MUST', '14.18', 'A stream<u8> the guest writes and passes to an async import reaches the host intact and in order for 0, 1, 4 KiB, 64 KiB and 16 MiB, partial copies re-written by the guest; the host sees the guest\'s drop of the writable end as the end of the stream, and the import returns only then; the host logs start, then ok.'),
   R('CMA-HOST-STREAM-ZERO-LENGTH', 'MUST', '14.18', 'A zero-length read of a host-written stream moves no data: it ends COMPLETED with 0 bytes (at once, or once the host is ready), and the next reads get the stream from its first byte.'),

@@ -49,6 +49,9 @@ describe('conformance cases against deliberately broken adapters', () => {
 
   it('an adapter that mislabels traps fails every trap case except unreachable', () => {
     const trapCases = cases.filter((c) => c.id.startsWith('propagation.trap.') && c.id !== 'propagation.trap.instance-usable-after');
+    // Not vacuous: the loop below must see the trap cases (unreachable and the others).
+    expect(trapCases.filter((c) => c.id.startsWith('propagation.trap.unreachable.')).length).toBeGreaterThan(0);
+    expect(trapCases.filter((c) => !c.id.startsWith('propagation.trap.unreachable.')).length).toBeGreaterThanOrEqual(5);
     for (const c of trapCases) {
       const expected = c.id.startsWith('propagation.trap.unreachable.') ? 'pass' : 'fail';
       expect(statusOf(output.results, 'broken-traps', c.id), c.id).toBe(expected);

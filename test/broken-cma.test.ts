@@ -27,6 +27,10 @@ const JCO_DEFECTS = [
   'component-async.stackful.one',
   'component-async.stackful.reverse-order',
   'component-async.stackful.four',
+  'component-async.reenter.sync-export-traps',
+  'component-async.reenter.task-before-block-traps',
+  'component-async.task-cancel.confirmed',
+  'component-async.task-cancel.ignored',
 ];
 
 async function statuses(adapter: Adapter, ids: string[]) {

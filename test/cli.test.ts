@@ -9,7 +9,7 @@ import { ROOT } from '../harness/paths.ts';
 import { validateReport } from '../harness/report/validate.ts';
 
 const run = promisify(execFile);
-const AWC = join(ROOT, 'harness', 'cli', 'awc.mjs');
+const AWC = join(ROOT, 'bin', 'awc.mjs');
 const PLUGIN = join(ROOT, 'test', 'support', 'broken-adapters.ts');
 
 async function awc(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

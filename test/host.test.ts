@@ -1,65 +1,46 @@
 /** The JS host's capability checks and error classification, as pure functions. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isInside, resolveCallGrant, resolveFileGrant, resolveHttpGrant } from '../adapters/js/host/capabilities.ts';
 import { classifyTrap } from '../adapters/js/normalise.ts';
 import type { Grants } from '../harness/adapter.ts';
+import { FIXTURES_DIR } from '../harness/paths.ts';
 
-const grants: Grants = {
-  files: [{ mount: '/data', hostDir: '/srv/data', allow: ['**/*.txt'] }],
-  http: { origins: ['http://127.0.0.1:8080'] },
-  calls: ['reverse'],
-};
+/** The shared vectors: the same file drives the Rust host's `cargo test` (adapters/wasmtime/src/caps.rs). */
+interface Vectors {
+  grantSets: Record<string, Grants>;
+  file: { grants: string; path: string; granted: boolean; hostPath?: string; hostRoot?: string; reason?: string }[];
+  http: { grants: string; url: string; granted: boolean }[];
+  call: { grants: string; name: string; granted: boolean }[];
+  inside: { path: string; root: string; inside: boolean }[];
+}
+const vectors = JSON.parse(readFileSync(join(FIXTURES_DIR, 'capability-vectors.json'), 'utf8')) as Vectors;
+const set = (name: string) => vectors.grantSets[name] ?? expect.unreachable(`no grant set ${name}`);
 
-describe('file grants', () => {
-  it('maps a canonical path under a mount onto the host directory', () => {
-    expect(resolveFileGrant('/data/sub/a.txt', grants)).toEqual({ granted: true, value: { hostPath: '/srv/data/sub/a.txt', hostRoot: '/srv/data' } });
+describe('capability vectors (fixtures/capability-vectors.json)', () => {
+  it('has vectors of every kind, granted and denied', () => {
+    for (const kind of [vectors.file, vectors.http, vectors.call]) expect(new Set(kind.map((v) => v.granted))).toEqual(new Set([true, false]));
+    expect(vectors.inside.length).toBeGreaterThan(0);
   });
 
-  it.each([
-    ['/data/../etc/passwd.txt', 'not canonical'],
-    ['/data/./a.txt', 'not canonical'],
-    ['/data//a.txt', 'not canonical'],
-    ['/data/a.txt/', 'not canonical'],
-    ['data/a.txt', 'not absolute'],
-    ['/data/a.txt\0.png', 'NUL'],
-    ['/data\\..\\a.txt', 'backslash'],
-    ['/data/a.bin', 'no file grant'],
-    ['/database/a.txt', 'no file grant'],
-    ['/other/a.txt', 'no file grant'],
-    ['/data/.hidden.txt', 'no file grant'],
-  ])('denies %j (%s)', (path, why) => {
-    const d = resolveFileGrant(path, grants);
-    expect(d.granted).toBe(false);
-    if (!d.granted) expect(d.reason).toContain(why);
+  it.each(vectors.file.map((v) => [v.path, v.grants, v] as const))('file %j under grants %s', (_path, _set, v) => {
+    const d = resolveFileGrant(v.path, set(v.grants));
+    expect(d.granted).toBe(v.granted);
+    if (d.granted) expect(d.value).toEqual({ hostPath: v.hostPath, hostRoot: v.hostRoot });
+    else if (v.reason) expect(d.reason).toContain(v.reason);
   });
 
-  it('keeps percent-encoded dots literal: they name a file inside the mount', () => {
-    expect(resolveFileGrant('/data/%2e%2e/x.txt', grants)).toMatchObject({ granted: true, value: { hostPath: '/srv/data/%2e%2e/x.txt' } });
+  it.each(vectors.http.map((v) => [v.url, v] as const))('http %s', (_url, v) => {
+    expect(resolveHttpGrant(v.url, set(v.grants)).granted).toBe(v.granted);
+  });
+
+  it.each(vectors.call.map((v) => [v.name, v] as const))('call %s', (_name, v) => {
+    expect(resolveCallGrant(v.name, set(v.grants)).granted).toBe(v.granted);
   });
 
   it('checks resolved paths against the resolved root, not by string prefix alone', () => {
-    expect(isInside('/srv/data/a.txt', '/srv/data')).toBe(true);
-    expect(isInside('/srv/database/a.txt', '/srv/data')).toBe(false);
-    expect(isInside('/srv/data', '/srv/data')).toBe(false);
-  });
-});
-
-describe('http and call grants', () => {
-  it.each([
-    ['http://127.0.0.1:8080/hello', true],
-    ['http://127.0.0.1:8081/hello', false],
-    ['https://127.0.0.1:8080/hello', false],
-    ['http://user:pw@127.0.0.1:8080/hello', false],
-    ['http://localhost:8080/hello', false],
-    ['not a url', false],
-  ])('%s granted=%s', (url, granted) => {
-    expect(resolveHttpGrant(url, grants).granted).toBe(granted);
-  });
-
-  it('grants calls by exact name only', () => {
-    expect(resolveCallGrant('reverse', grants).granted).toBe(true);
-    expect(resolveCallGrant('Reverse', grants).granted).toBe(false);
-    expect(resolveCallGrant('upper', grants).granted).toBe(false);
+    for (const v of vectors.inside) expect(isInside(v.path, v.root), `${v.path} in ${v.root}`).toBe(v.inside);
   });
 });
 

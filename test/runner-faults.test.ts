@@ -14,7 +14,7 @@ import type { Adapter } from '../harness/adapter.ts';
 import type { Case } from '../harness/case.ts';
 import { expectOk, pass } from '../harness/check.ts';
 import { startLoopbackServer } from '../harness/env/http-server.ts';
-import { runCases } from '../harness/runner.ts';
+import { plainEvidence, runCases } from '../harness/runner.ts';
 import { agentBundle } from '../harness/protocol/agent-bundle.ts';
 import { processAdapter } from '../harness/protocol/process-adapter.ts';
 import { buildReport } from '../harness/report/build.ts';
@@ -105,3 +105,12 @@ async function runInTestParallel(adapters: Adapter[], cases: Case[]) {
     await server.close();
   }
 }
+
+describe('evidence a case gets wrong', () => {
+  it('a cycle, a bigint or a function in evidence is kept as plain data, not a crash', () => {
+    const cyclic: Record<string, unknown> = { a: 1, big: 12n, fn: () => 1, list: [1n, undefined] };
+    cyclic['self'] = cyclic;
+    const shared = { x: 1 };
+    expect(plainEvidence({ cyclic, twice: [shared, shared] })).toEqual({ cyclic: { a: 1, big: '12', list: ['1', null], self: '[circular]' }, twice: [{ x: 1 }, { x: 1 }] });
+  });
+});

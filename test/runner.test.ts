@@ -69,6 +69,14 @@ describe('runner', () => {
     expect(out.results[1]!.message).toContain('remove the entry');
   });
 
+  it('an intermittent known failure: a failure is expected-fail, a pass stays pass with the reason', async () => {
+    const expectations = { adapter: 'node-jspi', knownFailures: [{ case: 't.*', reason: 'a race', intermittent: true }] };
+    const out = await runInTest([nodeJspi], [failing, passing], { expectations });
+    expect(out.results.map((r) => r.status)).toEqual(['expected-fail', 'pass']);
+    expect(out.results[1]!.message).toContain('intermittent');
+    expect(out.results[1]!.message).toContain('a race');
+  });
+
   it('reports an adapter whose describe() throws as unavailable', async () => {
     const exploding = { id: 'exploding', describe: async () => Promise.reject(new Error('no binary')), open: nodeJspi.open };
     const out = await runInTest([exploding], [passing]);

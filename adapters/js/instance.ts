@@ -1,6 +1,6 @@
 /** An instantiated guest in a JS engine: the Instance contract over any Strategy and the JS host. */
 import { UnknownInstanceError, type BenchOptions, type BenchSample, type CallOptions, type HostEvent, type Instance, type InstanceState } from '../../harness/adapter.ts';
-import { benchBatches } from './bench.ts';
+import { benchBatches } from '../../harness/bench/batches.ts';
 import type { Outcome } from '../../harness/outcome.ts';
 import { fromJs, type Value } from '../../harness/values.ts';
 import { CancelledError } from './host/errors.ts';

@@ -5,7 +5,7 @@ import { ErrorCode } from '../../harness/abi.ts';
 import { HostError } from './host/errors.ts';
 import { Host } from './host/host.ts';
 import type { HostIO } from './host/io.ts';
-import { benchBatches } from './bench.ts';
+import { benchBatches } from '../../harness/bench/batches.ts';
 import { JsInstance } from './instance.ts';
 import { exportSignatures, type Signature } from './signatures.ts';
 import type { Strategy } from './strategies/strategy.ts';

@@ -23,6 +23,19 @@ export interface BenchmarkDef {
   component?: { export: string; args: Value[]; opsPerIteration: number; plain?: boolean };
   /** Only meaningful for components (no core-module variant). */
   componentOnly?: boolean;
+  /**
+   * Native component async (harness/bench/component-async.ts): `fixture` is a component-level WAT
+   * and `export` an async-lifted export of it; run only on adapters that declare `componentAsync`.
+   */
+  componentAsync?: boolean;
+  /** Bytes one operation moves (streams): the result gets MB/s, derived from its median. */
+  bytesPerOp?: number;
+  /** The benchmark of the same work on the sync-ABI component and the core module, shown beside this one. */
+  nextTo?: string;
+  /** The u32 one call must return; checked by the harness with one call before measuring. */
+  expect?: number;
+  /** After that call: an export whose u32 result, put in words by `text`, becomes the result's message (evidence of the path taken). */
+  note?: { export: string; text: (value: number) => string };
 }
 
 /** The guest component the component variants call (fixtures/components/guest.wat). */

@@ -3,11 +3,13 @@
  * the protocol round trip, which the harness times around the adapter contract. Statistics are
  * computed here, the same way for every adapter.
  */
-import { benchBatches } from '../../adapters/js/bench.ts';
+import { benchBatches } from './batches.ts';
 import type { Adapter, AdapterDescription, Instance, ModuleHandle, Session } from '../adapter.ts';
 import { loadComponentFixture } from '../components.ts';
 import { loadFixture } from '../fixtures.ts';
+import { formatOutcome } from '../outcome.ts';
 import type { BenchmarkResult } from '../report/types.ts';
+import { mbPerSecond } from './component-async.ts';
 import { COMPONENT_GUEST, FLOOR_ID, type BenchmarkDef } from './overhead.ts';
 import { median, prng, sortSamples, summarise } from './statistics.ts';
 
@@ -35,6 +37,20 @@ interface Workload {
 }
 
 function workload(def: BenchmarkDef, description: AdapterDescription): Workload | { unsupported: string } {
+  if (def.componentAsync) {
+    // Native component async is its own feature: a row may take components, or core modules, without it.
+    if (!description.features.componentAsync) return { unsupported: 'the adapter does not declare componentAsync (native component async, SPEC.md §14)' };
+    return {
+      async load(session) {
+        if (!session.loadComponent) throw new Error(`${description.id} declares componentAsync but cannot load components`);
+        return session.loadComponent({ bytes: await loadComponentFixture(def.fixture) }, def.fixture);
+      },
+      export: def.export,
+      args: def.args,
+      opsPerIteration: def.opsPerIteration,
+      plain: false,
+    };
+  }
   if (!description.features.coreModules && description.features.components) {
     const c = def.component;
     if (!c) return { unsupported: 'no component variant of this benchmark' };
@@ -56,8 +72,11 @@ function workload(def: BenchmarkDef, description: AdapterDescription): Workload 
   return { load: async (session) => session.load(await loadFixture(def.fixture), def.fixture), export: def.export, args: def.args, opsPerIteration: def.opsPerIteration, plain: def.plain ?? false };
 }
 
+/** Bound on the checking call (a 16 MiB stream copy takes about 1 s on jco): a hang is an error, not a wait. */
+const CHECK_DEADLINE_MS = 30_000;
+
 /** One measurement of one benchmark in one session: ns per operation, per raw sample. */
-async function measureOnce(def: BenchmarkDef, work: Workload, session: Session, options: BenchRunOptions): Promise<number[] | { status: 'unsupported' | 'error'; message: string }> {
+async function measureOnce(def: BenchmarkDef, work: Workload, session: Session, options: BenchRunOptions, onNote: (note: string) => void): Promise<number[] | { status: 'unsupported' | 'error'; message: string }> {
   const module = await work.load(session);
   const budget = { budgetMs: Math.max(100, Math.round(options.budgetMs / options.repeat)), warmupMs: options.warmupMs };
   if (def.instantiate) {
@@ -66,6 +85,16 @@ async function measureOnce(def: BenchmarkDef, work: Workload, session: Session, 
   }
   const instance: Instance = await session.instantiate(module, {});
   try {
+    if (def.expect !== undefined) {
+      // A runtime that gets the work wrong is not timed: one checked call first, the same on every adapter.
+      const o = await instance.call(work.export, work.args, { results: ['i32'], deadlineMs: CHECK_DEADLINE_MS });
+      const got = o.kind === 'ok' && typeof o.values[0]?.value === 'number' ? o.values[0].value >>> 0 : undefined;
+      if (got !== def.expect) return { status: 'error', message: `${work.export}(${work.args.map((a) => String(a.value)).join(', ')}) gave ${got ?? formatOutcome(o)}, expected ${def.expect}` };
+    }
+    if (def.note) {
+      const o = await instance.call(def.note.export, [], { results: ['i32'], deadlineMs: CHECK_DEADLINE_MS });
+      onNote(o.kind === 'ok' && typeof o.values[0]?.value === 'number' ? def.note.text(o.values[0].value >>> 0) : `${def.note.export}: ${formatOutcome(o)}`);
+    }
     let raw;
     if (def.harnessSide) {
       raw = await benchBatches(async () => {
@@ -103,6 +132,8 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<{ adapter
     options.onAdapter?.(description);
     const base = (def: BenchmarkDef) => ({ benchmarkId: def.id, adapterId: adapter.id, title: def.title, unit: 'ns/op' as const });
     const runs = new Map<string, number[][]>();
+    /** Evidence from `note` exports, distinct texts over the runs. */
+    const notes = new Map<string, Set<string>>();
     const failures = new Map<string, { status: 'unsupported' | 'error' | 'unavailable'; message: string }>();
     if (!description.available) {
       for (const def of options.benchmarks) failures.set(def.id, { status: 'unavailable', message: description.reason ?? 'unavailable' });
@@ -123,7 +154,7 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<{ adapter
             continue;
           }
           try {
-            const measured = await measureOnce(def, work, session, options);
+            const measured = await measureOnce(def, work, session, options, (note) => notes.set(def.id, new Set([...(notes.get(def.id) ?? []), note])));
             if (Array.isArray(measured)) runs.set(def.id, [...(runs.get(def.id) ?? []), measured]);
             else failures.set(def.id, measured);
           } catch (err) {
@@ -141,9 +172,11 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<{ adapter
     const mine: BenchmarkResult[] = options.benchmarks.map((def) => {
       const work = workload(def, description);
       const failure = failures.get(def.id);
-      if (failure) return { ...base(def), ...failure };
+      if (failure) return { ...base(def), ...(def.nextTo ? { nextTo: def.nextTo } : {}), ...failure };
       const perRun = runs.get(def.id) ?? [];
       const pooled = perRun.flat();
+      // A run that ended early (its session died on another benchmark) leaves later ones unmeasured.
+      if (pooled.length === 0) return { ...base(def), status: 'error', message: 'not measured: the session ended before this benchmark ran (see the other benchmarks of this adapter)' };
       return {
         ...base(def),
         status: 'measured',
@@ -151,11 +184,14 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<{ adapter
         summary: summarise(pooled),
         samples: pooled.map(round3),
         runMedians: perRun.map((r) => round3(median(sortSamples(r)))),
+        ...throughput(def, pooled),
+        ...(notes.has(def.id) ? { message: [...notes.get(def.id)!].join('; ') } : {}),
       };
     });
     const floor = mine.find((r) => r.benchmarkId === FLOOR_ID && r.summary)?.summary?.median;
     for (const r of mine) {
-      if (floor && r.summary) r.ratioToFloor = Math.round((r.summary.median / floor) * 100) / 100;
+      // A throughput (bytes per operation) against a crossing's cost says nothing: no ratio there.
+      if (floor && r.summary && r.bytesPerOp === undefined) r.ratioToFloor = Math.round((r.summary.median / floor) * 100) / 100;
       options.onResult?.(r);
     }
     results.push(...mine);
@@ -164,3 +200,11 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<{ adapter
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Stream benchmarks: bytes per operation and MB/s at the pooled median (the same median the summary gives). */
+function throughput(def: BenchmarkDef, pooled: number[]): Pick<BenchmarkResult, 'bytesPerOp' | 'mbPerSecond' | 'nextTo'> {
+  const out: Pick<BenchmarkResult, 'bytesPerOp' | 'mbPerSecond' | 'nextTo'> = def.nextTo ? { nextTo: def.nextTo } : {};
+  if (def.bytesPerOp === undefined) return out;
+  const m = median(sortSamples(pooled));
+  return { ...out, bytesPerOp: def.bytesPerOp, ...(m > 0 ? { mbPerSecond: round3(mbPerSecond(def.bytesPerOp, m)) } : {}) };
+}

@@ -1,8 +1,7 @@
-/** The adapter sources every command shares: built-in registry, config file, --adapter-cmd, --plugin. */
+/** The adapter sources every command shares: the built-in ones (from the Catalog), config file, --adapter-cmd, --plugin. */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ADAPTERS } from '../../adapters/registry.ts';
 import type { Adapter } from '../adapter.ts';
 import { loadPluginAdapters } from '../plugins.ts';
 import { UsageError } from '../selection.ts';
@@ -24,8 +23,8 @@ export function withAdapterSources(command: Command): Command {
 }
 
 /** Every adapter known to this invocation; ids must be unique. */
-export async function allAdapters(flags: AdapterSourceFlags): Promise<Adapter[]> {
-  return (await adapterSources(flags)).adapters;
+export async function allAdapters(flags: AdapterSourceFlags, builtIn: readonly Adapter[]): Promise<Adapter[]> {
+  return (await adapterSources(flags, builtIn)).adapters;
 }
 
 /**
@@ -33,10 +32,10 @@ export async function allAdapters(flags: AdapterSourceFlags): Promise<Adapter[]>
  * nothing for a built-in one, its --adapter-cmd, or the absolute path of its --config or --plugin
  * (so the line works from any directory).
  */
-export async function adapterSources(flags: AdapterSourceFlags): Promise<{ adapters: Adapter[]; rerunFlags: (id: string) => string[] }> {
+export async function adapterSources(flags: AdapterSourceFlags, builtIn: readonly Adapter[]): Promise<{ adapters: Adapter[]; rerunFlags: (id: string) => string[] }> {
   const configPath = flags.config !== undefined ? resolve(flags.config) : existsSync(CONFIG_FILE) ? resolve(CONFIG_FILE) : undefined;
   const groups: { adapters: readonly Adapter[]; flags: (a: Adapter, i: number) => string[] }[] = [
-    { adapters: ADAPTERS, flags: () => [] },
+    { adapters: builtIn, flags: () => [] },
     { adapters: await adaptersFromConfig(flags.config), flags: () => ['--config', configPath!] },
     { adapters: flags.adapterCmd.map(adapterFromFlag), flags: (_a, i) => ['--adapter-cmd', flags.adapterCmd[i]!] },
   ];

@@ -1,13 +1,15 @@
-/** `awc bench`: the overhead benchmarks on adapters, written into the report schema. */
+/** `awc bench`: the overhead and component-async benchmarks on adapters, written into the report schema. */
 import { basename, join } from 'node:path';
 import { cacheRoot } from '../cache.ts';
 import { InvalidReportError } from '../report/validate.ts';
 import { checkOutput, defaultOutput, describeWriteError, keepSafe } from './output.ts';
-import { DEFAULT_ADAPTER_ID } from '../../adapters/registry.ts';
-import { OVERHEAD_BENCHMARKS } from '../bench/overhead.ts';
+import type { Catalog } from '../catalog.ts';
+import { BENCHMARKS, benchmarkSuite } from '../bench/benchmarks.ts';
 import { runBenchmarks } from '../bench/run.ts';
+import { sideBySide } from '../bench/side-by-side.ts';
 import { DEFAULT_OUT_DIR } from '../paths.ts';
 import { buildReport, writeReport } from '../report/build.ts';
+import type { AdapterDescription } from '../adapter.ts';
 import type { BenchmarkResult } from '../report/types.ts';
 import { UsageError, selectAdapters } from '../selection.ts';
 import { allAdapters, type AdapterSourceFlags } from './adapter-options.ts';
@@ -30,13 +32,29 @@ export function benchLine(r: BenchmarkResult): string {
   if (!r.summary) return `${r.adapterId.padEnd(16)} ${r.benchmarkId.padEnd(30)} ${r.status}: ${r.message}`;
   const s = r.summary;
   const runs = r.runMedians?.length ? `  runs ${r.runMedians.map(fmt).join(' / ')}` : '';
-  return `${r.adapterId.padEnd(16)} ${r.benchmarkId.padEnd(30)} median ${fmt(s.median).padStart(11)}  CI95 [${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}]  MAD ${fmt(s.mad)}  n=${s.n}${r.ratioToFloor !== undefined ? `  ×${r.ratioToFloor} floor` : ''}${runs}`;
+  const mbs = r.mbPerSecond !== undefined ? `  ${r.mbPerSecond.toFixed(1)} MB/s` : '';
+  return `${r.adapterId.padEnd(16)} ${r.benchmarkId.padEnd(30)} median ${fmt(s.median).padStart(11)}${mbs}  CI95 [${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}]  MAD ${fmt(s.mad)}  n=${s.n}${r.ratioToFloor !== undefined ? `  ×${r.ratioToFloor} floor` : ''}${runs}${r.message ? `  — ${r.message}` : ''}`;
 }
 
-export async function benchCommand(flags: BenchFlags, argv: string[]): Promise<number> {
-  const adapters = selectAdapters(await allAdapters(flags), flags.adapter, DEFAULT_ADAPTER_ID);
-  const benchmarks = flags.benchmark ? OVERHEAD_BENCHMARKS.filter((b) => b.id.includes(flags.benchmark!)) : OVERHEAD_BENCHMARKS;
-  if (benchmarks.length === 0) throw new UsageError(`no benchmark matches "${flags.benchmark}"; known: ${OVERHEAD_BENCHMARKS.map((b) => b.id).join(', ')}`);
+/** The cma.* medians beside the same work on the sync ABI and core modules, grouped by engine. */
+export function sideBySideLines(adapters: AdapterDescription[], results: BenchmarkResult[]): string[] {
+  const rows = sideBySide(adapters, results);
+  if (rows.length === 0) return [];
+  const lines = ['', 'native component async beside the sync-ABI component and the core module of the same engine (medians; × = cma ÷ the other):'];
+  for (const engine of new Set(rows.map((r) => r.engine))) {
+    lines.push(`  ${engine}`);
+    for (const row of rows.filter((r) => r.engine === engine)) {
+      const beside = row.beside.map((b) => `${b.kind} ${b.adapterId} ${b.benchmarkId} ${fmt(b.median)} (×${b.ratio})`).join('; ');
+      lines.push(`    ${row.benchmarkId.padEnd(21)} ${row.adapterId} ${fmt(row.median)}: ${beside || 'nothing measured beside it (add --adapter rows of this engine and the overhead benchmarks)'}`);
+    }
+  }
+  return lines;
+}
+
+export async function benchCommand(flags: BenchFlags, argv: string[], catalog: Catalog): Promise<number> {
+  const adapters = selectAdapters(await allAdapters(flags, catalog.adapters), flags.adapter, catalog.defaultAdapterId);
+  const benchmarks = flags.benchmark ? BENCHMARKS.filter((b) => b.id.includes(flags.benchmark!)) : BENCHMARKS;
+  if (benchmarks.length === 0) throw new UsageError(`no benchmark matches "${flags.benchmark}"; known: ${BENCHMARKS.map((b) => b.id).join(', ')}`);
   const startedAt = new Date();
   const log = (line: string) => process.stderr.write(line + '\n');
   const defaultOut = join(DEFAULT_OUT_DIR, `bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
@@ -57,7 +75,8 @@ export async function benchCommand(flags: BenchFlags, argv: string[]): Promise<n
     onAdapter: (d) => process.stderr.write(adapterLine(d) + '\n'),
     onResult: (r) => process.stderr.write(benchLine(r) + '\n'),
   });
-  const report = { ...buildReport({ startedAt, finishedAt: new Date(), invocation: { argv, filters: { adapters: adapters.map((a) => a.id), suites: ['overhead'], case: flags.benchmark ?? null } }, adapters: described, results: [] }), benchmarks: results };
+  const report = { ...buildReport({ startedAt, finishedAt: new Date(), invocation: { argv, filters: { adapters: adapters.map((a) => a.id), suites: [...new Set(benchmarks.map(benchmarkSuite))], case: flags.benchmark ?? null } }, adapters: described, results: [] }), benchmarks: results };
+  for (const line of sideBySideLines(described, results)) process.stderr.write(line + '\n');
   try {
     await writeReport(report, out);
   } catch (err) {

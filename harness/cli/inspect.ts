@@ -1,7 +1,6 @@
 /** `awc list`, `awc adapters`, `awc validate`: read-only commands. */
 import { readFile } from 'node:fs/promises';
-import { ALL_CASES } from '../../suites/index.ts';
-import { REQUIREMENTS } from '../../suites/requirements.ts';
+import type { Catalog } from '../catalog.ts';
 import { validateReport } from '../report/validate.ts';
 import { selectCases } from '../selection.ts';
 import { allAdapters, type AdapterSourceFlags } from './adapter-options.ts';
@@ -10,11 +9,11 @@ import { adapterLine } from './format.ts';
 import { EXIT } from './run.ts';
 import { exitOnInterrupt } from './signals.ts';
 
-export function listCommand(flags: { json: boolean; suite: string[]; case?: string }): number {
-  const cases = selectCases(ALL_CASES, flags.suite, flags.case);
+export function listCommand(flags: { json: boolean; suite: string[]; case?: string }, catalog: Catalog): number {
+  const cases = selectCases(catalog.cases, flags.suite, flags.case);
   if (flags.json) {
     const rows = cases.map((c) => ({ id: c.id, suite: c.suite, requirement: c.requirement, level: c.level, requires: c.requires, ...(c.builtins ? { builtins: c.builtins } : {}), title: c.title }));
-    process.stdout.write(JSON.stringify({ cases: rows, requirements: REQUIREMENTS }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ cases: rows, requirements: catalog.requirements }, null, 2) + '\n');
     return EXIT.OK;
   }
   for (const c of cases) {
@@ -24,10 +23,10 @@ export function listCommand(flags: { json: boolean; suite: string[]; case?: stri
   return EXIT.OK;
 }
 
-export async function adaptersCommand(flags: AdapterSourceFlags & { json: boolean }): Promise<number> {
+export async function adaptersCommand(flags: AdapterSourceFlags & { json: boolean }, catalog: Catalog): Promise<number> {
   // describe() starts out-of-process adapters for their hello: a signal must not orphan them.
   exitOnInterrupt((line) => process.stderr.write(line + '\n'));
-  const all = await allAdapters(flags);
+  const all = await allAdapters(flags, catalog.adapters);
   const descriptions = await Promise.all(all.map((a) => a.describe()));
   if (flags.json) {
     process.stdout.write(JSON.stringify(descriptions, null, 2) + '\n');

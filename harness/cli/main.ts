@@ -9,12 +9,14 @@ import { EXIT, runCommand } from './run.ts';
 import { smokeCommand } from './smoke.ts';
 import { benchCommand } from './bench.ts';
 import { compareCommand } from './compare.ts';
-import { replayCommand } from './replay.ts';
 import { DEFAULT_HISTORY, historyAddCommand, mergeCommand, reportCommand } from './report.ts';
 import * as num from './numbers.ts';
+import type { Catalog } from '../catalog.ts';
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+export const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** Parses and runs one `awc` command line over what the composition root hands over. */
+export async function runCli(catalog: Catalog, argv: string[] = process.argv): Promise<void> {
 const program = new Command()
   .name('awc')
   .description('async-wasm-conformance: does a WebAssembly runtime get async host calls right, and what does it cost?')
@@ -44,7 +46,7 @@ withAdapterSources(program
   .option('-f, --format <list>', 'also write html, md and/or junit beside the JSON report, e.g. html,md,junit')
   .addOption(new Option('--shard <i/n>', 'run only shard i of n of the (adapter, case) pairs; merge shards with awc merge').argParser(num.shard)))
   .action(async (flags) => {
-    process.exitCode = await runCommand(flags, process.argv.slice(2));
+    process.exitCode = await runCommand(flags, argv.slice(2), catalog);
   });
 
 program
@@ -54,34 +56,23 @@ program
   .addOption(new Option('-c, --case <glob>', 'only cases whose id matches this glob').argParser(num.caseGlob))
   .option('--json', 'machine-readable output (cases and requirements)', false)
   .action((flags) => {
-    process.exitCode = listCommand(flags);
+    process.exitCode = listCommand(flags, catalog);
   });
 
 withAdapterSources(
   program
     .command('bench')
-    .description('run the overhead benchmarks (timed inside each runtime) and write them into a report')
+    .description('run the overhead and component-async benchmarks (timed inside each runtime) and write them into a report')
     .option('-a, --adapter <id>', 'adapter to measure, repeatable; "all" for every adapter', collect, [])
     .addOption(new Option('-b, --benchmark <text>', 'only benchmarks whose id contains this text').argParser(num.nonEmpty))
     .addOption(new Option('--time-budget <seconds>', 'measuring time per benchmark and adapter, split over the runs').argParser(num.timeBudgetSeconds).default(2))
     .addOption(new Option('--repeat <n>', 'independent runs (fresh session/process) per adapter; awc compare tests run medians').argParser(num.repeat).default(5))
     .option('-o, --out <file>', 'report path (default: reports/out/bench-<time>.json)'),
 ).action(async (flags) => {
-  process.exitCode = await benchCommand(flags, process.argv.slice(2));
+  process.exitCode = await benchCommand(flags, argv.slice(2), catalog);
 });
 
-withAdapterSources(
-  program
-    .command('replay')
-    .description('rerun one property counterexample: the same seed and path give the same minimal program')
-    .requiredOption('-a, --adapter <id>', 'adapter to run it on')
-    .requiredOption('--property <case-id>', 'the property case, e.g. properties.model.single')
-    .requiredOption('--seed <n>', 'seed from the report', num.seed)
-    .requiredOption('--path <path>', 'counterexample path from the report, e.g. "12:0:1"', num.propertyPath)
-    .option('--save <name>', 'keep the minimal program under fixtures/regressions/ as case properties.regression.<name>'),
-).action(async (flags) => {
-  process.exitCode = await replayCommand(flags);
-});
+for (const contribute of catalog.commands) contribute(program, catalog);
 
 program
   .command('report')
@@ -100,7 +91,7 @@ program
   .argument('<files...>', 'shard reports')
   .requiredOption('-o, --out <file>', 'merged report path')
   .action(async (files: string[], flags) => {
-    process.exitCode = await mergeCommand(files, flags, process.argv.slice(2));
+    process.exitCode = await mergeCommand(files, flags, argv.slice(2), catalog);
   });
 
 program
@@ -132,7 +123,7 @@ withAdapterSources(program
   .description('list the adapters, whether each is available here, and what it declares')
   .option('--json', 'machine-readable output', false))
   .action(async (flags) => {
-    process.exitCode = await adaptersCommand(flags);
+    process.exitCode = await adaptersCommand(flags, catalog);
   });
 
 withAdapterSources(
@@ -141,7 +132,7 @@ withAdapterSources(
     .description("check an out-of-process adapter's protocol compliance step by step (run this first when writing an adapter)")
     .requiredOption('-a, --adapter <id>', 'the adapter to check'),
 ).action(async (flags) => {
-  process.exitCode = await smokeCommand(flags);
+  process.exitCode = await smokeCommand(flags, catalog);
 });
 
 program
@@ -153,7 +144,7 @@ program
   });
 
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(argv);
 } catch (err) {
   if (err instanceof UsageError) {
     process.stderr.write(`awc: ${err.message}\n`);
@@ -162,4 +153,5 @@ try {
     process.stderr.write(`awc: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
     process.exitCode = EXIT.INTERNAL;
   }
+}
 }

@@ -1,7 +1,7 @@
 /** `awc report`, `awc merge`, `awc history add`: turning reports into pages, merging shards, keeping a trend. */
 import { appendFile, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ALL_CASES } from '../../suites/index.ts';
+import type { Catalog } from '../catalog.ts';
 import { writeReport } from '../report/build.ts';
 import { MergeError, mergeReports } from '../report/merge.ts';
 import { renderHtml, type HistoryEntry } from '../report/render/html.ts';
@@ -103,10 +103,10 @@ export async function reportCommand(file: string, flags: { format: string; out?:
   return EXIT.OK;
 }
 
-export async function mergeCommand(files: string[], flags: { out: string }, argv: string[]): Promise<number> {
+export async function mergeCommand(files: string[], flags: { out: string }, argv: string[], catalog: Catalog): Promise<number> {
   const out = await checkOutput(flags.out, '--out');
   const reports = await Promise.all(files.map(async (file) => ({ file, report: await loadReport(file) })));
-  const order = new Map(ALL_CASES.map((c, i) => [c.id, i]));
+  const order = new Map(catalog.cases.map((c, i) => [c.id, i]));
   let merged: Report;
   try {
     merged = mergeReports(reports, argv, (id) => order.get(id) ?? Number.MAX_SAFE_INTEGER);

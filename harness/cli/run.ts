@@ -1,7 +1,6 @@
 /** `awc run`: select, set up the host environment, run, write a validated report, summarise. */
 import { join } from 'node:path';
-import { DEFAULT_ADAPTER_ID } from '../../adapters/registry.ts';
-import { ALL_CASES } from '../../suites/index.ts';
+import type { Catalog } from '../catalog.ts';
 import { createDataDir } from '../env/data-dir.ts';
 import { startLoopbackServer } from '../env/http-server.ts';
 import { DEFAULT_OUT_DIR } from '../paths.ts';
@@ -59,10 +58,11 @@ function defaultOutPath(startedAt: Date): string {
   return join(DEFAULT_OUT_DIR, `run-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
 }
 
-export async function runCommand(flags: RunFlags, argv: string[]): Promise<number> {
-  const sources = await adapterSources(flags);
-  const adapters = selectAdapters(sources.adapters, flags.adapter, DEFAULT_ADAPTER_ID);
-  const cases = selectCases(ALL_CASES, flags.suite, flags.case);
+export async function runCommand(flags: RunFlags, argv: string[], catalog: Catalog): Promise<number> {
+  const sources = await adapterSources(flags, catalog.adapters);
+  const adapters = selectAdapters(sources.adapters, flags.adapter, catalog.defaultAdapterId);
+  const cases = selectCases(catalog.cases, flags.suite, flags.case);
+  const seeded = new Set(cases.filter((c) => c.seeded).map((c) => c.id));
   const formats = parseFormats(flags.format);
   const shard = flags.shard;
   validator();
@@ -86,7 +86,7 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
   const [server, data] = await Promise.all([startLoopbackServer(), createDataDir()]);
   // One seed for every adapter, so they all get the same generated programs.
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
-  log(`awc run: ${cases.length} case(s) × ${adapters.length} adapter(s)${cases.some((c) => c.suite === 'properties') ? `, property seed ${seed} × ${flags.runs} runs` : ''}`);
+  log(`awc run: ${cases.length} case(s) × ${adapters.length} adapter(s)${cases.some((c) => c.seeded) ? `, property seed ${seed} × ${flags.runs} runs` : ''}`);
   let output;
   try {
     output = await runCases({
@@ -98,8 +98,7 @@ export async function runCommand(flags: RunFlags, argv: string[]): Promise<numbe
       properties: { runs: flags.runs, seed, rerunFlags: sources.rerunFlags },
       ...(shard ? { shard } : {}),
       reproduce: (adapterId, caseId) => {
-        const isProperty = ALL_CASES.find((c) => c.id === caseId)?.suite === 'properties';
-        const extra = [...sources.rerunFlags(adapterId), ...(flags.timeout !== DEFAULT_CASE_TIMEOUT_MS ? ['--timeout', String(flags.timeout)] : []), ...(isProperty ? ['--seed', String(seed), '--runs', String(flags.runs)] : [])];
+        const extra = [...sources.rerunFlags(adapterId), ...(flags.timeout !== DEFAULT_CASE_TIMEOUT_MS ? ['--timeout', String(flags.timeout)] : []), ...(seeded.has(caseId) ? ['--seed', String(seed), '--runs', String(flags.runs)] : [])];
         return reproduceCommand(adapterId, caseId, extra);
       },
       signal: interrupts.stop,

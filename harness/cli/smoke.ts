@@ -1,6 +1,7 @@
 /** `awc smoke`: the protocol compliance check for one out-of-process adapter. */
 import type { AdapterSourceFlags } from './adapter-options.ts';
 import { allAdapters } from './adapter-options.ts';
+import type { Catalog } from '../catalog.ts';
 import type { ProcessAdapter } from '../protocol/process-adapter.ts';
 import { smoke } from '../protocol/smoke.ts';
 import { UsageError } from '../selection.ts';
@@ -12,8 +13,8 @@ import type { SmokeStep } from '../protocol/smoke.ts';
 
 const stepLine = (s: SmokeStep) => `${statusLabel(s.ok ? 'pass' : 'fail')} ${s.step}${s.ok ? '' : `\n      ${visibleControls(s.detail).split('\n').join('\n      ')}`}\n`;
 
-export async function smokeCommand(flags: AdapterSourceFlags & { adapter: string }): Promise<number> {
-  const adapter = (await allAdapters(flags)).find((a) => a.id === flags.adapter);
+export async function smokeCommand(flags: AdapterSourceFlags & { adapter: string }, catalog: Catalog): Promise<number> {
+  const adapter = (await allAdapters(flags, catalog.adapters)).find((a) => a.id === flags.adapter);
   if (!adapter) throw new UsageError(`unknown adapter "${flags.adapter}"; see \`awc adapters\``);
   const description = await adapter.describe();
   if (description.process === 'in-process') throw new UsageError(`${adapter.id} runs in-process; smoke checks adapters that speak the protocol`);

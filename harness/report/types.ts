@@ -40,6 +40,12 @@ export interface BenchmarkResult {
   opsPerIteration?: number;
   summary?: { n: number; median: number; mad: number; ci95: [number, number]; outliers: number; min: number; max: number };
   ratioToFloor?: number;
+  /** Bytes one operation moves (stream benchmarks). */
+  bytesPerOp?: number;
+  /** bytesPerOp ÷ median ns/op × 1000: MB (10^6 bytes) per second at the median. */
+  mbPerSecond?: number;
+  /** The benchmark of the same work on another ABI (cma.* → overhead.*), to read side by side. */
+  nextTo?: string;
   samples?: number[];
   /** Median of each independent run (fresh session), the unit `awc compare` tests. */
   runMedians?: number[];

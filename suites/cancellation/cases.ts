@@ -3,31 +3,24 @@
  * (preemptive adapters only), and what the instance looks like afterwards. Bounds are generous
  * (1 s) because machines are shared; they are there to catch a cancel that does nothing.
  */
-import type { Instance } from '../../harness/adapter.ts';
+import type { Instance, InstanceState } from '../../harness/adapter.ts';
 import type { Case } from '../../harness/case.ts';
-import { all, expectOk, fail, pass } from '../../harness/check.ts';
+import { all, expectCancelled, expectOk, fail, pass, Tally } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcome.ts';
-import { i32 } from '../../harness/values.ts';
-import { call, defineCase, delay, pendingOps, startCall, utf8, writeGuestBytes } from '../define.ts';
+import { i32, type Value } from '../../harness/values.ts';
+import { call, cancelDuring, defineCase, delay, pendingOps, startCall, utf8, writeGuestBytes } from '../define.ts';
 import { BOUND_MS, CLOCK_SLACK_MS, expectDeadlineFired } from './checks.ts';
 
 const FIXTURE = 'cancellation/cancel.wat';
 
 /** Cancels a call once its guest is parked on the host, returning the outcome and how long the cancel took. */
-async function cancelWhenParked(instance: Instance, name: string, args: Parameters<Instance['call']>[1], signal: AbortSignal) {
-  const controller = new AbortController();
-  const flight = startCall(instance, name, args, { results: ['i32'], signal: controller.signal, deadlineMs: 20_000 });
-  await pendingOps(instance, 1, signal);
-  const t0 = performance.now();
-  controller.abort();
-  const outcome = await flight.promise;
-  return { outcome, cancelMs: performance.now() - t0, state: await instance.inspect() };
-}
+const cancelWhenParked = (instance: Instance, name: string, args: Value[], signal: AbortSignal) =>
+  cancelDuring(instance, name, args, () => pendingOps(instance, 1, signal)) as Promise<{ outcome: Outcome; cancelMs: number; state: InstanceState }>;
 
-function expectCancelledAndCleaned(outcome: Outcome, cancelMs: number, state: Awaited<ReturnType<Instance['inspect']>>, fn: string) {
+function expectCancelledAndCleaned(outcome: Outcome, cancelMs: number, state: InstanceState, fn: string) {
   const evidence = { outcome: outcomeToJson(outcome), cancelMs: Math.round(cancelMs), counters: state.counters, aborts: state.events.filter((e) => e.kind === 'abort') };
-  if (outcome.kind !== 'cancelled') return fail(`expected cancelled, got ${formatOutcome(outcome)}`, evidence);
-  if (cancelMs > BOUND_MS) return fail(`cancel took ${cancelMs.toFixed(0)} ms (bound ${BOUND_MS} ms)`, evidence);
+  const cancelled = expectCancelled(outcome, evidence, { timing: { cancelMs, withinMs: BOUND_MS } });
+  if (!cancelled.pass) return cancelled;
   if (state.counters.pending !== 0) return fail(`${state.counters.pending} host operation(s) still pending after the cancel`, evidence);
   if (!state.events.some((e) => e.kind === 'abort' && e.fn === fn)) return fail(`the host never saw ${fn} aborted (no abort event): its cleanup did not run`, evidence);
   return pass(evidence);
@@ -154,16 +147,8 @@ export const cancellationCases: Case[] = [
     requires: ['core-modules', 'cancel-preemptive'],
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE);
-      const controller = new AbortController();
-      const flight = startCall(instance, 'spin', [], { results: ['i32'], signal: controller.signal, deadlineMs: 20_000 });
-      await delay(100);
-      const t0 = performance.now();
-      controller.abort();
-      const outcome = await flight.promise;
-      const cancelMs = performance.now() - t0;
-      const evidence = { outcome: outcomeToJson(outcome), cancelMs: Math.round(cancelMs) };
-      if (outcome.kind !== 'cancelled' && !(outcome.kind === 'trap' && outcome.trap === 'interrupted')) return fail(`expected cancelled, got ${formatOutcome(outcome)}`, evidence);
-      return cancelMs <= BOUND_MS ? pass(evidence) : fail(`cancel took ${cancelMs.toFixed(0)} ms (bound ${BOUND_MS} ms)`, evidence);
+      const { outcome, cancelMs } = await cancelDuring(instance, 'spin', [], () => delay(100));
+      return expectCancelled(outcome!, { outcome: outcomeToJson(outcome!), cancelMs: Math.round(cancelMs) }, { timing: { cancelMs, withinMs: BOUND_MS }, orInterrupted: true });
     },
   }),
   defineCase({
@@ -197,7 +182,7 @@ export const cancellationCases: Case[] = [
       // Memory is measured after 10 warm-up cycles: a strategy may allocate once (Asyncify's
       // unwind buffer); what must not happen is growth per cycle.
       let before = await instance.inspect();
-      const kinds = new Map<string, number>();
+      const kinds = new Tally();
       for (let i = 0; i < 1000; i++) {
         if (i === 10) before = await instance.inspect();
         if (ctx.signal.aborted) return fail(`stopped after ${i} cycles: case timeout`);
@@ -208,13 +193,12 @@ export const cancellationCases: Case[] = [
         // with its call ends it before the guest is entered, and would allocate nothing).
         if (i < 10) await pendingOps(instance, 1, ctx.signal);
         controller.abort();
-        const o = await flight.promise;
-        kinds.set(o.kind, (kinds.get(o.kind) ?? 0) + 1);
+        kinds.add(await flight.promise);
       }
       const after = await instance.inspect();
       const c = after.counters;
-      const evidence = { outcomes: Object.fromEntries(kinds), counters: c, memoryBytes: { afterTenCycles: before.memoryBytes, afterAll: after.memoryBytes } };
-      if (kinds.get('cancelled') !== 1000) return fail(`not every cycle ended cancelled: ${JSON.stringify(Object.fromEntries(kinds))}`, evidence);
+      const evidence = { outcomes: kinds.toJSON(), counters: c, memoryBytes: { afterTenCycles: before.memoryBytes, afterAll: after.memoryBytes } };
+      if (kinds.count('cancelled') !== 1000) return fail(`not every cycle ended cancelled: ${JSON.stringify(kinds)}`, evidence);
       if (c.pending !== 0) return fail(`${c.pending} host operation(s) left pending after 1000 cancels`, evidence);
       if (c.started !== c.aborted + c.succeeded + c.failed) return fail(`host counters do not add up: ${JSON.stringify(c)}`, evidence);
       if (after.memoryBytes !== before.memoryBytes) return fail(`guest memory grew from ${before.memoryBytes} to ${after.memoryBytes} bytes`, evidence);
@@ -229,7 +213,7 @@ export const cancellationCases: Case[] = [
     timeoutMs: 60_000,
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE);
-      const kinds = new Map<string, number>();
+      const kinds = new Tally();
       const wrong: string[] = [];
       let immediateCancelsLanded = 0;
       for (let i = 0; i < 200; i++) {
@@ -238,13 +222,12 @@ export const cancellationCases: Case[] = [
         // A third of the cancels go out at once (no timer turn), the rest after 1 or 2 ms.
         if (i % 3 !== 0) await delay(i % 3);
         controller.abort();
-        const o = await flight.promise;
-        kinds.set(o.kind, (kinds.get(o.kind) ?? 0) + 1);
+        const o = kinds.add(await flight.promise);
         if (!(o.kind === 'cancelled' || (o.kind === 'ok' && o.values[0]?.value === i))) wrong.push(`#${i}: ${formatOutcome(o)}`);
         if (i % 3 === 0 && o.kind === 'cancelled') immediateCancelsLanded++;
       }
       const c = (await instance.inspect()).counters;
-      const evidence = { outcomes: Object.fromEntries(kinds), immediateCancelsLanded, counters: c, wrong: wrong.slice(0, 5) };
+      const evidence = { outcomes: kinds.toJSON(), immediateCancelsLanded, counters: c, wrong: wrong.slice(0, 5) };
       if (wrong.length) return fail(`${wrong.length} call(s) ended neither ok(i) nor cancelled, e.g. ${wrong[0]}`, evidence);
       // A cancel sent right after the call started, while it sleeps 1 ms, must win at least sometimes.
       if (immediateCancelsLanded === 0) return fail('none of the 67 cancels issued immediately after the call started took effect', evidence);
@@ -262,17 +245,10 @@ export const moreCancellationCases: Case[] = [
     requires: ['core-modules', 'cancel-at-host-call'],
     async run(ctx) {
       const instance = await ctx.instantiate('suspension/state.wat');
-      const controller = new AbortController();
-      const flight = startCall(instance, 'yields', [i32(100_000_000)], { results: ['i32'], signal: controller.signal, deadlineMs: 20_000 });
-      await delay(50);
-      const t0 = performance.now();
-      controller.abort();
-      const outcome = await flight.promise;
-      const cancelMs = performance.now() - t0;
-      const state = await instance.inspect();
-      const evidence = { outcome: outcomeToJson(outcome), cancelMs: Math.round(cancelMs), counters: state.counters };
-      if (outcome.kind !== 'cancelled') return fail(`expected cancelled, got ${formatOutcome(outcome)}`, evidence);
-      if (cancelMs > BOUND_MS) return fail(`cancel took ${cancelMs.toFixed(0)} ms`, evidence);
+      const { outcome, cancelMs, state } = await cancelDuring(instance, 'yields', [i32(100_000_000)], () => delay(50));
+      const evidence = { outcome: outcomeToJson(outcome!), cancelMs: Math.round(cancelMs), counters: state.counters };
+      const cancelled = expectCancelled(outcome!, evidence, { timing: { cancelMs, withinMs: BOUND_MS } });
+      if (!cancelled.pass) return cancelled;
       return state.counters.pending === 0 ? pass(evidence) : fail(`${state.counters.pending} host operation(s) left pending`, evidence);
     },
   }),

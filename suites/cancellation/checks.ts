@@ -24,16 +24,7 @@ export function expectDeadlineFired(outcome: Outcome, deadlineMs: number, elapse
   return pass(evidence);
 }
 
-/** The outcome if the call settles within `ms`, else undefined (the call keeps running; a later rejection stays handled). */
-export async function settleWithin(promise: Promise<Outcome>, ms: number): Promise<Outcome | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+export { settleWithin } from '../define.ts';
 
 /**
  * What a request on a disposed instance did: `undefined` when it was refused as unknown-instance

@@ -9,7 +9,7 @@ import type { Case } from '../../harness/case.ts';
 import { fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcome.ts';
 import { waitFor } from '../../harness/wait.ts';
-import { delay, pendingOps } from '../define.ts';
+import { delay } from '../define.ts';
 import { cmaCase, GUEST, indexOf, MARK, marks, okU32, SETTLE_MS, start, u32 } from './shared.ts';
 
 

@@ -4,10 +4,9 @@
  * a second copy; dropping a writer that never wrote traps, dropping an unread reader does not.
  * Both ends are held by the guest (fixtures/component-async/future.wat), which checks each step.
  */
-import type { Case } from '../../harness/case.ts';
-import { fail, pass } from '../../harness/check.ts';
-import { formatOutcome, outcomeToJson } from '../../harness/outcome.ts';
-import { callU64, cmaCase, guestVerdict, okU32, SETTLE_MS, start, u32 } from './shared.ts';
+import type { Case, Evidence } from '../../harness/case.ts';
+import { pass } from '../../harness/check.ts';
+import { cmaCase, expectGuestSteps, expectGuestTrap, expectTaskResults, SETTLE_MS, start, u32 } from './shared.ts';
 
 export const FUTURE_GUEST = 'component-async/future.wat';
 
@@ -43,13 +42,11 @@ export const componentAsyncFutureCases: Case[] = [
       requirement: 'CMA-FUTURE',
       async run(ctx) {
         const instance = await ctx.instantiateComponent(FUTURE_GUEST);
-        const seen: Record<string, unknown>[] = [];
+        const seen: Evidence[] = [];
         for (const v of VALUES) {
-          const outcome = await callU64(instance, t.id, [u32(v)]);
-          seen.push({ v, outcome: outcomeToJson(outcome) });
-          const verdict = guestVerdict(outcome, t.steps, [3, 6]);
-          if ('error' in verdict) return fail(`${t.id}(${v}): ${verdict.error}`, { seen });
-          if (verdict.ok !== v) return fail(`${t.id}(${v}) read ${verdict.ok}`, { seen });
+          const verdict = await expectGuestSteps(instance, t.id, [u32(v)], t.steps, { rawSteps: [3, 6], value: v, evidence: { v } });
+          if (!verdict.pass) return verdict;
+          seen.push(verdict.evidence ?? { v });
         }
         return pass({ seen });
       },
@@ -65,13 +62,7 @@ export const componentAsyncFutureCases: Case[] = [
       title: t.title,
       requirement: t.id === 'drop-unwritten' ? 'CMA-FUTURE-DROP' : 'CMA-FUTURE',
       async run(ctx) {
-        const instance = await ctx.instantiateComponent(FUTURE_GUEST);
-        const outcome = await callU64(instance, t.id);
-        const evidence = { outcome: outcomeToJson(outcome) };
-        if (outcome.kind === 'trap') return pass(evidence);
-        const verdict = guestVerdict(outcome, FIRST_COPY, 'all');
-        if ('error' in verdict) return fail(`${t.id}: ${verdict.error}`, evidence);
-        return fail(`${t.id}: the forbidden operation did not trap; the call ended ${formatOutcome(outcome)}`, evidence);
+        return expectGuestTrap(await ctx.instantiateComponent(FUTURE_GUEST), t.id, FIRST_COPY);
       },
     }),
   ),
@@ -80,12 +71,8 @@ export const componentAsyncFutureCases: Case[] = [
     title: 'dropping the readable end of a future before reading is allowed: the write then returns DROPPED, and dropping the writable end after that does not trap',
     requirement: 'CMA-FUTURE-DROP',
     async run(ctx) {
-      const instance = await ctx.instantiateComponent(FUTURE_GUEST);
-      const outcome = await callU64(instance, 'reader-dropped', [u32(9)]);
-      const verdict = guestVerdict(outcome, { 1: 'future.write after the reader dropped its end did not return DROPPED (1)' }, 'all');
-      if ('error' in verdict) return fail(`reader-dropped: ${verdict.error}`, { outcome: outcomeToJson(outcome) });
-      if (verdict.ok !== 9) return fail(`reader-dropped returned ${verdict.ok}`, { outcome: outcomeToJson(outcome) });
-      return pass({ outcome: outcomeToJson(outcome) });
+      const steps = { 1: 'future.write after the reader dropped its end did not return DROPPED (1)' };
+      return expectGuestSteps(await ctx.instantiateComponent(FUTURE_GUEST), 'reader-dropped', [u32(9)], steps, { rawSteps: 'all', value: 9 });
     },
   }),
   cmaCase(FUTURE_GUEST, {
@@ -97,15 +84,8 @@ export const componentAsyncFutureCases: Case[] = [
       const waiter = start(instance, 'await-value', [], { deadlineMs: SETTLE_MS });
       const writer = start(instance, 'resolve', [u32(0xc0ffee)], { deadlineMs: SETTLE_MS });
       const [wo, ro] = await Promise.all([waiter.promise, writer.promise]);
-      const evidence = { waiter: outcomeToJson(wo), writer: outcomeToJson(ro) };
       const errors: Record<number, string> = { 1: 'resolve never saw the future', 2: 'the write to a pending reader did not complete at once', 3: 'await-value got an event other than FUTURE_READ', 4: 'the FUTURE_READ event was not COMPLETED', 5: 'the first read did not return BLOCKED' };
-      for (const [who, o] of [['await-value', wo], ['resolve', ro]] as const) {
-        const v = okU32(o);
-        if (v !== undefined && v >>> 8 === 0xffffff) return fail(`${who}: ${errors[v & 0xff] ?? `error ${v & 0xff}`}`, evidence);
-      }
-      if (okU32(ro) !== 0) return fail(`resolve ended ${formatOutcome(ro)}`, evidence);
-      if (okU32(wo) !== 0xc0ffee) return fail(`await-value ended ${formatOutcome(wo)}, expected 0xc0ffee`, evidence);
-      return pass(evidence);
+      return expectTaskResults([{ who: 'await-value', outcome: wo, expected: 0xc0ffee }, { who: 'resolve', outcome: ro, expected: 0 }], errors);
     },
   }),
 ];

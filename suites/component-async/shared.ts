@@ -1,10 +1,11 @@
 /** What the component-async cases share (SPEC.md §14): the guest, bounds, result helpers. */
 import type { CallOptions, HostEvent, Instance } from '../../harness/adapter.ts';
-import { formatOutcome, type Outcome } from '../../harness/outcome.ts';
+import { fail, pass } from '../../harness/check.ts';
+import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcome.ts';
 import { i32, type Value } from '../../harness/values.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Case } from '../../harness/case.ts';
+import type { Case, Evidence, Verdict } from '../../harness/case.ts';
 import { FIXTURES_DIR } from '../../harness/paths.ts';
 import { defineCase, startCall, type CaseSpec, type Flight } from '../define.ts';
 
@@ -70,4 +71,45 @@ export function builtinsOf(fixture: string): string[] {
 /** A component-async case on `fixture`: requires the feature, lists the fixture's built-ins. */
 export function cmaCase(fixture: string, spec: CaseSpec): Case {
   return defineCase({ requires: ['component-async'], builtins: builtinsOf(fixture), ...spec });
+}
+
+/**
+ * Calls `fn` (a step-coded u64 export) and passes if every step held — and, with `value`, the
+ * low half is that value; `hint` is added to a failure's message.
+ */
+export async function expectGuestSteps(instance: Instance, fn: string, args: Value[], steps: Record<number, string>, options: { rawSteps?: readonly number[] | 'all'; value?: number; hint?: string; evidence?: Evidence } = {}): Promise<Verdict> {
+  const outcome = await callU64(instance, fn, args);
+  const evidence = { ...options.evidence, outcome: outcomeToJson(outcome) };
+  const verdict = guestVerdict(outcome, steps, options.rawSteps);
+  const call = `${fn}(${args.map((a) => Number(a.value) >>> 0).join(', ')})`;
+  if ('error' in verdict) return fail(`${call}: ${verdict.error}${options.hint ? ` (${options.hint})` : ''}`, evidence);
+  if (options.value !== undefined && verdict.ok !== options.value) return fail(`${call} returned ${verdict.ok}, expected ${options.value}`, evidence);
+  return pass(evidence);
+}
+
+/**
+ * Calls `fn`, whose last operation is one the Canonical ABI forbids: passes on a trap (any kind)
+ * only. A step-coded error means an earlier, legal step went wrong (`steps` says which).
+ */
+export async function expectGuestTrap(instance: Instance, fn: string, steps: Record<number, string>): Promise<Verdict> {
+  const outcome = await callU64(instance, fn);
+  const evidence = { outcome: outcomeToJson(outcome) };
+  if (outcome.kind === 'trap') return pass(evidence);
+  const verdict = guestVerdict(outcome, steps, 'all');
+  if ('error' in verdict) return fail(`${fn}: ${verdict.error}`, evidence);
+  return fail(`${fn}: the forbidden operation did not trap; the call ended ${formatOutcome(outcome)}`, evidence);
+}
+
+/**
+ * Two cooperating tasks' u32 results (a pipe's writer and reader, a future's waiter and
+ * resolver): each must be its expected value; `0xffffff00 | step` is the task's own error.
+ */
+export function expectTaskResults(results: readonly { who: string; outcome: Outcome; expected: number }[], errors: Record<number, string>): Verdict {
+  const evidence = Object.fromEntries(results.map((r) => [r.who, outcomeToJson(r.outcome)]));
+  for (const { who, outcome, expected } of results) {
+    const v = okU32(outcome);
+    if (v !== undefined && v >>> 8 === 0xffffff && v !== expected) return fail(`${who}: ${errors[v & 0xff] ?? `error ${v & 0xff}`}`, evidence);
+    if (v !== expected) return fail(`${who} ended ${formatOutcome(outcome)}, expected ${expected}`, evidence);
+  }
+  return pass(evidence);
 }

@@ -7,9 +7,7 @@
  * that went wrong (fixtures/component-async/stream.wat).
  */
 import type { Case } from '../../harness/case.ts';
-import { fail, pass } from '../../harness/check.ts';
-import { formatOutcome, outcomeToJson } from '../../harness/outcome.ts';
-import { callU64, cmaCase, guestVerdict, okU32, SETTLE_MS, start, u32 } from './shared.ts';
+import { cmaCase, expectGuestSteps, expectGuestTrap, expectTaskResults, SETTLE_MS, start, u32 } from './shared.ts';
 
 export const STREAM_GUEST = 'component-async/stream.wat';
 
@@ -62,6 +60,9 @@ const DROP_STEPS: Record<number, string> = {
   2: 'after the readable end was dropped, stream.write did not return DROPPED (1) with 0 bytes',
 };
 
+/** What a pipe task's `0xffffff00 | step` error means (stream.wat, pipe-write / pipe-read). */
+const PIPE_ERRORS: Record<number, string> = { 1: 'the reader never saw the stream opened', 2: 'a byte arrived wrong', 3: "a task got an event other than its stream's", 4: 'a read ended other than COMPLETED or DROPPED', 5: 'a write ended other than COMPLETED' };
+
 const KIB = 1024;
 const MIB = 1024 * KIB;
 
@@ -82,12 +83,7 @@ export const componentAsyncStreamCases: Case[] = [
       requirement: 'CMA-STREAM-BYTES',
       async run(ctx) {
         const instance = await ctx.instantiateComponent(STREAM_GUEST);
-        const outcome = await callU64(instance, 'copy', [u32(s.n), u32(s.chunk)]);
-        const verdict = guestVerdict(outcome, COPY_STEPS, [8, 9]);
-        const evidence = { n: s.n, chunk: s.chunk, outcome: outcomeToJson(outcome) };
-        if ('error' in verdict) return fail(`copy(${s.n}, ${s.chunk}): ${verdict.error}`, evidence);
-        if (verdict.ok !== s.n) return fail(`copy(${s.n}, ${s.chunk}) moved ${verdict.ok} bytes`, evidence);
-        return pass(evidence);
+        return expectGuestSteps(instance, 'copy', [u32(s.n), u32(s.chunk)], COPY_STEPS, { rawSteps: [8, 9], value: s.n, evidence: { n: s.n, chunk: s.chunk } });
       },
     }),
   ),
@@ -96,11 +92,7 @@ export const componentAsyncStreamCases: Case[] = [
     title: 'a zero-length stream.read or stream.write waits for the other end without moving data: its event is COMPLETED with 0 bytes, and the data then moves intact',
     requirement: 'CMA-STREAM-ZERO-LENGTH',
     async run(ctx) {
-      const instance = await ctx.instantiateComponent(STREAM_GUEST);
-      const outcome = await callU64(instance, 'zero-length');
-      const verdict = guestVerdict(outcome, ZERO_STEPS);
-      if ('error' in verdict) return fail(`zero-length: ${verdict.error}`, { outcome: outcomeToJson(outcome) });
-      return pass({ outcome: outcomeToJson(outcome) });
+      return expectGuestSteps(await ctx.instantiateComponent(STREAM_GUEST), 'zero-length', [], ZERO_STEPS);
     },
   }),
   ...[
@@ -112,11 +104,7 @@ export const componentAsyncStreamCases: Case[] = [
       title: t.title,
       requirement: 'CMA-STREAM-CANCEL',
       async run(ctx) {
-        const instance = await ctx.instantiateComponent(STREAM_GUEST);
-        const outcome = await callU64(instance, t.fn);
-        const verdict = guestVerdict(outcome, CANCEL_STEPS);
-        if ('error' in verdict) return fail(`${t.fn}: ${verdict.error}`, { outcome: outcomeToJson(outcome) });
-        return pass({ outcome: outcomeToJson(outcome) });
+        return expectGuestSteps(await ctx.instantiateComponent(STREAM_GUEST), t.fn, [], CANCEL_STEPS);
       },
     }),
   ),
@@ -125,11 +113,7 @@ export const componentAsyncStreamCases: Case[] = [
     title: 'dropping the writable end is seen by the reader (read returns DROPPED), dropping the readable end by the writer (write returns DROPPED); neither traps',
     requirement: 'CMA-STREAM-DROP',
     async run(ctx) {
-      const instance = await ctx.instantiateComponent(STREAM_GUEST);
-      const outcome = await callU64(instance, 'drop-seen');
-      const verdict = guestVerdict(outcome, DROP_STEPS);
-      if ('error' in verdict) return fail(`drop-seen: ${verdict.error}`, { outcome: outcomeToJson(outcome) });
-      return pass({ outcome: outcomeToJson(outcome) });
+      return expectGuestSteps(await ctx.instantiateComponent(STREAM_GUEST), 'drop-seen', [], DROP_STEPS);
     },
   }),
   cmaCase(STREAM_GUEST, {
@@ -137,11 +121,7 @@ export const componentAsyncStreamCases: Case[] = [
     title: 'dropping both ends of a stream removes them from their waitable set, so dropping that set afterwards does not trap',
     requirement: 'CMA-WAITABLE-SET-DROP',
     async run(ctx) {
-      const instance = await ctx.instantiateComponent(STREAM_GUEST);
-      const outcome = await callU64(instance, 'drop-members-then-set');
-      const verdict = guestVerdict(outcome, {});
-      if ('error' in verdict) return fail(`drop-members-then-set: ${verdict.error} (a dropped end must leave its set: Waitable.drop)`, { outcome: outcomeToJson(outcome) });
-      return pass({ outcome: outcomeToJson(outcome) });
+      return expectGuestSteps(await ctx.instantiateComponent(STREAM_GUEST), 'drop-members-then-set', [], {}, { hint: 'a dropped end must leave its set: Waitable.drop' });
     },
   }),
   ...[
@@ -153,14 +133,8 @@ export const componentAsyncStreamCases: Case[] = [
       title: t.title,
       requirement: 'CMA-STREAM-DROP',
       async run(ctx) {
-        const instance = await ctx.instantiateComponent(STREAM_GUEST);
-        const outcome = await callU64(instance, t.id);
-        const evidence = { outcome: outcomeToJson(outcome) };
-        if (outcome.kind === 'trap') return pass(evidence);
-        // The guest returns a step-coded error when an earlier, legal step went wrong.
-        const verdict = guestVerdict(outcome, { 1: t.id === 'drop-while-reading' ? 'a read with no writer did not return BLOCKED' : DROP_STEPS[1]! });
-        if ('error' in verdict) return fail(`${t.id}: ${verdict.error}`, evidence);
-        return fail(`${t.id}: the forbidden operation did not trap; the call ended ${formatOutcome(outcome)}`, evidence);
+        const earlier = { 1: t.id === 'drop-while-reading' ? 'a read with no writer did not return BLOCKED' : DROP_STEPS[1]! };
+        return expectGuestTrap(await ctx.instantiateComponent(STREAM_GUEST), t.id, earlier);
       },
     }),
   ),
@@ -178,14 +152,7 @@ export const componentAsyncStreamCases: Case[] = [
         const read = () => start(instance, 'pipe-read', [u32(p.rchunk)], { deadlineMs: SETTLE_MS });
         const [w, r] = p.writerFirst ? [write(), read()] : (() => { const rr = read(); return [write(), rr]; })();
         const [wo, ro] = await Promise.all([w.promise, r.promise]);
-        const evidence = { n: p.n, writer: outcomeToJson(wo), reader: outcomeToJson(ro) };
-        const errors: Record<number, string> = { 1: 'the reader never saw the stream opened', 2: 'a byte arrived wrong', 3: 'a task got an event other than its stream\'s', 4: 'a read ended other than COMPLETED or DROPPED', 5: 'a write ended other than COMPLETED' };
-        for (const [who, o] of [['pipe-write', wo], ['pipe-read', ro]] as const) {
-          const v = okU32(o);
-          if (v !== undefined && v >>> 8 === 0xffffff) return fail(`${who}: ${errors[v & 0xff] ?? `error ${v & 0xff}`}`, evidence);
-          if (v !== p.n) return fail(`${who} ended ${formatOutcome(o)}, expected ${p.n} bytes`, evidence);
-        }
-        return pass(evidence);
+        return expectTaskResults([{ who: 'pipe-write', outcome: wo, expected: p.n }, { who: 'pipe-read', outcome: ro, expected: p.n }], PIPE_ERRORS);
       },
     }),
   ),

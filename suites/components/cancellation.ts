@@ -2,24 +2,20 @@
  * Cancellation of component calls parked on an async import. Bounds are generous (1 s): they
  * catch a cancel that does nothing or a call that never settles, not a slow machine.
  */
+import type { Instance } from '../../harness/adapter.ts';
 import type { Case } from '../../harness/case.ts';
-import { expectOk, fail, pass } from '../../harness/check.ts';
+import { expectCancelled, expectOk, fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson } from '../../harness/outcome.ts';
 import { i32 } from '../../harness/values.ts';
-import { call, defineCase, pendingOps, startCall } from '../define.ts';
+import { call, cancelDuring, defineCase, pendingOps, startCall } from '../define.ts';
 import { GUEST } from './shared.ts';
 
 const BOUND_MS = 1_000;
 
 /** Starts gated(id), waits until it is parked on the host, cancels it; returns what happened. */
-async function cancelParked(instance: Awaited<ReturnType<Parameters<Case['run']>[0]['instantiateComponent']>>, signal: AbortSignal) {
-  const controller = new AbortController();
-  const flight = startCall(instance, 'gated', [i32(1)], { results: ['i32'], signal: controller.signal, deadlineMs: 20_000 });
-  await pendingOps(instance, 1, signal);
-  const t0 = performance.now();
-  controller.abort();
-  const outcome = await flight.promise;
-  return { outcome, cancelMs: performance.now() - t0, state: await instance.inspect() };
+async function cancelParked(instance: Instance, signal: AbortSignal) {
+  const r = await cancelDuring(instance, 'gated', [i32(1)], () => pendingOps(instance, 1, signal));
+  return { ...r, outcome: r.outcome! };
 }
 
 export const componentCancellationCases: Case[] = [
@@ -32,8 +28,8 @@ export const componentCancellationCases: Case[] = [
       const instance = await ctx.instantiateComponent(GUEST);
       const { outcome, cancelMs, state } = await cancelParked(instance, ctx.signal);
       const evidence = { outcome: outcomeToJson(outcome), cancelMs: Math.round(cancelMs), counters: state.counters };
-      if (outcome.kind !== 'cancelled') return fail(`expected cancelled, got ${formatOutcome(outcome)}`, evidence);
-      if (cancelMs > BOUND_MS) return fail(`cancel took ${cancelMs.toFixed(0)} ms (bound ${BOUND_MS} ms)`, evidence);
+      const cancelled = expectCancelled(outcome, evidence, { timing: { cancelMs, withinMs: BOUND_MS } });
+      if (!cancelled.pass) return cancelled;
       if (state.counters.pending !== 0 || !state.events.some((e) => e.kind === 'abort' && e.fn === 'gate')) return fail('the gate operation was not aborted and cleaned up', { ...evidence, events: state.events });
       return pass(evidence);
     },

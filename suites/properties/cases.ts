@@ -17,7 +17,7 @@ import { formatHostCall, program, runModel, stepCount, type Expected, type HostC
 const CALL_DEADLINE_MS = 10_000;
 
 async function instantiateProgram(ctx: CaseContext, p: Program): Promise<Instance> {
-  return ctx.instantiateWasm(await compileWat(toWat(p), 'generated.wat'), 'generated.wat');
+  return ctx.instantiateWasm(await compileWat(toWat(p), 'generated.wat'), 'generated.wat', { oneOff: true });
 }
 
 /** Host calls the instance's guest made, in order, with their arguments (the `start` events and their detail). */
@@ -78,6 +78,7 @@ const describeProgram = (p: Program) => ({ steps: stepCount(p), program: p, wat:
 export const propertyCases: Case[] = [
   defineCase({
     id: 'properties.model.single',
+    seeded: true,
     title: 'generated programs (compute, echo of every type, sleep, yield, fail, memory, globals, table calls, traps, loops) match the model',
     requirement: 'GEN-MODEL',
     timeoutMs: 180_000,
@@ -97,6 +98,7 @@ export const propertyCases: Case[] = [
   }),
   defineCase({
     id: 'properties.model.concurrent',
+    seeded: true,
     title: '2–4 generated programs run at once on separate instances each match the model',
     requirement: 'GEN-CONCURRENT',
     timeoutMs: 180_000,
@@ -120,6 +122,7 @@ export const propertyCases: Case[] = [
   }),
   defineCase({
     id: 'properties.model.cancelled',
+    seeded: true,
     title: 'a generated program cancelled after 0–3 ms ends with the model outcome or cancelled; a fresh instance then runs it right',
     requirement: 'GEN-CANCEL',
     requires: ['core-modules', 'cancel-at-host-call'],

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { ROOT } from '../../harness/paths.ts';
 
 const exec = promisify(execFile);
-export const AWC = join(ROOT, 'harness', 'cli', 'awc.mjs');
+export const AWC = join(ROOT, 'bin', 'awc.mjs');
 
 export interface Exit {
   code: number;
@@ -28,7 +28,7 @@ async function settle(p: Promise<{ stdout: string; stderr: string }>): Promise<E
 
 /** `opts.checkout`: run the awc of another checkout (a copy) instead of this one. */
 export function awc(args: string[], opts: { cwd?: string; env?: Record<string, string>; checkout?: string } = {}): Promise<Exit> {
-  const script = opts.checkout ? join(opts.checkout, 'harness', 'cli', 'awc.mjs') : AWC;
+  const script = opts.checkout ? join(opts.checkout, 'bin', 'awc.mjs') : AWC;
   return settle(exec(process.execPath, [script, ...args], { cwd: opts.cwd ?? ROOT, timeout: 120_000, maxBuffer: 16 << 20, env: { ...process.env, NO_COLOR: '1', PATH: PINNED_PATH, ...opts.env } }));
 }
 

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../harness/paths.ts';
 
-export const AWC = join(ROOT, 'harness', 'cli', 'awc.mjs');
+export const AWC = join(ROOT, 'bin', 'awc.mjs');
 
 function liveState(pid: number): string | undefined {
   try {

@@ -333,6 +333,25 @@ export class Host {
     return value;
   }
 
+  /**
+   * A synchronous host operation (the component-async `reenter`): start, then ok; or error with
+   * detail 6 (IO) when `work` throws, and the original error rethrown, so a trap stays a trap.
+   */
+  operationSync<T>(fn: string, callId: number | null, work: () => T): T {
+    const refused = callId === null ? undefined : this.cancelledCalls.get(callId);
+    if (refused) throw refused;
+    const op = ++this.nextOp;
+    this.log.record({ op, fn, kind: 'start' });
+    try {
+      const value = work();
+      this.log.record({ op, fn, kind: 'ok' });
+      return value;
+    } catch (err) {
+      this.log.record({ op, fn, kind: 'error', detail: err instanceof HostError ? err.code : ErrorCode.IO });
+      throw err;
+    }
+  }
+
   /** Cancels call `callId`: aborts its pending operations and refuses its later ones. */
   cancelCall(callId: number, reason: CancelledError): void {
     this.cancelledCalls.set(callId, reason);

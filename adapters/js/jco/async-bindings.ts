@@ -11,6 +11,22 @@ import type { Host } from '../host/host.ts';
 import type { CallTracker } from '../strategies/strategy.ts';
 import { ComponentHostError } from './bindings.ts';
 import { cmaStreamImports } from './stream-bindings.ts';
+import { jsExportName } from './instance.ts';
+
+/**
+ * The instance's own exports, set once jco's instantiate returned: the reentry functions
+ * (SPEC.md §14.15) call them. Unset (or an export missing): those functions fail NOT_FOUND.
+ */
+export interface OwnExports {
+  exports?: Record<string, unknown>;
+}
+
+/** The export `name` of the instance itself, as jco names it. */
+function ownExport(own: OwnExports, fn: string, name: string): Function {
+  const exported = own.exports?.[jsExportName(name)];
+  if (typeof exported !== 'function') throw new HostError(fn, ErrorCode.NOT_FOUND, `this host cannot call the instance's export ${JSON.stringify(name)}`);
+  return exported;
+}
 
 /** jco's key for the interface in the import object (unversioned). */
 export const CMA_IMPORT_KEY = 'awc:cma/host';
@@ -22,7 +38,7 @@ const asErr = <T>(pending: Promise<T>): Promise<T> =>
     throw err instanceof HostError ? new ComponentHostError(err) : err;
   });
 
-export function cmaImports(host: Host, tracker: CallTracker): Record<string, Record<string, Function>> {
+export function cmaImports(host: Host, tracker: CallTracker, own: OwnExports = {}): Record<string, Record<string, Function>> {
   const op = <T>(fn: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> => host.operation(fn, tracker.current, work);
   const later = <T>(fn: string) => (v: T) => op(fn, async (signal) => (await host.nextTurn(signal), v));
   return {
@@ -49,6 +65,15 @@ export function cmaImports(host: Host, tracker: CallTracker): Record<string, Rec
           }),
         ),
       mark: (tag: number) => host.sync.mark(tag),
+      // Called while the instance is on the stack: jco's glue must trap the reentrant call; its
+      // error is rethrown unchanged, so the guest's caller sees that trap.
+      reenter: (name: string) => host.operationSync('reenter', tracker.current, () => Number(ownExport(own, 'reenter', name)()) >>> 0),
+      // A turn first: the guest's task has blocked by then, so entering the instance is allowed.
+      reenterAfterTurn: (name: string) =>
+        op('reenter-after-turn', async (signal) => {
+          await host.nextTurn(signal);
+          return Number(await ownExport(own, 'reenter-after-turn', name)()) >>> 0;
+        }),
       ...cmaStreamImports(host, tracker, asErr),
     },
   };

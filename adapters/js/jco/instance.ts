@@ -2,7 +2,7 @@
 import type { BenchOptions, BenchSample, CallOptions, Instance } from '../../../harness/adapter.ts';
 import type { Outcome } from '../../../harness/outcome.ts';
 import type { Value } from '../../../harness/values.ts';
-import { benchBatches } from '../bench.ts';
+import { benchBatches } from '../../../harness/bench/batches.ts';
 import { CancelledError } from '../host/errors.ts';
 import type { Host } from '../host/host.ts';
 import { HostedInstance, resultValues } from '../instance.ts';

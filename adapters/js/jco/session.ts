@@ -4,11 +4,11 @@
  * component instantiated with the host interface bound to a fresh JS host.
  */
 import { InstantiationFailure, type ComponentPackage, type Instance, type InstantiateOptions, type ModuleHandle, type Session, type TranspiledComponent } from '../../../harness/adapter.ts';
-import { benchBatches } from '../bench.ts';
+import { benchBatches } from '../../../harness/bench/batches.ts';
 import type { CapabilityPolicy } from '../host/capabilities.ts';
 import { Host } from '../host/host.ts';
 import type { HostIO } from '../host/io.ts';
-import { cmaImports } from './async-bindings.ts';
+import { cmaImports, type OwnExports } from './async-bindings.ts';
 import { componentImports } from './bindings.ts';
 import type { CallTracker } from '../strategies/strategy.ts';
 import { ComponentInstance } from './instance.ts';
@@ -30,13 +30,13 @@ export interface JcoSessionOptions {
   testSlowdownNs?: number;
   encodeBase64(text: string): string;
   /** The import object for a new instance; default: both host interfaces (tests inject defects here). */
-  imports?: (host: Host, tracker: CallTracker) => Record<string, Record<string, Function>>;
+  imports?: (host: Host, tracker: CallTracker, own: OwnExports) => Record<string, Record<string, Function>>;
   /** Instantiates the component's core modules; default WebAssembly.instantiate (tests wrap the canonical built-ins here). */
   instantiateCore?: InstantiateCore;
 }
 
 /** Both host interfaces: awc:host/host (§13) and awc:cma/host (§14), on one host. */
-export const defaultImports = (host: Host, tracker: CallTracker) => ({ ...componentImports(host, tracker), ...cmaImports(host, tracker) });
+export const defaultImports = (host: Host, tracker: CallTracker, own: OwnExports = {}) => ({ ...componentImports(host, tracker), ...cmaImports(host, tracker, own) });
 
 export function createJcoSession(options: JcoSessionOptions): Session {
   const loaded = new Map<string, Loaded>();
@@ -55,7 +55,10 @@ export function createJcoSession(options: JcoSessionOptions): Session {
       return module;
     };
     try {
-      return new ComponentInstance(await entry.glue.instantiate(getCoreModule, (options.imports ?? defaultImports)(host, tracker), options.instantiateCore), host, tracker);
+      // Late-bound: the reentry host functions (SPEC.md §14.15) call the instance's own exports.
+      const own: OwnExports = {};
+      own.exports = await entry.glue.instantiate(getCoreModule, (options.imports ?? defaultImports)(host, tracker, own), options.instantiateCore);
+      return new ComponentInstance(own.exports, host, tracker);
     } catch (err) {
       throw new InstantiationFailure(String((err as Error)?.message ?? err));
     }

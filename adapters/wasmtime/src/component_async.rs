@@ -33,8 +33,10 @@ pub struct CallCtl {
 
 /// The guest tasks the protocol started, by task: a host operation looks up the root task of
 /// its async call stack here.
+/// The third field is the instance itself, set when its driver starts: the reentry host
+/// functions (SPEC.md §14.15) call its exports.
 #[derive(Default)]
-pub struct Tasks(Mutex<HashMap<GuestTaskId, CallCtl>>, pub Arc<std::sync::atomic::AtomicBool>);
+pub struct Tasks(Mutex<HashMap<GuestTaskId, CallCtl>>, pub Arc<std::sync::atomic::AtomicBool>, Mutex<Option<Instance>>);
 
 /// The epoch deadline of an async component's Store: yield to Tokio at every tick, and fail guest
 /// code still running once the instance was stopped (disposed, or a call abandoned while no host
@@ -103,6 +105,25 @@ pub(crate) async fn operation<R>(accessor: &Accessor<HostState>, name: &'static 
     }
 }
 
+/// Calls the instance's own export `name` (no parameters, result u32) as a new guest task, from
+/// the host task running this import. wasmtime decides whether the instance may be entered.
+async fn call_own(accessor: &Accessor<HostState>, name: &str) -> wasmtime::Result<u32> {
+    let func = accessor.with(|mut access| {
+        let instance = (*access.data_mut().tasks.2.lock().unwrap()).ok_or_else(|| host_err("reenter", crate::host::NOT_FOUND, "this host cannot call back into its instance"))?;
+        instance.get_func(&mut access, name).ok_or_else(|| host_err("reenter", crate::host::NOT_FOUND, format!("the instance exports no function {name:?}")))
+    })?;
+    let mut results = vec![Val::U32(0)];
+    func.call_concurrent(accessor, &[], &mut results).await?;
+    u32_result(name, &results)
+}
+
+fn u32_result(name: &str, results: &[Val]) -> wasmtime::Result<u32> {
+    match results {
+        [Val::U32(v)] => Ok(*v),
+        other => Err(wasmtime::Error::msg(format!("{name} returned {other:?}, not one u32"))),
+    }
+}
+
 macro_rules! concurrent_op {
     ($host:ident, $name:literal, detail = $detail:expr, |$acc:ident, $params:tt : $pty:ty| $body:expr) => {
         $host.func_wrap_concurrent($name, |$acc: &Accessor<HostState>, $params: $pty| {
@@ -157,6 +178,32 @@ pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
             Ok((as_error_result(result)?,))
         })
     })?;
+    // A sync WIT function (wasmtime links those only with func_wrap/func_wrap_async): the guest is
+    // blocked in it, so the instance is on the stack and the reentrant call must trap; its error
+    // propagates to the guest unchanged. One operation in the log, like every other.
+    host.func_wrap_async("reenter", |mut store: wasmtime::StoreContextMut<'_, HostState>, (name,): (String,)| {
+        Box::new(async move {
+            let guard = store.data().shared.clone().begin("reenter", None);
+            let instance = *store.data().tasks.2.lock().unwrap();
+            let found = instance.and_then(|i| i.get_func(&mut store, &name));
+            let result = match found {
+                None => Err(host_err("reenter", crate::host::NOT_FOUND, format!("this host cannot call the instance's export {name:?}"))),
+                Some(func) => {
+                    let mut results = vec![Val::U32(0)];
+                    match func.call_async(&mut store, &[], &mut results).await {
+                        Ok(()) => u32_result(&name, &results),
+                        Err(e) => Err(e),
+                    }
+                }
+            };
+            guard.finish(result.map(|v| (v,)))
+        })
+    })?;
+    concurrent_op!(host, "reenter-after-turn", detail = None, |acc, (name,): (String,)| {
+        // A turn first: the guest's task has blocked by then (the import returned STARTED).
+        tokio::task::yield_now().await;
+        call_own(acc, &name).await.map(|v| (v,))
+    });
     host.func_wrap("mark", |store: wasmtime::StoreContextMut<'_, HostState>, (tag,): (u32,)| {
         store.data().shared.record(None, "mark", "mark", Some(json!(tag)));
         Ok(())
@@ -171,6 +218,43 @@ pub struct Call {
     pub args: Vec<Value>,
     pub ctl: CallCtl,
     pub reply: oneshot::Sender<Value>,
+}
+
+/// What an instance's driver is handed: a protocol call, or a bench of one export.
+pub enum Work {
+    Call(Call),
+    Bench(Bench),
+}
+
+/// `bench` on an async component: samples (the protocol's bench result) or why it failed.
+pub struct Bench {
+    pub export: String,
+    pub args: Vec<Value>,
+    pub budget_ms: u64,
+    pub warmup_ms: u64,
+    pub reply: oneshot::Sender<Result<Value, String>>,
+}
+
+/// A bench as a task of the store's event loop: the export is looked up and its arguments
+/// converted once, then each sampled call is one `call_concurrent` (a guest task), awaited.
+struct BenchTask {
+    bench: Bench,
+    instance: Instance,
+}
+
+impl AccessorTask<HostState> for BenchTask {
+    async fn run(self, accessor: &Accessor<HostState>) -> wasmtime::Result<()> {
+        let Bench { export, args, budget_ms, warmup_ms, reply } = self.bench;
+        let instance = self.instance;
+        let sampled: Result<Value, String> = async {
+            let (func, args, result_count) = accessor.with(|mut access| crate::component_func(&mut access, &instance, &export, &args)).map_err(|o| o["message"].as_str().unwrap_or("cannot call").to_string())?;
+            let mut results = vec![Val::Bool(false); result_count];
+            sample!(budget_ms, warmup_ms, async { func.call_concurrent(accessor, &args, &mut results).await.map_err(|e| format!("{export} does not succeed: {e:#}")) })
+        }
+        .await;
+        let _ = reply.send(sampled);
+        Ok(())
+    }
 }
 
 /// One protocol call as a task of the store's event loop: starts the guest task, registers its
@@ -221,15 +305,23 @@ impl AccessorTask<HostState> for CallTask {
 
 /// Runs one instance's event loop until its call channel closes (dispose); the Store is dropped
 /// then, which drops every host operation still running (each records `abort`).
-pub async fn drive(mut store: Store<HostState>, instance: Instance, mut calls: mpsc::UnboundedReceiver<Call>) {
+pub async fn drive(mut store: Store<HostState>, instance: Instance, mut calls: mpsc::UnboundedReceiver<Work>) {
+    *store.data().tasks.2.lock().unwrap() = Some(instance);
     let pending: Arc<Mutex<HashMap<u64, oneshot::Sender<Value>>>> = Arc::default();
     let mut next = 0u64;
     loop {
         let result = store
             .run_concurrent(async |accessor| {
-                while let Some(call) = calls.recv().await {
-                    next += 1;
-                    accessor.spawn(CallTask { call, pending: pending.clone(), id: next, instance })?;
+                while let Some(work) = calls.recv().await {
+                    match work {
+                        Work::Call(call) => {
+                            next += 1;
+                            accessor.spawn(CallTask { call, pending: pending.clone(), id: next, instance })?;
+                        }
+                        Work::Bench(bench) => {
+                            accessor.spawn(BenchTask { bench, instance })?;
+                        }
+                    }
                 }
                 Ok::<_, wasmtime::Error>(())
             })

@@ -11,6 +11,33 @@
 //! Components of the native async ABI (`componentAsync`, SPEC.md §14) — those the engine above
 //! rejects — compile on a second engine with concurrency support and run concurrently, one
 //! driver task per instance (component_async.rs); sync components keep the path above unchanged.
+
+/// The sampler: warm up, size batches so one lasts >= 1 ms, then collect raw batch times.
+/// A macro rather than a function over an async closure: such closures are not `Send` here.
+macro_rules! sample {
+    ($budget_ms:expr, $warmup_ms:expr, $once:expr) => {{
+        let warmup = std::time::Duration::from_millis(($warmup_ms).max(50));
+        let warm_until = std::time::Instant::now() + warmup;
+        let mut calls = 0u64;
+        while std::time::Instant::now() < warm_until {
+            $once.await?;
+            calls += 1;
+        }
+        let per_call = warmup.as_nanos() as f64 / calls.max(1) as f64;
+        let batch = ((1_000_000f64 / per_call).ceil() as u64).clamp(1, 1 << 20);
+        let end = std::time::Instant::now() + std::time::Duration::from_millis($budget_ms);
+        let mut samples = Vec::new();
+        while std::time::Instant::now() < end {
+            let t0 = std::time::Instant::now();
+            for _ in 0..batch {
+                $once.await?;
+            }
+            samples.push(serde_json::json!({ "iterations": batch, "totalNs": t0.elapsed().as_nanos() as f64 }));
+        }
+        Ok(serde_json::json!({ "samples": samples }))
+    }};
+}
+
 mod caps;
 mod component_async;
 mod component_host;
@@ -50,7 +77,7 @@ enum Exports {
     Core(Instance),
     Component(component::Instance),
     /// An async component: its Store lives in its driver task, calls go there.
-    Async(mpsc::UnboundedSender<component_async::Call>, Arc<std::sync::atomic::AtomicBool>),
+    Async(mpsc::UnboundedSender<component_async::Work>, Arc<std::sync::atomic::AtomicBool>),
 }
 
 struct Entry {
@@ -155,32 +182,6 @@ pub(crate) fn error_outcome(err: &wasmtime::Error) -> Value {
     json!({ "kind": "engine-error", "name": "wasmtime", "message": format!("{err:#}") })
 }
 
-/// The sampler: warm up, size batches so one lasts >= 1 ms, then collect raw batch times.
-/// A macro rather than a function over an async closure: such closures are not `Send` here.
-macro_rules! sample {
-    ($budget_ms:expr, $warmup_ms:expr, $once:expr) => {{
-        let warmup = Duration::from_millis(($warmup_ms).max(50));
-        let warm_until = Instant::now() + warmup;
-        let mut calls = 0u64;
-        while Instant::now() < warm_until {
-            $once.await?;
-            calls += 1;
-        }
-        let per_call = warmup.as_nanos() as f64 / calls.max(1) as f64;
-        let batch = ((1_000_000f64 / per_call).ceil() as u64).clamp(1, 1 << 20);
-        let end = Instant::now() + Duration::from_millis($budget_ms);
-        let mut samples = Vec::new();
-        while Instant::now() < end {
-            let t0 = Instant::now();
-            for _ in 0..batch {
-                $once.await?;
-            }
-            samples.push(json!({ "iterations": batch, "totalNs": t0.elapsed().as_nanos() as f64 }));
-        }
-        Ok(json!({ "samples": samples }))
-    }};
-}
-
 /// Calls a core export; the outcome, or a refusal when the export or arguments do not fit.
 async fn call_core(store: &mut Store<HostState>, instance: &Instance, export: &str, args: &[Value]) -> Reply {
     let args = args.iter().map(|a| core_vals::to_val(a).map_err(bad)).collect::<Result<Vec<_>, _>>()?;
@@ -227,10 +228,10 @@ async fn call_component(store: &mut Store<HostState>, instance: &component::Inst
 /// Calls an async component export through its instance's driver (component_async.rs): calls
 /// run concurrently. `turn` is released once the call is handed over, so calls still enter in the
 /// order they were read. A cancel or deadline sets `ctl.cancel` (see `Adapter::call`).
-async fn call_async_component(driver: &mpsc::UnboundedSender<component_async::Call>, export: &str, args: &[Value], turn: Option<oneshot::Sender<()>>, ctl: component_async::CallCtl) -> Reply {
+async fn call_async_component(driver: &mpsc::UnboundedSender<component_async::Work>, export: &str, args: &[Value], turn: Option<oneshot::Sender<()>>, ctl: component_async::CallCtl) -> Reply {
     let (reply, outcome) = oneshot::channel();
     let call = component_async::Call { export: export.to_string(), args: args.to_vec(), ctl, reply };
-    if driver.send(call).is_err() {
+    if driver.send(component_async::Work::Call(call)).is_err() {
         return Ok(json!({ "kind": "engine-error", "name": "InstanceGone", "message": "the instance's event loop has ended" }));
     }
     drop(turn);
@@ -489,15 +490,18 @@ impl Adapter {
         let entry = self.entry(&p.instance)?;
         let Some(store) = &entry.store else {
             let Exports::Async(driver, _) = &entry.exports else { return Err(Refusal("internal", "no store".into())) };
-            // Each call goes through the instance's driver, as a protocol call does.
-            let once = || async {
-                let (cancel, signal) = watch::channel(false);
-                let ctl = component_async::CallCtl { cancel: signal, live: Arc::new(watch::channel(0usize).0) };
-                let outcome = call_async_component(driver, &p.export, &p.args, None, ctl).await?;
-                drop(cancel);
-                if outcome["kind"] == "ok" { Ok(()) } else { Err(Refusal("bad-request", format!("{} does not succeed: {outcome}", p.export))) }
+            // Sampled inside the instance's event loop (component_async::BenchTask): each call is
+            // `call_concurrent` on the export, without the protocol's per-call hop into the loop.
+            let (reply, samples) = oneshot::channel();
+            let bench = component_async::Bench { export: p.export.clone(), args: p.args.clone(), budget_ms: p.budget_ms, warmup_ms: p.warmup_ms, reply };
+            if driver.send(component_async::Work::Bench(bench)).is_err() {
+                return Err(Refusal("bad-request", "the instance's event loop has ended".into()));
+            }
+            return match samples.await {
+                Ok(Ok(v)) => Ok(v),
+                Ok(Err(message)) => Err(Refusal("bad-request", message)),
+                Err(_) => Err(Refusal("bad-request", format!("{}: the instance's event loop ended during the bench (a trap ends every task of the instance)", p.export))),
             };
-            return sample!(p.budget_ms, p.warmup_ms, once());
         };
         let mut store = store.lock().await;
         let failed = |e: wasmtime::Error| Refusal("bad-request", format!("{} does not succeed: {e:#}", p.export));

@@ -1,4 +1,5 @@
 /** A compact Markdown summary for a CI step summary or a PR comment. */
+import { sideBySide } from '../../bench/side-by-side.ts';
 import type { Report } from '../types.ts';
 import { cellText, matrix } from './matrix.ts';
 import { mdCode, mdText } from './safe.ts';
@@ -19,7 +20,10 @@ export function renderMarkdown(report: Report): string {
   const expected = report.results.filter((r) => r.status === 'expected-fail').length;
   if (expected) lines.push('', `${expected} known failure(s) listed in adapters/expectations (shown as expected-fail in the JSON report).`);
   const measured = (report.benchmarks ?? []).filter((b) => b.summary);
-  if (measured.length) lines.push('', '### Benchmarks (median ns/op)', '', '| adapter | benchmark | median | CI95 | × floor |', '|---|---|---|---|---|');
-  for (const b of measured) lines.push(`| ${esc(b.adapterId)} | ${esc(b.benchmarkId)} | ${b.summary!.median.toFixed(1)} | ${b.summary!.ci95.map((x) => x.toFixed(1)).join('–')} | ${b.ratioToFloor ?? ''} |`);
+  if (measured.length) lines.push('', '### Benchmarks (median ns/op)', '', '| adapter | benchmark | median | CI95 | × floor | MB/s |', '|---|---|---|---|---|---|');
+  for (const b of measured) lines.push(`| ${esc(b.adapterId)} | ${esc(b.benchmarkId)} | ${b.summary!.median.toFixed(1)} | ${b.summary!.ci95.map((x) => x.toFixed(1)).join('–')} | ${b.ratioToFloor ?? ''} | ${b.mbPerSecond?.toFixed(1) ?? ''} |`);
+  const pairs = sideBySide(report.adapters, report.benchmarks ?? []);
+  if (pairs.length) lines.push('', '### Native component async beside the sync ABI and core modules (median ns/op, same engine; × = cma ÷ other)', '', '| engine | adapter | benchmark | median | beside it |', '|---|---|---|---|---|');
+  for (const p of pairs) lines.push(`| ${esc(p.engine)} | ${esc(p.adapterId)} | ${esc(p.benchmarkId)} | ${p.median.toFixed(1)} | ${p.beside.map((b) => esc(`${b.kind} ${b.adapterId} ${b.benchmarkId} ${b.median.toFixed(1)} (×${b.ratio})`)).join('; ')} |`);
   return lines.join('\n') + '\n';
 }
