@@ -10,6 +10,7 @@ import { HostError } from '../host/errors.ts';
 import type { Host } from '../host/host.ts';
 import type { CallTracker } from '../strategies/strategy.ts';
 import { ComponentHostError } from './bindings.ts';
+import { cmaStreamImports } from './stream-bindings.ts';
 import { jsExportName } from './instance.ts';
 
 /**
@@ -73,6 +74,7 @@ export function cmaImports(host: Host, tracker: CallTracker, own: OwnExports = {
           await host.nextTurn(signal);
           return Number(await ownExport(own, 'reenter-after-turn', name)()) >>> 0;
         }),
+      ...cmaStreamImports(host, tracker, asErr),
     },
   };
 }
