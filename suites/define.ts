@@ -129,6 +129,14 @@ export async function settleWithin(promise: Promise<Outcome>, ms: number): Promi
   }
 }
 
+/** Calls an export and times it: the outcome, ms from sending to settling, and the instance's state then. */
+export async function timedCall(instance: Instance, name: string, args: Value[], options: Partial<CallOptions> = {}) {
+  const t0 = performance.now();
+  const outcome = await instance.call(name, args, { results: ['i32'], ...options });
+  const elapsedMs = performance.now() - t0;
+  return { outcome, elapsedMs, state: await instance.inspect() };
+}
+
 /** Waits (bounded) until the instance's host has `count` operations pending. */
 export async function pendingOps(instance: Instance, count: number, signal: AbortSignal, timeoutMs = 5_000) {
   return waitFor(

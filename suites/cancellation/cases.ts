@@ -8,7 +8,7 @@ import type { Case } from '../../harness/case.ts';
 import { all, expectCancelled, expectOk, fail, pass, Tally } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcome.ts';
 import { i32, type Value } from '../../harness/values.ts';
-import { call, cancelDuring, defineCase, delay, pendingOps, startCall, utf8, writeGuestBytes } from '../define.ts';
+import { call, cancelDuring, defineCase, delay, pendingOps, startCall, timedCall, utf8, writeGuestBytes } from '../define.ts';
 import { BOUND_MS, CLOCK_SLACK_MS, expectDeadlineFired } from './checks.ts';
 
 const FIXTURE = 'cancellation/cancel.wat';
@@ -69,10 +69,7 @@ export const cancellationCases: Case[] = [
     requires: ['cancel-at-host-call'],
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE);
-      const t0 = performance.now();
-      const outcome = await instance.call('sleep_then', [i32(10_000), i32(1)], { results: ['i32'], deadlineMs: 100 });
-      const elapsedMs = performance.now() - t0;
-      const state = await instance.inspect();
+      const { outcome, elapsedMs, state } = await timedCall(instance, 'sleep_then', [i32(10_000), i32(1)], { deadlineMs: 100 });
       const verdict = expectDeadlineFired(outcome, 100, elapsedMs, { counters: state.counters });
       if (!verdict.pass) return verdict;
       if (state.counters.aborted !== 1 || state.counters.pending !== 0) return fail(`host counters after the deadline: ${JSON.stringify(state.counters)}`, verdict.evidence);
@@ -96,9 +93,8 @@ export const cancellationCases: Case[] = [
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE);
       // 150 ms of margin for a noisy machine; a deadline firing at half (or anything up to 62 %) of its time cuts the sleep.
-      const t0 = performance.now();
-      const outcome = await instance.call('sleep_then', [i32(250), i32(9)], { results: ['i32'], deadlineMs: 400 });
-      return expectOk(outcome, [i32(9)], { elapsedMs: Math.round(performance.now() - t0) });
+      const { outcome, elapsedMs } = await timedCall(instance, 'sleep_then', [i32(250), i32(9)], { deadlineMs: 400 });
+      return expectOk(outcome, [i32(9)], { elapsedMs: Math.round(elapsedMs) });
     },
   }),
   defineCase({
@@ -256,10 +252,7 @@ export const cancellationCases: Case[] = [
     requires: ['cancel-at-host-call'],
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE);
-      const t0 = performance.now();
-      const outcome = await instance.call('wait_gate', [i32(5)], { results: ['i32'], deadlineMs: 100 });
-      const elapsedMs = performance.now() - t0;
-      const state = await instance.inspect();
+      const { outcome, elapsedMs, state } = await timedCall(instance, 'wait_gate', [i32(5)], { deadlineMs: 100 });
       const verdict = expectDeadlineFired(outcome, 100, elapsedMs, { counters: state.counters });
       if (!verdict.pass) return verdict;
       return state.events.some((e) => e.kind === 'abort' && e.fn === 'gate') && state.counters.pending === 0 ? verdict : fail('the gate was not aborted', verdict.evidence);

@@ -7,7 +7,7 @@ import type { Case } from '../../harness/case.ts';
 import { expectCancelled, expectOk, fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson } from '../../harness/outcome.ts';
 import { i32 } from '../../harness/values.ts';
-import { call, cancelDuring, defineCase, pendingOps, startCall } from '../define.ts';
+import { call, cancelDuring, defineCase, pendingOps, timedCall } from '../define.ts';
 import { GUEST } from './shared.ts';
 
 const BOUND_MS = 1_000;
@@ -43,9 +43,7 @@ export const componentCancellationCases: Case[] = [
     requires: ['cancel-at-host-call'],
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
-      const t0 = performance.now();
-      const outcome = await instance.call('gated', [i32(1)], { results: ['i32'], deadlineMs: 300 });
-      const elapsed = performance.now() - t0;
+      const { outcome, elapsedMs: elapsed } = await timedCall(instance, 'gated', [i32(1)], { deadlineMs: 300 });
       const evidence = { outcome: outcomeToJson(outcome), elapsedMs: Math.round(elapsed) };
       if (!['timeout', 'cancelled', 'trap'].includes(outcome.kind)) return fail(`expected the call to end as timeout, cancelled or trap, got ${formatOutcome(outcome)}`, evidence);
       if (elapsed > 300 + BOUND_MS) return fail(`the call took ${elapsed.toFixed(0)} ms to settle after a 300 ms deadline`, evidence);
