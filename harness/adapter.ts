@@ -8,9 +8,8 @@ import type * as Wire from './protocol/schema.generated.ts';
 import type * as ReportSchema from './report/schema.generated.ts';
 
 // The shapes the adapter contract shares with the wire protocol and the report are generated
-// from protocol.schema.json and report.schema.json (schema.generated.ts); their field
-// documentation lives in the schemas. harness/schema-agreement.ts checks that the two schemas
-// and the hand-written types below agree.
+// from protocol.schema.json and report.schema.json (schema.generated.ts), and their field
+// documentation lives there; harness/schema-agreement.ts checks that the two schemas agree.
 
 /**
  * How the runtime turns a host promise/future into a suspended guest; `blocking-thread`: the host
