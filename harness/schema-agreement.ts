@@ -6,7 +6,7 @@
  */
 import type { LEVELS } from './case.ts';
 import type { TRAP_KINDS, Outcome } from './outcome.ts';
-import type { METHODS } from './protocol/messages.ts';
+import type { Exchanges, METHODS } from './protocol/messages.ts';
 import type * as Wire from './protocol/schema.generated.ts';
 import type { STATUSES, Summary } from './report/types.ts';
 import type * as ReportSchema from './report/schema.generated.ts';
@@ -25,6 +25,7 @@ type KindsHaveSameFields<K extends string> = K extends unknown ? Equal<keyof Ext
 export type SchemaAgreement = [
   // Run-time lists: one entry per enum member of the schema, no more, no fewer.
   Assert<Equal<(typeof METHODS)[number], Wire.Request['method']>>,
+  Assert<Equal<keyof Exchanges, Wire.Request['method']>>,
   Assert<Equal<(typeof VALUE_TYPES)[number], Wire.ValueType>>,
   Assert<Equal<(typeof TRAP_KINDS)[number], Wire.TrapKind>>,
   Assert<Equal<(typeof STATUSES)[number], ReportSchema.Status>>,
