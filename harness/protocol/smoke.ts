@@ -125,7 +125,10 @@ const owned = <T>(p: Promise<T>): Promise<T> => {
   return p;
 };
 
-const echoInstance = (s: Smoke): ProcessInstance => s.echo ?? ((): never => { throw new Error('no echo instance: instantiating it failed'); })();
+function echoInstance(s: Smoke): ProcessInstance {
+  if (!s.echo) throw new Error('no echo instance: instantiating it failed');
+  return s.echo;
+}
 
 /** Waits (bounded) until inspect shows a host operation pending; says why not when it never does. */
 async function parked(instance: ProcessInstance): Promise<string | undefined> {
