@@ -10,6 +10,9 @@ export interface CaseSpec {
   id: string;
   title: string;
   requirement: RequirementId;
+  /** What the case loads: a core module (default), a component, or a native-async component. */
+  guest?: 'module' | 'component' | 'async-component';
+  /** Feature tags needed besides the guest's own (core-modules, components, component-async). */
   requires?: FeatureTag[];
   /** Native-async built-ins the fixture uses (Case.builtins). */
   builtins?: string[];
@@ -19,7 +22,9 @@ export interface CaseSpec {
   run(ctx: CaseContext): Promise<Verdict>;
 }
 
-/** The suite is the id's first segment; the level comes from the requirement. */
+const GUEST_TAG = { module: 'core-modules', component: 'components', 'async-component': 'component-async' } as const satisfies Record<NonNullable<CaseSpec['guest']>, FeatureTag>;
+
+/** The suite is the id's first segment; the level comes from the requirement; the guest's tag comes first. */
 export function defineCase(spec: CaseSpec): Case {
   const req = requirement(spec.requirement);
   return {
@@ -28,7 +33,7 @@ export function defineCase(spec: CaseSpec): Case {
     title: spec.title,
     requirement: req.id,
     level: req.level,
-    requires: spec.requires ?? ['core-modules'],
+    requires: [GUEST_TAG[spec.guest ?? 'module'], ...(spec.requires ?? [])],
     ...(spec.builtins ? { builtins: spec.builtins } : {}),
     ...(spec.seeded ? { seeded: true } : {}),
     ...(spec.timeoutMs ? { timeoutMs: spec.timeoutMs } : {}),
@@ -122,6 +127,14 @@ export async function settleWithin(promise: Promise<Outcome>, ms: number): Promi
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Calls an export and times it: the outcome, ms from sending to settling, and the instance's state then. */
+export async function timedCall(instance: Instance, name: string, args: Value[], options: Partial<CallOptions> = {}) {
+  const t0 = performance.now();
+  const outcome = await instance.call(name, args, { results: ['i32'], ...options });
+  const elapsedMs = performance.now() - t0;
+  return { outcome, elapsedMs, state: await instance.inspect() };
 }
 
 /** Waits (bounded) until the instance's host has `count` operations pending. */

@@ -10,12 +10,12 @@ import { inspectCases } from './limits/inspect.ts';
 import { suspensionCases } from './suspension/cases.ts';
 import { reentryCases } from './suspension/reenter.ts';
 import { turnCases } from './suspension/turns.ts';
-import { cancellationCases, moreCancellationCases } from './cancellation/cases.ts';
+import { cancellationCases } from './cancellation/cases.ts';
 import { lifecycleCases } from './cancellation/lifecycle.ts';
-import { concurrencyCases, moreConcurrencyCases } from './concurrency/cases.ts';
+import { concurrencyCases } from './concurrency/cases.ts';
 import { parallelCases } from './concurrency/parallel.ts';
-import { capabilityCases, moreCapabilityCases } from './capabilities/cases.ts';
-import { limitCases, moreLimitCases } from './limits/cases.ts';
+import { capabilityCases } from './capabilities/cases.ts';
+import { limitCases } from './limits/cases.ts';
 import { unenforceableLimitCases } from './limits/unenforceable.ts';
 import { propertyCases } from './properties/cases.ts';
 import { regressionCases } from './properties/regressions.ts';
@@ -34,9 +34,10 @@ import { componentAsyncStreamCases } from './component-async/streams.ts';
 import { componentAsyncFutureCases } from './component-async/futures.ts';
 import { componentAsyncStackfulCases } from './component-async/stackful.ts';
 import { componentAsyncFileCases } from './component-async/files.ts';
+import { componentAsyncHostStreamCases } from './component-async/host-streams.ts';
 import { componentAsyncReenterCases } from './component-async/reenter.ts';
 import { componentAsyncTaskCancelCases } from './component-async/task-cancel.ts';
 
-export const ALL_CASES: readonly Case[] = [...valueCases, ...exportFloatCases, ...errorCases, ...ioCases, ...trapCases, ...componentPropagationCases, ...suspensionCases, ...reentryCases, ...turnCases, ...componentSuspensionCases, ...cancellationCases, ...moreCancellationCases, ...lifecycleCases, ...componentCancellationCases, ...concurrencyCases, ...moreConcurrencyCases, ...parallelCases, ...componentConcurrencyCases, ...capabilityCases, ...moreCapabilityCases, ...hostCheckCases, ...componentCapabilityCases, ...limitCases, ...moreLimitCases, ...inspectCases, ...unenforceableLimitCases, ...componentLimitCases, ...componentAsyncCases, ...componentAsyncCancelCases, ...componentAsyncBackpressureCases, ...componentAsyncRulesCases, ...componentAsyncPollCases, ...componentAsyncStreamCases, ...componentAsyncFutureCases, ...componentAsyncStackfulCases, ...componentAsyncFileCases, ...componentAsyncReenterCases, ...componentAsyncTaskCancelCases, ...propertyCases, ...regressionCases];
+export const ALL_CASES: readonly Case[] = [...valueCases, ...exportFloatCases, ...errorCases, ...ioCases, ...trapCases, ...componentPropagationCases, ...suspensionCases, ...reentryCases, ...turnCases, ...componentSuspensionCases, ...cancellationCases, ...lifecycleCases, ...componentCancellationCases, ...concurrencyCases, ...parallelCases, ...componentConcurrencyCases, ...capabilityCases, ...hostCheckCases, ...componentCapabilityCases, ...limitCases, ...inspectCases, ...unenforceableLimitCases, ...componentLimitCases, ...componentAsyncCases, ...componentAsyncCancelCases, ...componentAsyncBackpressureCases, ...componentAsyncRulesCases, ...componentAsyncPollCases, ...componentAsyncStreamCases, ...componentAsyncFutureCases, ...componentAsyncStackfulCases, ...componentAsyncFileCases, ...componentAsyncReenterCases, ...componentAsyncTaskCancelCases, ...componentAsyncHostStreamCases, ...propertyCases, ...regressionCases];
 
 export const SUITES: readonly string[] = [...new Set(ALL_CASES.map((c) => c.suite))];

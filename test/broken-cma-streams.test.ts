@@ -24,7 +24,7 @@ const TRAPS = ['stream.read-after-dropped', 'stream.drop-while-reading', 'future
 
 describe('component-async streams and futures', () => {
   it('unbroken jco passes every stream and future case but the dropped-ends-in-a-set defect', async () => {
-    const ids = [...DATA, ...TRAPS, 'stream.bytes-0', 'stream.drop-seen', 'future.writer-first', 'future.reader-first', 'future.reader-dropped', 'future.across-tasks'];
+    const ids = [...DATA, ...TRAPS, 'stream.bytes-0', 'stream.drop-seen', 'future.cancel-copy', 'future.writer-first', 'future.reader-first', 'future.reader-dropped', 'future.across-tasks'];
     expect(await statuses(jcoInProcess('test-jco-streams'), [...ids, 'stream.drop-members-then-set'])).toEqual({ ...all(ids, 'pass'), 'stream.drop-members-then-set': 'fail' });
   }, 90_000);
 
@@ -41,8 +41,8 @@ describe('component-async streams and futures', () => {
     expect(await statuses(zeroLengthTakesData, ['stream.zero-length'])).toEqual(all(['stream.zero-length'], 'fail'));
   }, 60_000);
 
-  it('catches a cancel that answers COMPLETED (CMA-STREAM-CANCEL)', async () => {
-    const ids = ['stream.cancel-copy', 'stream.cancel-in-sync-func'];
+  it('catches a cancel that answers COMPLETED (CMA-STREAM-CANCEL, CMA-FUTURE-CANCEL)', async () => {
+    const ids = ['stream.cancel-copy', 'stream.cancel-in-sync-func', 'future.cancel-copy'];
     expect(await statuses(cancelCompletes, ids)).toEqual(all(ids, 'fail'));
   }, 60_000);
 

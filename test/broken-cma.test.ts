@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Adapter } from '../harness/adapter.ts';
 import { ALL_CASES } from '../suites/index.ts';
-import { ignoresMax, laxFileGrants, backpressureControl, dropTraps, dropsAllowed, dropsAlwaysTrap, errAsOk, pollAlwaysNone, pollMadeUpEvent, sharedContext, fifoGates, interleavesSyncLift, jcoInProcess, returnsEarly, serialisesCalls, taskReturnTraps, taskReturnValue, truncatesEcho } from './support/broken-cma.ts';
+import { ignoresMax, laxFileGrants, trapsLoseKind, backpressureControl, dropTraps, dropsAllowed, dropsAlwaysTrap, errAsOk, pollAlwaysNone, pollMadeUpEvent, sharedContext, fifoGates, interleavesSyncLift, jcoInProcess, returnsEarly, serialisesCalls, taskReturnTraps, taskReturnValue, truncatesEcho } from './support/broken-cma.ts';
 import { runInTest } from './support/run.ts';
 
 const cases = ALL_CASES.filter((c) => c.suite === 'component-async');
@@ -80,6 +80,7 @@ describe('component-async', () => {
   it('catches denials and error codes lost through the async read-file (CMA-ERRORS)', async () => {
     expect(await statuses(laxFileGrants, ['component-async.errors.read-file-grant'])).toEqual(all(['component-async.errors.read-file-grant'], 'fail'));
     expect(await statuses(ignoresMax, ['component-async.errors.read-file-codes'])).toEqual(all(['component-async.errors.read-file-codes'], 'fail'));
+    expect(await statuses(trapsLoseKind, ['component-async.errors.trap-after-await'])).toEqual(all(['component-async.errors.trap-after-await'], 'fail'));
   }, 60_000);
 
   it('CMA-TASK-RETURN fails on a value and passes on a trap', async () => {

@@ -8,7 +8,7 @@ import type { Case } from '../../harness/case.ts';
 import { all, expectCancelled, expectOk, fail, pass, Tally } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcome.ts';
 import { i32, type Value } from '../../harness/values.ts';
-import { call, cancelDuring, defineCase, delay, pendingOps, startCall, utf8, writeGuestBytes } from '../define.ts';
+import { call, cancelDuring, defineCase, delay, pendingOps, startCall, timedCall, utf8, writeGuestBytes } from '../define.ts';
 import { BOUND_MS, CLOCK_SLACK_MS, expectDeadlineFired } from './checks.ts';
 
 const FIXTURE = 'cancellation/cancel.wat';
@@ -31,7 +31,7 @@ export const cancellationCases: Case[] = [
     id: 'cancellation.cancel.awaiting-gate',
     title: 'cancel a call parked on gate(): cancelled within 1 s, gate aborted, nothing pending',
     requirement: 'CANCEL-AWAITING',
-    requires: ['core-modules', 'cancel-at-host-call'],
+    requires: ['cancel-at-host-call'],
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE);
       const r = await cancelWhenParked(instance, 'wait_gate', [i32(1)], ctx.signal);
@@ -42,7 +42,7 @@ export const cancellationCases: Case[] = [
     id: 'cancellation.cancel.awaiting-sleep',
     title: 'cancel a call in sleep(10000): cancelled within 1 s, the timer aborted',
     requirement: 'CANCEL-AWAITING',
-    requires: ['core-modules', 'cancel-at-host-call'],
+    requires: ['cancel-at-host-call'],
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE);
       const r = await cancelWhenParked(instance, 'sleep_then', [i32(10_000), i32(1)], ctx.signal);
@@ -53,7 +53,7 @@ export const cancellationCases: Case[] = [
     id: 'cancellation.cancel.awaiting-http',
     title: 'cancel a call awaiting http_get of a 10 s response: cancelled within 1 s, request aborted',
     requirement: 'CANCEL-NETWORK',
-    requires: ['core-modules', 'cancel-at-host-call'],
+    requires: ['cancel-at-host-call'],
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE, { grants: { http: { origins: [ctx.env.httpOrigin] } } });
       const url = utf8(`${ctx.env.httpOrigin}/slow/10000`);
@@ -66,13 +66,10 @@ export const cancellationCases: Case[] = [
     id: 'cancellation.deadline.awaiting-sleep',
     title: 'deadline 100 ms on sleep(10000): timeout no earlier than 100 ms and within 1 s of it, afterMs in between, the timer aborted',
     requirement: 'CANCEL-DEADLINE',
-    requires: ['core-modules', 'cancel-at-host-call'],
+    requires: ['cancel-at-host-call'],
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE);
-      const t0 = performance.now();
-      const outcome = await instance.call('sleep_then', [i32(10_000), i32(1)], { results: ['i32'], deadlineMs: 100 });
-      const elapsedMs = performance.now() - t0;
-      const state = await instance.inspect();
+      const { outcome, elapsedMs, state } = await timedCall(instance, 'sleep_then', [i32(10_000), i32(1)], { deadlineMs: 100 });
       const verdict = expectDeadlineFired(outcome, 100, elapsedMs, { counters: state.counters });
       if (!verdict.pass) return verdict;
       if (state.counters.aborted !== 1 || state.counters.pending !== 0) return fail(`host counters after the deadline: ${JSON.stringify(state.counters)}`, verdict.evidence);
@@ -92,13 +89,12 @@ export const cancellationCases: Case[] = [
     id: 'cancellation.deadline.not-reached-close',
     title: 'deadline 400 ms on sleep(250): ok, the deadline has not passed (one firing at half its time, 200 ms, breaks the call)',
     requirement: 'CANCEL-DEADLINE',
-    requires: ['core-modules', 'cancel-at-host-call'],
+    requires: ['cancel-at-host-call'],
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE);
       // 150 ms of margin for a noisy machine; a deadline firing at half (or anything up to 62 %) of its time cuts the sleep.
-      const t0 = performance.now();
-      const outcome = await instance.call('sleep_then', [i32(250), i32(9)], { results: ['i32'], deadlineMs: 400 });
-      return expectOk(outcome, [i32(9)], { elapsedMs: Math.round(performance.now() - t0) });
+      const { outcome, elapsedMs } = await timedCall(instance, 'sleep_then', [i32(250), i32(9)], { deadlineMs: 400 });
+      return expectOk(outcome, [i32(9)], { elapsedMs: Math.round(elapsedMs) });
     },
   }),
   defineCase({
@@ -121,7 +117,7 @@ export const cancellationCases: Case[] = [
     id: 'cancellation.preempt.deadline-spin',
     title: 'a guest spinning forever without host calls, deadline 200 ms: stopped no earlier than 200 ms and within 1 s of it',
     requirement: 'CANCEL-PREEMPT',
-    requires: ['core-modules', 'cancel-preemptive'],
+    requires: ['cancel-preemptive'],
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE);
       const t0 = performance.now();
@@ -144,7 +140,7 @@ export const cancellationCases: Case[] = [
     id: 'cancellation.preempt.cancel-spin',
     title: 'a guest spinning forever, cancelled after 100 ms: cancelled within 1 s',
     requirement: 'CANCEL-PREEMPT',
-    requires: ['core-modules', 'cancel-preemptive'],
+    requires: ['cancel-preemptive'],
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE);
       const { outcome, cancelMs } = await cancelDuring(instance, 'spin', [], () => delay(100));
@@ -155,7 +151,7 @@ export const cancellationCases: Case[] = [
     id: 'cancellation.after.policy',
     title: 'after cancelling count_around_sleep mid-sleep, the instance follows its declared post-cancel policy',
     requirement: 'CANCEL-AFTER',
-    requires: ['core-modules', 'cancel-at-host-call'],
+    requires: ['cancel-at-host-call'],
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE);
       const cancelled = await cancelWhenParked(instance, 'count_around_sleep', [i32(10_000)], ctx.signal);
@@ -175,7 +171,7 @@ export const cancellationCases: Case[] = [
     id: 'cancellation.cycles.1000',
     title: '1000 cycles of start-then-cancel on one instance: no pending operation, no memory growth after the first 10',
     requirement: 'CANCEL-CYCLES',
-    requires: ['core-modules', 'cancel-at-host-call'],
+    requires: ['cancel-at-host-call'],
     timeoutMs: 60_000,
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE);
@@ -209,7 +205,7 @@ export const cancellationCases: Case[] = [
     id: 'cancellation.race.with-completion',
     title: '200 calls of sleep(1) cancelled after 0–2 ms: each ends ok or cancelled, cancels issued at once do land, counters consistent',
     requirement: 'CANCEL-RACE',
-    requires: ['core-modules', 'cancel-at-host-call'],
+    requires: ['cancel-at-host-call'],
     timeoutMs: 60_000,
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE);
@@ -235,14 +231,11 @@ export const cancellationCases: Case[] = [
       return pass(evidence);
     },
   }),
-];
-
-export const moreCancellationCases: Case[] = [
   defineCase({
     id: 'cancellation.cancel.yield-loop',
     title: 'cancel a call looping over next-turn yields: cancelled within 1 s, nothing left pending',
     requirement: 'CANCEL-AWAITING',
-    requires: ['core-modules', 'cancel-at-host-call'],
+    requires: ['cancel-at-host-call'],
     async run(ctx) {
       const instance = await ctx.instantiate('suspension/state.wat');
       const { outcome, cancelMs, state } = await cancelDuring(instance, 'yields', [i32(100_000_000)], () => delay(50));
@@ -256,13 +249,10 @@ export const moreCancellationCases: Case[] = [
     id: 'cancellation.deadline.awaiting-gate',
     title: 'deadline 100 ms on a call parked on a gate that never opens: timeout no earlier than 100 ms and within 1 s of it, gate aborted',
     requirement: 'CANCEL-DEADLINE',
-    requires: ['core-modules', 'cancel-at-host-call'],
+    requires: ['cancel-at-host-call'],
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE);
-      const t0 = performance.now();
-      const outcome = await instance.call('wait_gate', [i32(5)], { results: ['i32'], deadlineMs: 100 });
-      const elapsedMs = performance.now() - t0;
-      const state = await instance.inspect();
+      const { outcome, elapsedMs, state } = await timedCall(instance, 'wait_gate', [i32(5)], { deadlineMs: 100 });
       const verdict = expectDeadlineFired(outcome, 100, elapsedMs, { counters: state.counters });
       if (!verdict.pass) return verdict;
       return state.events.some((e) => e.kind === 'abort' && e.fn === 'gate') && state.counters.pending === 0 ? verdict : fail('the gate was not aborted', verdict.evidence);
@@ -272,7 +262,7 @@ export const moreCancellationCases: Case[] = [
     id: 'cancellation.isolation.other-call-unaffected',
     title: 'two instances sleeping 300 ms; cancelling one leaves the other to finish with its value',
     requirement: 'CANCEL-ISOLATION',
-    requires: ['core-modules', 'cancel-at-host-call'],
+    requires: ['cancel-at-host-call'],
     async run(ctx) {
       const [a, b] = await Promise.all([ctx.instantiate(FIXTURE), ctx.instantiate(FIXTURE)]);
       const controller = new AbortController();
@@ -292,7 +282,7 @@ export const moreCancellationCases: Case[] = [
     id: 'cancellation.deadline.repeated-100',
     title: '100 calls of sleep(10000) with a 5 ms deadline each: all timeout, nothing pending, memory unchanged',
     requirement: 'CANCEL-CYCLES',
-    requires: ['core-modules', 'cancel-at-host-call'],
+    requires: ['cancel-at-host-call'],
     timeoutMs: 60_000,
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE);

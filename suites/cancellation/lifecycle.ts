@@ -121,7 +121,7 @@ export const lifecycleCases = [
     id: 'cancellation.cancel.queued',
     title: 'a call sent while the instance is busy on a gate, then cancelled: serialise — cancelled within 1 s, never enters the guest, even after the call ahead finished; interleave — only it is cancelled; reject — refused at once',
     requirement: 'CANCEL-QUEUED',
-    requires: ['core-modules', 'cancel-at-host-call'],
+    requires: ['cancel-at-host-call'],
     async run(ctx) {
       const { instance, policy, finish } = await busyInstance(ctx);
       const controller = new AbortController();
@@ -151,7 +151,7 @@ export const lifecycleCases = [
     id: 'cancellation.deadline.queued',
     title: 'a call with a 300 ms deadline sent while the instance is busy on a gate: timeout 300 ms to 1.3 s after it was sent (the wait counts), never entered (serialise); reject — refused at once',
     requirement: 'CANCEL-QUEUED',
-    requires: ['core-modules', 'cancel-at-host-call'],
+    requires: ['cancel-at-host-call'],
     async run(ctx) {
       const { instance, policy, finish } = await busyInstance(ctx);
       const t0 = performance.now();
@@ -170,7 +170,7 @@ export const lifecycleCases = [
     id: 'cancellation.dispose.in-flight',
     title: 'dispose an instance while its call awaits http_get of a 20 s answer: the call ends cancelled within 1 s, the request is abandoned, later requests get unknown-instance, another instance is untouched',
     requirement: 'CANCEL-DISPOSE',
-    requires: ['core-modules', 'cancel-at-host-call'],
+    requires: ['cancel-at-host-call'],
     async run(ctx) {
       const grants = { http: { origins: [ctx.env.httpOrigin] } };
       const [doomed, other] = await Promise.all([ctx.instantiate(FIXTURE, { grants }), ctx.instantiate(FIXTURE)]);
@@ -203,14 +203,14 @@ export const lifecycleCases = [
     id: 'cancellation.preempt.after-cancel',
     title: 'count_then_spin cancelled mid-spin: the same instance follows the declared post-preemption policy (reusable: counter 1, echo works; refused: clear refusals)',
     requirement: 'CANCEL-AFTER-PREEMPT',
-    requires: ['core-modules', 'cancel-preemptive'],
+    requires: ['cancel-preemptive'],
     run: (ctx) => expectPostPreempt(ctx, 'cancel'),
   }),
   defineCase({
     id: 'cancellation.preempt.after-deadline',
     title: 'count_then_spin stopped by a 200 ms deadline: the same instance follows the declared post-preemption policy',
     requirement: 'CANCEL-AFTER-PREEMPT',
-    requires: ['core-modules', 'cancel-preemptive'],
+    requires: ['cancel-preemptive'],
     run: (ctx) => expectPostPreempt(ctx, 'deadline'),
   }),
 ];

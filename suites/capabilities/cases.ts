@@ -220,10 +220,6 @@ export const capabilityCases: Case[] = [
       return expectHostError(await readAt(instance, utf8('/data/nope.txt')), 'read_file', ErrorCode.NOT_FOUND);
     },
   }),
-];
-
-
-export const moreCapabilityCases: Case[] = [
   defineCase({
     id: 'capabilities.grant.star-stays-in-directory',
     title: 'allow ["*.txt"]: /data/hello.txt is read, /data/sub/nested.txt is denied (* does not cross /)',

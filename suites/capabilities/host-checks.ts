@@ -153,7 +153,7 @@ export const hostCheckCases: Case[] = [
     id: 'capabilities.host.gate-twice',
     title: 'two calls into one instance await gate 1: the second ends at once with host-error INVALID_ARGUMENT from gate; the first still waits (pending() = 1) and gets the value',
     requirement: 'CAP-GATE-TWICE',
-    requires: ['core-modules', 'reentrancy-interleave'],
+    requires: ['reentrancy-interleave'],
     async run(ctx) {
       const instance = await ctx.instantiate(STATE);
       // Deadlines short enough that a host that loses the first waiter fails within the case's time.
@@ -178,7 +178,7 @@ export const hostCheckCases: Case[] = [
     id: 'capabilities.host.pending-after-error-and-cancel',
     title: 'the guest-visible pending() is 0 on a fresh instance, after a call ended in a host error, and after a call cancelled in sleep()',
     requirement: 'CAP-PENDING',
-    requires: ['core-modules', 'cancel-at-host-call'],
+    requires: ['cancel-at-host-call'],
     async run(ctx) {
       const instance = await ctx.instantiate(STATE);
       const fresh = await call(instance, 'pending', [], ['i32']);

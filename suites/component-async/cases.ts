@@ -5,8 +5,8 @@
  * log, never by timing; every wait is bounded.
  */
 import type { Instance } from '../../harness/adapter.ts';
-import type { Case } from '../../harness/case.ts';
-import { fail, pass } from '../../harness/check.ts';
+import type { Case, Evidence } from '../../harness/case.ts';
+import { expectTrap, fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcome.ts';
 import { waitFor } from '../../harness/wait.ts';
 import { delay } from '../define.ts';
@@ -229,6 +229,26 @@ export const componentAsyncCases: Case[] = [
         if (outcome.function !== 'fail' || outcome.code >>> 0 !== code || outcome.message.trim() === '') return fail(`fail(${code}) came back as host-error ${outcome.function}/${outcome.code}/${JSON.stringify(outcome.message)}`, { outcomes: seen });
       }
       return pass({ outcomes: seen });
+    },
+  }),
+  cmaCase(GUEST, {
+    id: 'component-async.errors.trap-after-await',
+    title: 'a guest trap after an async-lowered import completed (in the callback, a later turn) reaches the caller as a trap of its own kind: unreachable, divide-by-zero, integer-overflow, invalid-conversion, out-of-bounds-memory; the import itself completed',
+    requirement: 'CMA-ERRORS',
+    async run(ctx) {
+      const kinds = ['unreachable', 'divide-by-zero', 'integer-overflow', 'invalid-conversion', 'out-of-bounds-memory'] as const;
+      const seen: Evidence[] = [];
+      for (const [i, kind] of kinds.entries()) {
+        // A trapped instance cannot be entered again: one instance per kind.
+        const instance = await ctx.instantiateComponent(GUEST);
+        const outcome = await start(instance, 'trap-later', [u32(i)]).promise;
+        const echo = (await instance.inspect()).events.filter((e) => e.fn === 'echo-s32').map((e) => e.kind);
+        seen.push({ kind, outcome: outcomeToJson(outcome), echo });
+        const verdict = expectTrap(outcome, kind, { seen });
+        if (!verdict.pass) return verdict;
+        if (JSON.stringify(echo) !== '["start","ok"]') return fail(`the async import before the ${kind} trap logged ${JSON.stringify(echo)}, expected start then ok`, { seen });
+      }
+      return pass({ seen });
     },
   }),
   cmaCase(GUEST, {

@@ -29,6 +29,20 @@ const READER_FIRST: Record<number, string> = {
   5: 'the FUTURE_READ event was not COMPLETED',
   6: 'the value read is not the value written',
 };
+const CANCEL_STEPS: Record<number, string> = {
+  1: 'future.read with no writer did not return BLOCKED',
+  2: 'future.cancel-read of the blocked read did not return CANCELLED (2)',
+  3: 'a write after the cancelled read did not return BLOCKED (the cancelled read still took the value)',
+  4: 'a new read did not complete at once',
+  5: 'the value read is not the value written',
+  6: 'the writer got no FUTURE_WRITE event with COMPLETED',
+  11: 'future.write with no reader did not return BLOCKED',
+  12: 'future.cancel-write of the blocked write did not return CANCELLED (2)',
+  13: 'a read after the cancelled write did not return BLOCKED (the cancelled write still gave its value)',
+  14: 'a new write to the pending reader did not complete at once',
+  15: 'the reader got no FUTURE_READ event with COMPLETED',
+  16: 'the value read is not the value written',
+};
 const FIRST_COPY: Record<number, string> = { 1: 'the first future.write did not return BLOCKED', 2: 'the first future.read did not return COMPLETED' };
 
 export const componentAsyncFutureCases: Case[] = [
@@ -66,6 +80,14 @@ export const componentAsyncFutureCases: Case[] = [
       },
     }),
   ),
+  cmaCase(FUTURE_GUEST, {
+    id: 'component-async.future.cancel-copy',
+    title: 'future.cancel-read and future.cancel-write of a blocked copy return CANCELLED, move no value, and leave the end usable: the next copies deliver the value',
+    requirement: 'CMA-FUTURE-CANCEL',
+    async run(ctx) {
+      return expectGuestSteps(await ctx.instantiateComponent(FUTURE_GUEST), 'cancel', [u32(0x5eed)], CANCEL_STEPS, { rawSteps: [5, 16], value: 0x5eed });
+    },
+  }),
   cmaCase(FUTURE_GUEST, {
     id: 'component-async.future.reader-dropped',
     title: 'dropping the readable end of a future before reading is allowed: the write then returns DROPPED, and dropping the writable end after that does not trap',

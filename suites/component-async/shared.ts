@@ -70,7 +70,7 @@ export function builtinsOf(fixture: string): string[] {
 
 /** A component-async case on `fixture`: requires the feature, lists the fixture's built-ins. */
 export function cmaCase(fixture: string, spec: CaseSpec): Case {
-  return defineCase({ requires: ['component-async'], builtins: builtinsOf(fixture), ...spec });
+  return defineCase({ guest: 'async-component', builtins: builtinsOf(fixture), ...spec });
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Case } from '../../harness/case.ts';
 import { expectCancelled, expectOk, fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson } from '../../harness/outcome.ts';
 import { i32 } from '../../harness/values.ts';
-import { call, cancelDuring, defineCase, pendingOps, startCall } from '../define.ts';
+import { call, cancelDuring, defineCase, pendingOps, timedCall } from '../define.ts';
 import { GUEST } from './shared.ts';
 
 const BOUND_MS = 1_000;
@@ -23,7 +23,8 @@ export const componentCancellationCases: Case[] = [
     id: 'cancellation.component.awaiting-gate',
     title: 'cancel a component call parked on gate(): cancelled within 1 s, the gate aborted, nothing pending',
     requirement: 'CANCEL-AWAITING',
-    requires: ['components', 'cancel-at-host-call'],
+    guest: 'component',
+    requires: ['cancel-at-host-call'],
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const { outcome, cancelMs, state } = await cancelParked(instance, ctx.signal);
@@ -38,12 +39,11 @@ export const componentCancellationCases: Case[] = [
     id: 'cancellation.component.deadline-settles',
     title: 'a 300 ms deadline on a call parked on gate(): the call settles (timeout, cancelled or trap) within 1 s of it',
     requirement: 'COMP-REJECTION-SETTLES',
-    requires: ['components', 'cancel-at-host-call'],
+    guest: 'component',
+    requires: ['cancel-at-host-call'],
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
-      const t0 = performance.now();
-      const outcome = await instance.call('gated', [i32(1)], { results: ['i32'], deadlineMs: 300 });
-      const elapsed = performance.now() - t0;
+      const { outcome, elapsedMs: elapsed } = await timedCall(instance, 'gated', [i32(1)], { deadlineMs: 300 });
       const evidence = { outcome: outcomeToJson(outcome), elapsedMs: Math.round(elapsed) };
       if (!['timeout', 'cancelled', 'trap'].includes(outcome.kind)) return fail(`expected the call to end as timeout, cancelled or trap, got ${formatOutcome(outcome)}`, evidence);
       if (elapsed > 300 + BOUND_MS) return fail(`the call took ${elapsed.toFixed(0)} ms to settle after a 300 ms deadline`, evidence);
@@ -54,7 +54,8 @@ export const componentCancellationCases: Case[] = [
     id: 'cancellation.component.after-cancel',
     title: 'after a cancelled call the instance follows its declared post-cancel policy within 1 s: correct results, or a clear refusal',
     requirement: 'CANCEL-AFTER',
-    requires: ['components', 'cancel-at-host-call'],
+    guest: 'component',
+    requires: ['cancel-at-host-call'],
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       await cancelParked(instance, ctx.signal);

@@ -56,7 +56,7 @@ export const componentCapabilityCases: Case[] = [
     id: 'capabilities.component.no-grants',
     title: 'read-file and http-get with no grant: each denied naming its capability (err(host-error) with capability set); the server saw no request',
     requirement: 'CAP-DENY',
-    requires: ['components'],
+    guest: 'component',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const probe = `/hello?component-no-grant-${Math.random().toString(36).slice(2)}`;
@@ -71,7 +71,7 @@ export const componentCapabilityCases: Case[] = [
     id: 'capabilities.component.grant-file',
     title: 'allow ["hello.txt"]: /data/hello.txt arrives whole as list<u8>, /data/sub/nested.txt is denied',
     requirement: 'CAP-GRANT',
-    requires: ['components'],
+    guest: 'component',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST, { grants: files(ctx, ['hello.txt']) });
       return all(expectContents(await readStaged(instance, '/data/hello.txt'), DATA_FILES['data/hello.txt']), expectDenied(await readStaged(instance, '/data/sub/nested.txt'), 'read-file'));
@@ -81,7 +81,7 @@ export const componentCapabilityCases: Case[] = [
     id: 'capabilities.component.traversal',
     title: 'allow ["**"]: .., encoded .., backslashes, a relative path and a symlink out of the mount are all refused; the instance still reads a granted file',
     requirement: 'CAP-TRAVERSAL',
-    requires: ['components'],
+    guest: 'component',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST, { grants: files(ctx, ['**']) });
       const verdicts = [];
@@ -94,7 +94,7 @@ export const componentCapabilityCases: Case[] = [
     id: 'capabilities.component.origin',
     title: 'granted the loopback origin: /hello arrives whole; the same host on another port and a look-alike host are denied',
     requirement: 'CAP-ORIGIN',
-    requires: ['components'],
+    guest: 'component',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST, { grants: { http: { origins: [ctx.env.httpOrigin] } } });
       const port = Number(new URL(ctx.env.httpOrigin).port);
@@ -109,7 +109,7 @@ export const componentCapabilityCases: Case[] = [
     id: 'capabilities.component.long-inputs',
     title: 'read-file of a 5000-byte path and http-get of a 10 000-byte URL on granted grants: err too-large (code 3) each, staged in one stage-fill call; the URL never reaches the server',
     requirement: 'CAP-ARG-CODES',
-    requires: ['components'],
+    guest: 'component',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST, { grants: { ...files(ctx, ['**']), http: { origins: [ctx.env.httpOrigin] } } });
       const before = ctx.env.httpRequests.length;
@@ -128,7 +128,7 @@ export const componentCapabilityCases: Case[] = [
     id: 'capabilities.component.too-large',
     title: 'read-file of the 12-byte hello.txt with max 4: err too-large (code 3); with max 12 it arrives whole',
     requirement: 'CAP-BOUNDS',
-    requires: ['components'],
+    guest: 'component',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST, { grants: files(ctx, ['**']) });
       const text = DATA_FILES['data/hello.txt'];

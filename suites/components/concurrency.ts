@@ -14,7 +14,7 @@ export const componentConcurrencyCases: Case[] = [
     id: 'concurrency.component.instances',
     title: `16 component instances each in sleep(${SLEEP_MS}): all done in about one sleep, each with its own value`,
     requirement: 'CONC-INSTANCES',
-    requires: ['components'],
+    guest: 'component',
     async run(ctx) {
       const instances = await Promise.all(Array.from({ length: 16 }, () => ctx.instantiateComponent(GUEST)));
       const t0 = performance.now();
@@ -32,7 +32,7 @@ export const componentConcurrencyCases: Case[] = [
     id: 'concurrency.component.isolation',
     title: 'two instances bumping their counters concurrently see only their own state',
     requirement: 'CONC-ISOLATION',
-    requires: ['components'],
+    guest: 'component',
     async run(ctx) {
       const [a, b] = await Promise.all([ctx.instantiateComponent(GUEST), ctx.instantiateComponent(GUEST)]);
       const results = await Promise.all([call(a!, 'bump', [], ['i32']), call(b!, 'bump', [], ['i32']), call(a!, 'sleep-then', [i32(20), i32(0)], ['i32']), call(a!, 'bump', [], ['i32'])]);
@@ -43,7 +43,7 @@ export const componentConcurrencyCases: Case[] = [
     id: 'concurrency.component.reentrancy',
     title: `two calls into one component instance, each in sleep(${SLEEP_MS}), follow the declared reentrancy policy`,
     requirement: 'CONC-REENTRANCY',
-    requires: ['components'],
+    guest: 'component',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const t0 = performance.now();
@@ -68,7 +68,7 @@ export const componentConcurrencyCases: Case[] = [
     id: 'concurrency.component.fifo',
     title: `${FIFO_CALLS} calls of bump() sent at once into one component instance enter it in the order sent: results 1..${FIFO_CALLS}`,
     requirement: 'CONC-FIFO',
-    requires: ['components'],
+    guest: 'component',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       // bump never suspends, so each call's result is its place in the order the guest was entered.

@@ -14,7 +14,8 @@ export const componentLimitCases: Case[] = [
     id: 'limits.component.fuel',
     title: 'countdown(-1) with 100 000 fuel traps out-of-fuel; countdown(100) with the same fuel returns 0',
     requirement: 'LIMIT-FUEL',
-    requires: ['components', 'fuel'],
+    guest: 'component',
+    requires: ['fuel'],
     async run(ctx) {
       const starved = await ctx.instantiateComponent(GUEST, { limits: { fuel: 100_000 } });
       const fed = await ctx.instantiateComponent(GUEST, { limits: { fuel: 100_000 } });
@@ -25,7 +26,8 @@ export const componentLimitCases: Case[] = [
     id: 'limits.component.memory',
     title: 'host limit 4 pages on the guest component (2 pages): grow(2) → 2, then grow(1) → -1',
     requirement: 'LIMIT-MEMORY',
-    requires: ['components', 'memory-limits'],
+    guest: 'component',
+    requires: ['memory-limits'],
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST, { limits: { memoryPages: 4 } });
       return all(expectOk(await call(instance, 'grow', [i32(2)], ['i32']), [i32(2)]), expectOk(await call(instance, 'grow', [i32(1)], ['i32']), [i32(-1)]), expectOk(await call(instance, 'grow', [i32(0)], ['i32']), [i32(4)]));

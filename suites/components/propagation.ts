@@ -15,7 +15,7 @@ function echoCase(id: string, requirement: 'PROP-VALUE-I32' | 'PROP-VALUE-I64' |
     id: `propagation.component.${id}`,
     title: `${type} values through the async component import ${id} (extremes, -0, infinities)`,
     requirement,
-    requires: ['components'],
+    guest: 'component',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const verdicts = [];
@@ -35,7 +35,7 @@ export const componentPropagationCases: Case[] = [
     id: 'propagation.component.string',
     title: 'strings of 0, 10 and 10 000 bytes of multi-byte UTF-8 through async echo-string',
     requirement: 'COMP-STRING',
-    requires: ['components'],
+    guest: 'component',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const verdicts = [];
@@ -47,7 +47,7 @@ export const componentPropagationCases: Case[] = [
     id: 'propagation.component.list',
     title: 'list<u8> of 0, 1 and 262 144 bytes through async echo-bytes (the host allocates in the guest)',
     requirement: 'COMP-LIST',
-    requires: ['components'],
+    guest: 'component',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const verdicts = [];
@@ -59,7 +59,7 @@ export const componentPropagationCases: Case[] = [
     id: 'propagation.component.error-result',
     title: 'fail(5) returns err(host-error) to the guest, which returns it: host-error fail code 5; the instance then works',
     requirement: 'COMP-ERROR-RESULT',
-    requires: ['components'],
+    guest: 'component',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const failed = expectHostError(await call(instance, 'fail-with', [i32(5)], ['i32']), 'fail', 5);
@@ -70,7 +70,7 @@ export const componentPropagationCases: Case[] = [
     id: 'propagation.component.trap-after-suspension',
     title: 'unreachable after an async import: trap unreachable',
     requirement: 'PROP-TRAP',
-    requires: ['components'],
+    guest: 'component',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       return expectTrap(await call(instance, 'trap-after-echo', [], ['i32']), 'unreachable');

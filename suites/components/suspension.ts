@@ -11,7 +11,7 @@ export const componentSuspensionCases: Case[] = [
     id: 'suspension.component.gate-order',
     title: 'gated(1): mark 1, suspended on the gate (call unsettled), mark 2 only after the harness opens it',
     requirement: 'SUSP-ORDER',
-    requires: ['components'],
+    guest: 'component',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const flight = startCall(instance, 'gated', [i32(1)], { results: ['i32'], deadlineMs: 10_000 });
@@ -32,7 +32,7 @@ export const componentSuspensionCases: Case[] = [
     id: 'suspension.component.many',
     title: 'one call makes 1000 next-turn and 10 000 ready async import calls',
     requirement: 'SUSP-MANY',
-    requires: ['components'],
+    guest: 'component',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       return all(expectOk(await call(instance, 'turn-loop', [i32(1000)], ['i32'], 30_000), [i32(1000)]), expectOk(await call(instance, 'ready-loop', [i32(10_000)], ['i32'], 30_000), [i32(10_000)]));
@@ -42,7 +42,7 @@ export const componentSuspensionCases: Case[] = [
     id: 'suspension.component.undeclared-async',
     title: 'late-s32 completes later but its binding is synchronous: the guest must get 7777 or a loud failure, never another value',
     requirement: 'COMP-UNDECLARED-ASYNC',
-    requires: ['components'],
+    guest: 'component',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const outcome = await call(instance, 'late-echo', [i32(7777)], ['i32']);

@@ -96,7 +96,6 @@ export const concurrencyCases: Case[] = [
     id: 'concurrency.reentrancy.declared-policy',
     title: 'two concurrent calls into one instance, both waiting on gates, behave as the declared reentrancy policy says',
     requirement: 'CONC-REENTRANCY',
-    requires: ['core-modules'],
     async run(ctx) {
       const instance = await ctx.instantiate(ORDER);
       const policy = ctx.adapter.features.reentrancy;
@@ -143,7 +142,6 @@ export const concurrencyCases: Case[] = [
     id: 'concurrency.reentrancy.fifo',
     title: `${FIFO_CALLS} calls of wait(k) sent at once into one instance enter the guest in the order sent (entry marks 1..${FIFO_CALLS})`,
     requirement: 'CONC-FIFO',
-    requires: ['core-modules'],
     timeoutMs: 30_000,
     async run(ctx) {
       const instance = await ctx.instantiate(ORDER);
@@ -182,9 +180,6 @@ export const concurrencyCases: Case[] = [
       return pass(evidence);
     },
   }),
-];
-
-export const moreConcurrencyCases: Case[] = [
   defineCase({
     id: 'concurrency.gates.shuffled-release',
     title: '8 instances parked on gates, released in a shuffled order: each returns its own value, completions follow the releases',

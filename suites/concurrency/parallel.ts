@@ -18,7 +18,6 @@ export const parallelCases: Case[] = [
     id: 'concurrency.reentrancy.no-parallel',
     title: `${NO_PARALLEL.calls} calls at once into one instance, each taking a guest-memory lock ${NO_PARALLEL.rounds} times around a compute section and sleeping outside it: no call ever finds the lock broken`,
     requirement: 'CONC-NO-PARALLEL',
-    requires: ['core-modules'],
     timeoutMs: 60_000,
     async run(ctx) {
       const instance = await ctx.instantiate(LOCK);

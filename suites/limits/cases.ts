@@ -27,7 +27,7 @@ export const limitCases: Case[] = [
     id: 'limits.memory.host-limit-grow',
     title: 'host limit 3 pages on an unbounded memory of 1 page: grow(2) → 1, grow(1) → -1',
     requirement: 'LIMIT-MEMORY',
-    requires: ['core-modules', 'memory-limits'],
+    requires: ['memory-limits'],
     async run(ctx) {
       const instance = await ctx.instantiate('limits/memory.wat', { limits: { memoryPages: 3 } });
       return all(expectOk(await call(instance, 'grow', [i32(2)], ['i32']), [i32(1)]), expectOk(await call(instance, 'grow', [i32(1)], ['i32']), [i32(-1)]), expectOk(await call(instance, 'size', [], ['i32']), [i32(3)]));
@@ -37,7 +37,7 @@ export const limitCases: Case[] = [
     id: 'limits.memory.initial-above-limit',
     title: 'a module asking for 4 initial pages under a 2-page limit fails to instantiate, with a message',
     requirement: 'LIMIT-MEMORY',
-    requires: ['core-modules', 'memory-limits'],
+    requires: ['memory-limits'],
     async run(ctx) {
       try {
         const instance = await ctx.instantiate('limits/big-initial.wat', { limits: { memoryPages: 2 } });
@@ -53,7 +53,7 @@ export const limitCases: Case[] = [
     id: 'limits.fuel.exhaustion',
     title: 'countdown(-1) with 100 000 fuel traps out-of-fuel; countdown(100) with the same fuel returns 0',
     requirement: 'LIMIT-FUEL',
-    requires: ['core-modules', 'fuel'],
+    requires: ['fuel'],
     async run(ctx) {
       const starved = await ctx.instantiate('limits/spin.wat', { limits: { fuel: 100_000 } });
       const fed = await ctx.instantiate('limits/spin.wat', { limits: { fuel: 100_000 } });
@@ -92,9 +92,6 @@ export const limitCases: Case[] = [
       return all(expectHostError(file, 'read_file', ErrorCode.TOO_LARGE), expectHostError(http, 'http_get', ErrorCode.TOO_LARGE), expectOk(fits, [i32(12)]));
     },
   }),
-];
-
-export const moreLimitCases: Case[] = [
   defineCase({
     id: 'limits.memory.grow-zero',
     title: 'memory.grow(0) returns the current size and changes nothing',
@@ -108,7 +105,7 @@ export const moreLimitCases: Case[] = [
     id: 'limits.memory.exactly-at-limit',
     title: 'host limit 2 pages: growing to exactly 2 pages succeeds, one page more returns -1',
     requirement: 'LIMIT-MEMORY',
-    requires: ['core-modules', 'memory-limits'],
+    requires: ['memory-limits'],
     async run(ctx) {
       const instance = await ctx.instantiate('limits/memory.wat', { limits: { memoryPages: 2 } });
       return all(expectOk(await call(instance, 'grow', [i32(1)], ['i32']), [i32(1)]), expectOk(await call(instance, 'grow', [i32(1)], ['i32']), [i32(-1)]));
@@ -118,7 +115,7 @@ export const moreLimitCases: Case[] = [
     id: 'limits.memory.initial-at-limit',
     title: 'a module asking for 4 initial pages under a 4-page limit instantiates with 4 pages',
     requirement: 'LIMIT-MEMORY',
-    requires: ['core-modules', 'memory-limits'],
+    requires: ['memory-limits'],
     async run(ctx) {
       const instance = await ctx.instantiate('limits/big-initial.wat', { limits: { memoryPages: 4 } });
       return expectOk(await call(instance, 'size', [], ['i32']), [i32(4)]);

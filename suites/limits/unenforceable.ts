@@ -19,7 +19,7 @@ function refusalCase(id: string, what: string, tag: 'no-fuel' | 'no-memory-limit
     id,
     title: `an adapter that declares no ${what} is asked for limits ${JSON.stringify(limits)}: instantiation fails (InstantiationFailure, protocol error instantiation-failed)`,
     requirement: 'LIMIT-UNENFORCEABLE',
-    requires: ['core-modules', tag],
+    requires: [tag],
     async run(ctx) {
       let instance;
       try {

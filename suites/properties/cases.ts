@@ -125,7 +125,7 @@ export const propertyCases: Case[] = [
     seeded: true,
     title: 'a generated program cancelled after 0–3 ms ends with the model outcome or cancelled; a fresh instance then runs it right',
     requirement: 'GEN-CANCEL',
-    requires: ['core-modules', 'cancel-at-host-call'],
+    requires: ['cancel-at-host-call'],
     timeoutMs: 180_000,
     async run(ctx) {
       return check(

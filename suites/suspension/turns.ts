@@ -22,7 +22,7 @@ export const turnCases: Case[] = [
     id: 'suspension.yield.serves-ready-work',
     title: `while a call yields in a loop (${YIELD_LOOP} yields), a gate opened for another instance completes that instance's call first; the looping call is then cancelled`,
     requirement: 'SUSP-YIELD',
-    requires: ['core-modules', 'cancel-at-host-call'],
+    requires: ['cancel-at-host-call'],
     timeoutMs: 90_000,
     async run(ctx) {
       const [looper, other] = await Promise.all([ctx.instantiate(TURNS), ctx.instantiate(ORDER)]);

@@ -87,18 +87,17 @@ export const readerDropTraps = wrappedBuiltins('broken-cma-future-reader-drop-tr
   },
 });
 
-/** jco's glue with the stream cancels patched to answer COMPLETED for CANCELLED (CMA-STREAM-CANCEL). */
+/** jco's glue with the stream and future cancels patched to answer COMPLETED for CANCELLED (CMA-STREAM-CANCEL, CMA-FUTURE-CANCEL). */
 export const cancelCompletes = jcoInProcess('broken-cma-stream-cancel-completes', {
   transpile: async (bytes) => {
     const out = await transpileComponent(bytes, 'jspi');
     const wrap = (fn: string) => `((f) => async (...a) => { const r = await f(...a); return r === 2 ? 0 : r; })(${fn}).bind(`;
     let glue = out.glue;
-    for (const fn of ['streamCancelRead', 'streamCancelWrite']) {
-      const site = `${fn}.bind(`;
-      // Fail loudly if jco's glue changed shape: an unpatched glue would be a correct binding.
-      if (!glue.includes(site)) throw new Error(`jco glue has no ${site} to patch`);
-      glue = glue.replaceAll(site, wrap(fn));
-    }
+    // A fixture uses the stream cancels or the future cancels (or neither: then nothing to break).
+    const sites = ['streamCancelRead', 'streamCancelWrite', 'futureCancelRead', 'futureCancelWrite'].filter((fn) => glue.includes(`${fn}.bind(`));
+    for (const fn of sites) glue = glue.replaceAll(`${fn}.bind(`, wrap(fn));
+    // Fail loudly if jco's glue changed shape: an unpatched glue would be a correct binding.
+    if (sites.length % 2 !== 0) throw new Error(`jco glue has an unexpected set of cancel built-ins: ${sites.join(', ')}`);
     return { ...out, glue };
   },
 });

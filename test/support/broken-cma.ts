@@ -135,6 +135,11 @@ export const truncatesEcho = jcoInProcess('broken-cma-truncates', {
   imports: withCma((base) => ({ echoS32: (v: number) => (base['echoS32']!(v) as Promise<number>).then((x) => x & 0xffff) })),
 });
 
+/** A trap after an await comes back as a trap of unknown kind (CMA-ERRORS: the kind is kept). */
+export const trapsLoseKind = jcoInProcess('broken-cma-traps-lose-kind', {
+  instance: (inner) => outcomes(inner, (name, o) => (name === 'trap-later' && o.kind === 'trap' ? { ...o, trap: 'unknown' } : o)),
+});
+
 const TASK_RETURN_EXPORTS = ['return-twice', 'no-return', 'return-wrong-type'];
 
 /** A task.return misuse answered with a value (CMA-TASK-RETURN). */

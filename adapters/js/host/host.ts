@@ -60,6 +60,14 @@ const GENERIC: Record<string, (input: Uint8Array) => Uint8Array> = {
   upper: (input) => input.map((b) => (b >= 0x61 && b <= 0x7a ? b - 32 : b)),
 };
 
+/** A host operation whose binding reports its end (Host.openOperation); each returns false once it had ended. */
+export interface OpenOperation {
+  readonly signal: AbortSignal;
+  ok(): boolean;
+  error(err: unknown): boolean;
+  abort(message: string): boolean;
+}
+
 interface PendingOp {
   callId: number | null;
   controller: AbortController;
@@ -265,6 +273,36 @@ export class Host {
     } finally {
       this.ops.delete(op);
     }
+  }
+
+  /**
+   * A host operation whose end its binding reports (the component-async streams, SPEC.md §14.18:
+   * it lasts as long as the host's end of a stream, past the function's return). Logs `start`
+   * now, then exactly one of ok / error / abort (later calls are ignored). Cancelling call
+   * `callId` aborts it: `signal` fires and `abort` is logged.
+   */
+  openOperation(fn: string, callId: number | null): OpenOperation {
+    const refused = callId === null ? undefined : this.cancelledCalls.get(callId);
+    if (refused) throw refused;
+    const op = ++this.nextOp;
+    const controller = new AbortController();
+    this.ops.set(op, { callId, controller });
+    this.log.record({ op, fn, kind: 'start' });
+    let ended = false;
+    const end = (event: { kind: 'ok' } | { kind: 'error'; detail: number } | { kind: 'abort'; detail: string }): boolean => {
+      if (ended) return false;
+      ended = true;
+      this.ops.delete(op);
+      this.log.record({ op, fn, ...event });
+      return true;
+    };
+    controller.signal.addEventListener('abort', () => end({ kind: 'abort', detail: String((controller.signal.reason as Error)?.message ?? controller.signal.reason) }), { once: true });
+    return {
+      signal: controller.signal,
+      ok: () => end({ kind: 'ok' }),
+      error: (err) => end({ kind: 'error', detail: err instanceof HostError ? err.code : ErrorCode.IO }),
+      abort: (message) => end({ kind: 'abort', detail: message }),
+    };
   }
 
   /** A host operation that completes at once (the component-async `ready-s32`): start and ok logged before it returns. */

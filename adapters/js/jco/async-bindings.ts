@@ -9,7 +9,8 @@ import { ErrorCode } from '../../../harness/abi.ts';
 import { HostError } from '../host/errors.ts';
 import type { Host } from '../host/host.ts';
 import type { CallTracker } from '../strategies/strategy.ts';
-import { sharedHostFunctions } from './bindings.ts';
+import { asErrResult, sharedHostFunctions } from './bindings.ts';
+import { cmaStreamImports } from './stream-bindings.ts';
 import { jsExportName } from './instance.ts';
 
 /**
@@ -48,6 +49,7 @@ export function cmaImports(host: Host, tracker: CallTracker, own: OwnExports = {
           await host.nextTurn(signal);
           return Number(await ownExport(own, 'reenter-after-turn', name)()) >>> 0;
         }),
+      ...cmaStreamImports(host, tracker, asErrResult),
     },
   };
 }

@@ -57,9 +57,9 @@ impl Tasks {
 }
 
 /// Counts one running host operation of a call until dropped.
-struct Live(Arc<watch::Sender<usize>>);
+pub(crate) struct Live(Arc<watch::Sender<usize>>);
 impl Live {
-    fn new(live: Arc<watch::Sender<usize>>) -> Self {
+    pub(crate) fn new(live: Arc<watch::Sender<usize>>) -> Self {
         live.send_modify(|n| *n += 1);
         Live(live)
     }
@@ -71,7 +71,7 @@ impl Drop for Live {
 }
 
 /// The protocol call the current host operation belongs to (None: a task the protocol did not start).
-fn signal_of(accessor: &Accessor<HostState>) -> Option<CallCtl> {
+pub(crate) fn signal_of(accessor: &Accessor<HostState>) -> Option<CallCtl> {
     accessor.with(|mut access| {
         let root = access.as_context_mut().async_call_stack().ok()?.last()?;
         access.data_mut().tasks.ctl(root)
@@ -81,7 +81,7 @@ fn signal_of(accessor: &Accessor<HostState>) -> Option<CallCtl> {
 /// One host operation: `start`, then `ok`/`error` when `body` ends, or `abort` (after `body` was
 /// dropped: its cleanup ran) when wasmtime drops it (the guest cancelled the subtask, the store is
 /// gone) or its protocol call is cancelled — then the operation never completes (see the module).
-async fn operation<R>(accessor: &Accessor<HostState>, name: &'static str, detail: Option<Value>, body: impl Future<Output = wasmtime::Result<R>>) -> wasmtime::Result<R> {
+pub(crate) async fn operation<R>(accessor: &Accessor<HostState>, name: &'static str, detail: Option<Value>, body: impl Future<Output = wasmtime::Result<R>>) -> wasmtime::Result<R> {
     let shared = accessor.with(|mut access| access.data_mut().shared.clone());
     let ctl = signal_of(accessor);
     // Declared before the guard, so dropped after it: counted until its `abort` is recorded.
@@ -208,6 +208,7 @@ pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
         store.data().shared.record(None, "mark", "mark", Some(json!(tag)));
         Ok(())
     })?;
+    crate::component_streams::link(&mut host)?;
     Ok(())
 }
 

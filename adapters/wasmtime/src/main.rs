@@ -41,6 +41,7 @@ macro_rules! sample {
 mod caps;
 mod component_async;
 mod component_host;
+mod component_streams;
 mod component_vals;
 mod core_vals;
 mod host;
