@@ -4,7 +4,7 @@
  */
 import { InstantiationFailure, type Adapter, type AdapterDescription, type BenchOptions, type BenchSample, type CallOptions, type Instance, type InstanceState, type InstantiateOptions, type ModuleHandle, type Session, type ComponentPackage, type TranspiledComponent, unavailableDescription } from '../adapter.ts';
 import type { JsonOutcome, Outcome } from '../outcome.ts';
-import { fromJsonValue, toJsonValue, type JsonValue, type Value } from '../values.ts';
+import { fromJsonValue, toJsonValue, type Value } from '../values.ts';
 import { AdapterRequestError, ProtocolClient } from './client.ts';
 import { PROTOCOL_VERSION, type HelloResult, type LoadParams } from './messages.ts';
 
@@ -83,14 +83,20 @@ export function processAdapter(config: ProcessAdapterConfig): ProcessAdapter {
   };
 }
 
-class ProcessSession implements Session {
+/**
+ * A session over a client whose handshake is done. `newCallId` names each call on the wire
+ * (awc smoke, which speaks to the adapter directly too, names its own calls to cancel them).
+ */
+export class ProcessSession implements Session {
   private readonly client: ProtocolClient;
   private nextCall = 0;
   private readonly prepareComponent: ProcessAdapterConfig['prepareComponent'];
+  private readonly newCallId: () => string;
 
-  constructor(client: ProtocolClient, prepareComponent?: ProcessAdapterConfig['prepareComponent']) {
+  constructor(client: ProtocolClient, prepareComponent?: ProcessAdapterConfig['prepareComponent'], newCallId?: () => string) {
     this.client = client;
     this.prepareComponent = prepareComponent;
+    this.newCallId = newCallId ?? (() => `c${++this.nextCall}`);
   }
 
   isAlive(): boolean {
@@ -111,10 +117,10 @@ class ProcessSession implements Session {
     return r.transform ? { id: r.module, transform: r.transform } : { id: r.module };
   }
 
-  async instantiate(module: ModuleHandle, options: InstantiateOptions): Promise<Instance> {
+  async instantiate(module: ModuleHandle, options: InstantiateOptions): Promise<ProcessInstance> {
     try {
       const r = await this.client.request('instantiate', { module: module.id, grants: options.grants ?? {}, limits: options.limits ?? {} }, REQUEST_TIMEOUT_MS);
-      return new ProcessInstance(this.client, r.instance, () => `c${++this.nextCall}`);
+      return new ProcessInstance(this.client, r.instance, this.newCallId);
     } catch (err) {
       if (err instanceof AdapterRequestError && err.code === 'instantiation-failed') throw new InstantiationFailure(err.message);
       throw err;
@@ -131,9 +137,10 @@ class ProcessSession implements Session {
   }
 }
 
-class ProcessInstance implements Instance {
+export class ProcessInstance implements Instance {
   private readonly client: ProtocolClient;
-  private readonly id: string;
+  /** The instance's id on the wire. */
+  readonly id: string;
   private readonly newCallId: () => string;
 
   constructor(client: ProtocolClient, id: string, newCallId: () => string) {
