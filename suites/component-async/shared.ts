@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Case, Evidence, Verdict } from '../../harness/case.ts';
 import { FIXTURES_DIR } from '../../harness/paths.ts';
+import { waitFor } from '../../harness/wait.ts';
 import { defineCase, startCall, type CaseSpec, type Flight } from '../define.ts';
 
 export const GUEST = 'component-async/guest.wat';
@@ -112,4 +113,18 @@ export function expectTaskResults(results: readonly { who: string; outcome: Outc
     if (v !== expected) return fail(`${who} ended ${formatOutcome(outcome)}, expected ${expected}`, evidence);
   }
   return pass(evidence);
+}
+
+/** Waits (bounded) until `count` gate operations have started on the instance's host. */
+export async function gatesStarted(instance: Instance, count: number, signal: AbortSignal, withMarks = false) {
+  return waitFor(
+    `${count} gate operation(s) started${withMarks ? ' and as many guest marks' : ''}`,
+    async () => {
+      const state = await instance.inspect();
+      if (withMarks && marks(state.events).length < count) return undefined;
+      return state.events.filter((e) => e.fn === 'gate' && e.kind === 'start').length >= count ? state : undefined;
+    },
+    SETTLE_MS,
+    signal,
+  );
 }
