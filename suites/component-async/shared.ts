@@ -63,6 +63,15 @@ export const callU64 = (instance: Instance, name: string, args: Value[] = []) =>
  * but lift and lower, plus `async-stackful` for an async lift without a callback (SPEC.md §3.3).
  */
 export function builtinsOf(fixture: string): string[] {
+  const names = builtinsByFixture.get(fixture) ?? readBuiltins(fixture);
+  builtinsByFixture.set(fixture, names);
+  return [...names];
+}
+
+/** Read once per fixture: every case on it is defined at start-up. */
+const builtinsByFixture = new Map<string, readonly string[]>();
+
+function readBuiltins(fixture: string): string[] {
   const wat = readFileSync(join(FIXTURES_DIR, fixture), 'utf8').replace(/;;.*$/gm, '');
   const names = new Set([...wat.matchAll(/\(canon ([a-z][a-z0-9.-]*)/g)].map((m) => m[1]!).filter((n) => n !== 'lift' && n !== 'lower'));
   for (const lift of wat.matchAll(/\(canon lift\b[^\n]*/g)) if (/\basync\b/.test(lift[0]) && !lift[0].includes('(callback')) names.add('async-stackful');
