@@ -4,47 +4,51 @@
  */
 import type { Outcome } from './outcome.ts';
 import type { Value, ValueType } from './values.ts';
+import type * as Wire from './protocol/schema.generated.ts';
+import type * as ReportSchema from './report/schema.generated.ts';
+
+// The shapes the adapter contract shares with the wire protocol and the report are generated
+// from protocol.schema.json and report.schema.json (schema.generated.ts), and their field
+// documentation lives there; harness/schema-agreement.ts checks that the two schemas agree.
 
 /**
  * How the runtime turns a host promise/future into a suspended guest; `blocking-thread`: the host
  * function blocks the calling thread (a goroutine, a virtual thread) while other threads serve.
  */
-export type AsyncStrategy = 'jspi' | 'asyncify' | 'jco-jspi' | 'native-async' | 'blocking-thread';
+export type AsyncStrategy = Wire.Strategy;
 /** What cancelling a call can interrupt: nothing, only a pending host call, or running guest code too. */
-export type CancellationKind = 'none' | 'at-host-call' | 'preemptive';
+export type CancellationKind = Wire.Features['cancellation'];
 /** What happens to concurrent calls into one instance. */
-export type ReentrancyPolicy = 'reject' | 'serialise' | 'interleave';
+export type ReentrancyPolicy = Wire.Features['reentrancy'];
 /** What an instance does after one of its calls was cancelled. */
-export type PostCancelPolicy = 'reusable' | 'refused';
+export type PostCancelPolicy = Wire.Features['postCancel'];
 
-export interface Features {
-  strategy: AsyncStrategy;
-  cancellation: CancellationKind;
-  /** Fuel metering that traps with out-of-fuel. */
-  fuel: boolean;
-  /** The host can cap linear memory below the module's own maximum. */
-  memoryLimits: boolean;
-  reentrancy: ReentrancyPolicy;
-  /** After a call was stopped while it awaited a host operation (cancel or deadline). */
-  postCancel: PostCancelPolicy;
-  /**
-   * After a call was stopped by preemption: running guest code interrupted (cancel or deadline,
-   * no host operation pending). Only meaningful with `cancellation: 'preemptive'`; absent means
-   * the same as `postCancel` (`postPreemptPolicy`).
-   */
-  postPreempt?: PostCancelPolicy;
-  /** Core modules / components accepted by `load`. */
-  coreModules: boolean;
-  components: boolean;
-  /** Components using the component model's native async ABI (SPEC.md §14); absent means false. */
-  componentAsync?: boolean;
-  /**
-   * Canonical built-ins and lift styles of the native async ABI that the runtime does not take
-   * (names as in the component model's Explainer: `stream.read`, `future.new`,
-   * `waitable-set.poll`, …; `async-stackful` for an async lift without a callback). A case whose
-   * fixture uses one is `unsupported`, naming it (SPEC.md §3.3). Absent: lacks none.
-   */
-  componentAsyncLacks?: string[];
+/**
+ * What an adapter declares (SPEC.md §3.3; `hello`'s `features`). `postPreempt` absent means the
+ * same as `postCancel` (`postPreemptPolicy`); `componentAsync` absent means false;
+ * `componentAsyncLacks` absent means it lacks none.
+ */
+export type Features = Wire.Features;
+
+/**
+ * The features of an adapter that is unavailable (its runtime missing, its handshake failed, its
+ * describe() threw): it declares nothing. `strategy` is required by both schemas but says nothing
+ * here (SPEC.md §3.3).
+ */
+export const UNAVAILABLE_FEATURES: Readonly<Features> = Object.freeze({
+  strategy: 'native-async',
+  cancellation: 'none',
+  fuel: false,
+  memoryLimits: false,
+  reentrancy: 'reject',
+  postCancel: 'refused',
+  coreModules: false,
+  components: false,
+});
+
+/** The description of an unavailable adapter: engine unknown, UNAVAILABLE_FEATURES. */
+export function unavailableDescription(id: string, reason: string, process: AdapterDescription['process']): AdapterDescription {
+  return { id, available: false, reason, engine: { name: 'unknown', version: 'unknown' }, strategy: UNAVAILABLE_FEATURES.strategy, features: { ...UNAVAILABLE_FEATURES }, flags: [], process };
 }
 
 /**
@@ -88,21 +92,13 @@ export function postPreemptPolicy(f: Features): PostCancelPolicy {
   return f.postPreempt ?? f.postCancel;
 }
 
-export interface AdapterDescription {
-  id: string;
-  available: boolean;
-  /** Why it is unavailable (runtime missing, build failed, ...). */
-  reason?: string;
-  engine: { name: string; version: string };
-  strategy: AsyncStrategy;
-  features: Features;
-  /** Exact flags the engine runs with (provenance). */
-  flags: string[];
-  /** In-process, or the command line of an out-of-process agent. */
-  process: 'in-process' | { command: string[] };
-  /** Filled in by the runner: code-size cost of load-time transformations, per fixture. */
-  transforms?: (TransformEvidence & { module: string })[];
-}
+/**
+ * An adapter's identity and declared features as the report holds it (report.schema.json
+ * $defs/adapter): `reason` says why it is unavailable, `flags` are the exact engine flags
+ * (provenance), `process` is in-process or the agent's command line, and `transforms` (filled in
+ * by the runner) the code-size cost of load-time transformations per fixture.
+ */
+export type AdapterDescription = ReportSchema.Adapter;
 
 export interface Adapter {
   readonly id: string;
@@ -118,21 +114,10 @@ export interface HostEnvironment {
 }
 
 /** Capability grants; everything not granted is denied. */
-export interface Grants {
-  /** read_file: a guest path prefix mounted on a host directory, with allowed glob patterns relative to the mount. */
-  files?: { mount: string; hostDir: string; allow: string[] }[];
-  /** http_get: exact origins (scheme://host:port) the guest may fetch from. */
-  http?: { origins: string[] };
-  /** call: names of generic bytes-in/bytes-out host functions the guest may invoke. */
-  calls?: string[];
-}
+export type Grants = Wire.Grants;
 
-export interface Limits {
-  /** Maximum linear memory in 64 KiB pages. */
-  memoryPages?: number;
-  /** Fuel units before out-of-fuel. */
-  fuel?: number;
-}
+/** Limits an instance runs under: linear memory in 64 KiB pages, fuel units before out-of-fuel. */
+export type Limits = Wire.InstantiateParams['limits'];
 
 export interface InstantiateOptions {
   grants?: Grants;
@@ -154,11 +139,7 @@ export interface CallOptions {
 }
 
 /** A code transformation an adapter applied at load time (Asyncify), with the size cost. */
-export interface TransformEvidence {
-  name: string;
-  originalBytes: number;
-  transformedBytes: number;
-}
+export type TransformEvidence = NonNullable<Wire.LoadResult['transform']>;
 
 /**
  * A component as jco turned it into JS: the glue ES module and the core modules it asks for by
@@ -212,33 +193,18 @@ export class InstantiationFailure extends Error {
   override name = 'InstantiationFailure';
 }
 
-/** One host event, in the order the host observed it. */
-export interface HostEvent {
-  seq: number;
-  /** Host operation id (absent for marks and gate openings). */
-  op?: number;
-  fn: string;
-  kind: 'start' | 'ok' | 'error' | 'abort' | 'mark' | 'gate-open';
-  detail?: string | number;
-}
+/** One host event, in the order the host observed it (`op` absent for marks and gate openings). */
+export type HostEvent = Wire.HostEvent;
 
-export interface HostCounters {
-  started: number;
-  succeeded: number;
-  failed: number;
-  /** Operations whose abort/cleanup ran (cancellation, deadline). */
-  aborted: number;
-  pending: number;
-}
+/** Host operations of one instance: started, succeeded, failed, aborted (cancel, deadline), pending. */
+export type HostCounters = Wire.InspectResult['counters'];
 
-export interface InstanceState {
-  counters: HostCounters;
-  /** The most recent events (bounded); `droppedEvents` says how many older ones were discarded. */
-  events: HostEvent[];
-  droppedEvents: number;
-  /** Byte length of the instance's exported `memory` now (65536 × its pages), null when it exports none. */
-  memoryBytes: number | null;
-}
+/**
+ * An instance's host-side state: counters, the most recent events (bounded; `droppedEvents` says
+ * how many older ones were discarded), and the byte length of its exported `memory` now (null
+ * when it exports none).
+ */
+export type InstanceState = Wire.InspectResult;
 
 export interface BenchOptions {
   results: ValueType[];
@@ -250,10 +216,7 @@ export interface BenchOptions {
 }
 
 /** One raw benchmark sample: `iterations` calls of the export that took `totalNs` together. */
-export interface BenchSample {
-  iterations: number;
-  totalNs: number;
-}
+export type BenchSample = Wire.BenchResult['samples'][number];
 
 export interface Instance {
   call(exportName: string, args: Value[], options: CallOptions): Promise<Outcome>;

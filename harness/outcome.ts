@@ -1,5 +1,6 @@
 /** The normalised outcome of calling a guest export, identical for every adapter. */
-import { formatValue, sameValue, toJsonValue, type JsonValue, type Value } from './values.ts';
+import type * as Wire from './protocol/schema.generated.ts';
+import { formatValue, sameValue, toJsonValue, type Value } from './values.ts';
 
 /** Trap kinds, named after the reference interpreter's trap messages. */
 export const TRAP_KINDS = [
@@ -17,6 +18,8 @@ export const TRAP_KINDS = [
   'unknown',
 ] as const;
 export type TrapKind = (typeof TRAP_KINDS)[number];
+/** Every kind a trap could be when the engine's report cannot tell them apart: two or more. */
+export type TrapCandidates = [TrapKind, TrapKind, ...TrapKind[]];
 
 export type Outcome =
   | { kind: 'ok'; values: Value[] }
@@ -24,7 +27,7 @@ export type Outcome =
    * `candidates` lists every kind the engine's report could mean when it cannot be told apart
    * (V8 says "null function or function signature mismatch" for two kinds); `trap` is the first.
    */
-  | { kind: 'trap'; trap: TrapKind; candidates?: TrapKind[]; message: string }
+  | { kind: 'trap'; trap: TrapKind; candidates?: TrapCandidates; message: string }
   | { kind: 'host-error'; function: string; code: number; message: string }
   | { kind: 'denied'; function: string; capability: string; message: string }
   | { kind: 'cancelled'; message: string }
@@ -35,10 +38,10 @@ export type Outcome =
 
 export type OutcomeKind = Outcome['kind'];
 
-/** JSON form of an outcome for report evidence. */
-export type JsonOutcome = Omit<Outcome, 'values'> & { values?: JsonValue[] };
+/** JSON form of an outcome, on the wire (protocol.schema.json $defs/outcome) and in report evidence. */
+export type JsonOutcome = Wire.Outcome;
 
-export function outcomeToJson(o: Outcome): Record<string, unknown> {
+export function outcomeToJson(o: Outcome): JsonOutcome {
   if (o.kind === 'ok') return { kind: 'ok', values: o.values.map(toJsonValue) };
   return { ...o };
 }
@@ -72,5 +75,5 @@ export function isOkWith(o: Outcome, values: Value[]): boolean {
 
 /** True when `o` is a trap that may be `kind` (accepting an engine's ambiguous report). */
 export function isTrapOf(o: Outcome, kind: TrapKind): boolean {
-  return o.kind === 'trap' && (o.trap === kind || (o.candidates ?? []).includes(kind));
+  return o.kind === 'trap' && (o.trap === kind || o.candidates?.includes(kind) === true);
 }

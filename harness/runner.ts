@@ -4,7 +4,7 @@
  * (adapters in the order given, cases in the order given).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { featureTags, type Adapter, type AdapterDescription, type Features, type Instance, type Session, type TransformEvidence } from './adapter.ts';
+import { featureTags, unavailableDescription, type Adapter, type AdapterDescription, type Instance, type Session, type TransformEvidence } from './adapter.ts';
 import type { Case, CaseContext, Evidence, HarnessEnvironment, PropertySettings } from './case.ts';
 import { findKnownFailure, loadExpectations, type Expectations } from './expectations.ts';
 import { loadFixture } from './fixtures.ts';
@@ -52,32 +52,12 @@ export interface RunOutput {
   results: CaseResult[];
 }
 
-const PLACEHOLDER_FEATURES: Features = {
-  strategy: 'jspi',
-  cancellation: 'none',
-  fuel: false,
-  memoryLimits: false,
-  reentrancy: 'reject',
-  postCancel: 'refused',
-  coreModules: false,
-  components: false,
-};
-
 /** describe() must not throw; if it does anyway the adapter is reported unavailable with the reason. */
 async function describeSafely(adapter: Adapter): Promise<AdapterDescription> {
   try {
     return await adapter.describe();
   } catch (err) {
-    return {
-      id: adapter.id,
-      available: false,
-      reason: `describe() failed: ${(err as Error)?.message ?? String(err)}`,
-      engine: { name: 'unknown', version: 'unknown' },
-      strategy: PLACEHOLDER_FEATURES.strategy,
-      features: PLACEHOLDER_FEATURES,
-      flags: [],
-      process: 'in-process',
-    };
+    return unavailableDescription(adapter.id, `describe() failed: ${(err as Error)?.message ?? String(err)}`, 'in-process');
   }
 }
 

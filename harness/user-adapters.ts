@@ -46,8 +46,9 @@ export function splitCommand(text: string): string[] {
 
 function commandAdapter(id: string, command: string[], source: string): Adapter {
   if (!ID.test(id)) throw new UsageError(`${source}: adapter id "${id}" must be lowercase letters, digits and dashes`);
-  if (command.length === 0) throw new UsageError(`${source}: adapter ${id} has an empty command`);
-  return processAdapter({ id, resolve: async () => ({ command }) });
+  const [program, ...args] = command;
+  if (program === undefined) throw new UsageError(`${source}: adapter ${id} has an empty command`);
+  return processAdapter({ id, resolve: async () => ({ command: [program, ...args] }) });
 }
 
 /** `ID=command args` from --adapter-cmd. */

@@ -1,4 +1,5 @@
 /** Wasm values as the harness passes them to and receives them from adapters. */
+import type * as Wire from './protocol/schema.generated.ts';
 
 export const VALUE_TYPES = ['i32', 'i64', 'f32', 'f64'] as const;
 export type ValueType = (typeof VALUE_TYPES)[number];
@@ -15,11 +16,12 @@ export type Value =
   | { type: 'f32'; value: number; bits?: string }
   | { type: 'f64'; value: number; bits?: string };
 
-/** JSON form of a value: i64 as a decimal string, floats with their exact bit pattern. */
-export type JsonValue =
-  | { type: 'i32'; value: number }
-  | { type: 'i64'; value: string }
-  | { type: 'f32' | 'f64'; value: string; bits: string };
+/**
+ * JSON form of a value (protocol.schema.json $defs/value): i64 as a decimal string, floats with
+ * their exact bit pattern and, for people, optionally their decimal `value` (toJsonValue always
+ * writes it; fromJsonValue reads only the bits).
+ */
+export type JsonValue = Wire.Value;
 
 export const i32 = (value: number): Value => ({ type: 'i32', value: value | 0 });
 export const i64 = (value: bigint): Value => ({ type: 'i64', value: BigInt.asIntN(64, value) });

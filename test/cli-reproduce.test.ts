@@ -76,3 +76,13 @@ describe('property cases', () => {
     expect(replay.stdout).toMatch(/^fail: /);
   });
 });
+
+describe('npx awc on a machine whose npx cache predates the launcher move', () => {
+  // npx never re-links a cached project bin when package.json's "bin" changes: such a machine
+  // runs harness/cli/awc.mjs for `npx awc` (a CI run failed with "awc: not found" that way).
+  it('the old launcher path still runs awc', async () => {
+    const r = await shell(`node harness/cli/awc.mjs --version`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')).version);
+  });
+});

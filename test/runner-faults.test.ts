@@ -39,8 +39,8 @@ afterEach(async () => {
 });
 
 const faulty = async (fault: string, call: number) => {
-  const command = faultAdapterCommand({ agent: await agentBundle(), fault, call, state: join(dir, 'fired') }).split(' ');
-  return processAdapter({ id: `fault-${fault}`, resolve: async () => ({ command }) });
+  const [program = '', ...args] = faultAdapterCommand({ agent: await agentBundle(), fault, call, state: join(dir, 'fired') }).split(' ');
+  return processAdapter({ id: `fault-${fault}`, resolve: async () => ({ command: [program, ...args] }) });
 };
 const validReport = (out: Awaited<ReturnType<typeof runInTest>>) => {
   const report = buildReport({ startedAt: new Date(), finishedAt: new Date(), invocation: { argv: [], filters: { adapters: out.adapters.map((a) => a.id), suites: [], case: null } }, ...out });

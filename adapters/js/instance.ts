@@ -1,55 +1,15 @@
 /** An instantiated guest in a JS engine: the Instance contract over any Strategy and the JS host. */
-import { UnknownInstanceError, type BenchOptions, type BenchSample, type CallOptions, type HostEvent, type Instance, type InstanceState } from '../../harness/adapter.ts';
+import type { BenchOptions, BenchSample, CallOptions, Instance } from '../../harness/adapter.ts';
 import { benchBatches } from '../../harness/bench/batches.ts';
 import type { Outcome } from '../../harness/outcome.ts';
 import { fromJs, type Value } from '../../harness/values.ts';
-import { CancelledError } from './host/errors.ts';
+import { HostedInstance } from './calls.ts';
 import type { Host } from './host/host.ts';
 import { normaliseError } from './normalise.ts';
 import { argumentMismatch, type Signature } from './signatures.ts';
 import type { CallTracker, Strategy } from './strategies/strategy.ts';
 
 const toRaw = (v: Value): number | bigint => v.value;
-
-/**
- * What every instance behind the JS host shares (core modules and jco components): the host's
- * event log and gates, and the calls in flight, which disposing cancels.
- */
-export abstract class HostedInstance {
-  protected nextCall = 0;
-  protected readonly active = new Set<number>();
-  protected readonly host: Host;
-  private disposed = false;
-
-  constructor(host: Host) {
-    this.host = host;
-  }
-
-  /** Throws once the instance is disposed: every later request is refused (harness/adapter.ts, dispose). */
-  protected ensureLive(): void {
-    if (this.disposed) throw new UnknownInstanceError('the instance was disposed');
-  }
-
-  async inspect(): Promise<InstanceState> {
-    this.ensureLive();
-    return this.host.state();
-  }
-  onEvent(listener: (event: HostEvent) => void): void {
-    this.host.log.onEvent(listener);
-  }
-
-
-  async openGate(id: number, value: number): Promise<void> {
-    this.ensureLive();
-    this.host.openGate(id, value);
-  }
-
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    for (const callId of this.active) this.host.cancelCall(callId, new CancelledError('cancel', 'instance disposed'));
-  }
-}
 
 export class JsInstance extends HostedInstance implements Instance {
   private readonly instance: WebAssembly.Instance;
@@ -80,25 +40,15 @@ export class JsInstance extends HostedInstance implements Instance {
     if (typeof exported !== 'function') return { kind: 'engine-error', name: 'MissingExport', message: `the guest exports no function ${JSON.stringify(exportName)}` };
     const mismatch = this.badArguments(exportName, exported, args);
     if (mismatch) return { kind: 'engine-error', name: 'BadArguments', message: mismatch };
-    if (options.signal?.aborted) return { kind: 'cancelled', message: 'cancelled before the call started' };
-    const callId = ++this.nextCall;
-    this.active.add(callId);
-    const started = performance.now();
-    const cancel = (reason: CancelledError) => this.host.cancelCall(callId, reason);
-    const onAbort = () => cancel(new CancelledError('cancel', 'call cancelled by the harness'));
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = options.deadlineMs === undefined ? undefined : setTimeout(() => cancel(new CancelledError('timeout', `deadline of ${options.deadlineMs} ms passed`)), options.deadlineMs);
-    try {
-      const raw = await this.strategy.start(exported, args.map(toRaw), this.tracker, callId);
-      return { kind: 'ok', values: resultValues(options.results, raw) };
-    } catch (err) {
-      return normaliseError(err, performance.now() - started);
-    } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      this.host.endCall(callId);
-      this.active.delete(callId);
-    }
+    return this.track(options, async (callId) => {
+      const started = performance.now();
+      try {
+        const raw = await this.strategy.start(exported, args.map(toRaw), this.tracker, callId);
+        return { kind: 'ok', values: resultValues(options.results, raw) };
+      } catch (err) {
+        return normaliseError(err, performance.now() - started);
+      }
+    });
   }
 
   async bench(exportName: string, args: Value[], options: BenchOptions): Promise<BenchSample[]> {

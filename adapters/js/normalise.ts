@@ -1,12 +1,12 @@
 /** Turns whatever a JS engine threw out of a guest call into the harness's outcome taxonomy. */
-import type { Outcome, TrapKind } from '../../harness/outcome.ts';
+import type { Outcome, TrapCandidates, TrapKind } from '../../harness/outcome.ts';
 import { CancelledError, DeniedError, HostError } from './host/errors.ts';
 
 /**
  * RuntimeError messages of V8 and JavaScriptCore. The JS API exposes nothing but the message,
  * so this table is the only way to classify traps in JS engines; some V8 messages cover two kinds.
  */
-const TRAP_MESSAGES: [RegExp, TrapKind[]][] = [
+const TRAP_MESSAGES: [RegExp, [TrapKind] | TrapCandidates][] = [
   // jco's glue rewrites V8's messages into wasmtime's wording ("wasm `unreachable` instruction executed").
   [/^unreachable$|unreachable code|`unreachable` instruction/i, ['unreachable']],
   [/divide by zero|remainder by zero|division by zero/i, ['divide-by-zero']],
@@ -22,9 +22,9 @@ const TRAP_MESSAGES: [RegExp, TrapKind[]][] = [
   [/signature mismatch|call_indirect to a signature that does not match/i, ['indirect-call-type']],
 ];
 
-export function classifyTrap(message: string): { trap: TrapKind; candidates?: TrapKind[] } {
+export function classifyTrap(message: string): { trap: TrapKind; candidates?: TrapCandidates } {
   for (const [pattern, kinds] of TRAP_MESSAGES) {
-    if (pattern.test(message)) return kinds.length > 1 ? { trap: kinds[0]!, candidates: kinds } : { trap: kinds[0]! };
+    if (pattern.test(message)) return kinds.length > 1 ? { trap: kinds[0], candidates: kinds as TrapCandidates } : { trap: kinds[0] };
   }
   return { trap: 'unknown' };
 }

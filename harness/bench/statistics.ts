@@ -2,6 +2,7 @@
  * Statistics over benchmark samples: pure functions, one implementation for every adapter.
  * Samples are nanoseconds per operation. Functions that need sorted input say so in their types.
  */
+import type { BenchSummary } from '../report/types.ts';
 
 export type Samples = readonly number[];
 declare const sorted: unique symbol;
@@ -74,15 +75,8 @@ export function bootstrapRatioCI(base: Samples, head: Samples, rounds = 1000, se
   return [quantile(ratios, 0.025), quantile(ratios, 0.975)];
 }
 
-export interface Summary {
-  n: number;
-  median: number;
-  mad: number;
-  ci95: [number, number];
-  outliers: number;
-  min: number;
-  max: number;
-}
+/** The report's benchmark summary (report.schema.json), which this module computes. */
+export type Summary = BenchSummary;
 
 export function summarise(samples: Samples): Summary {
   const s = sortSamples(samples);

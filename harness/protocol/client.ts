@@ -6,7 +6,7 @@
  * Buffers are bounded. Killing the adapter kills every process of its tree (process-tree.ts).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { MAX_LINE_BYTES, violation, type AdapterMessage, type Method, type Notification } from './messages.ts';
+import { MAX_LINE_BYTES, violation, type AdapterMessage, type Method, type Notification, type ParamsOf, type ResultOf } from './messages.ts';
 import { killTree, newTreeMark } from './process-tree.ts';
 
 const STDERR_TAIL_BYTES = 8 * 1024;
@@ -133,11 +133,17 @@ export class ProtocolClient {
     this.notificationHandlers.push(handler);
   }
 
-  /** Sends one request; rejects with AdapterProcessError on any failure of the process or after `timeoutMs`. */
-  request<T = Record<string, unknown>>(method: Method, params: object, timeoutMs: number): Promise<T> {
+  /**
+   * Sends one request; rejects with AdapterProcessError on any failure of the process or after
+   * `timeoutMs`. Params and result have the schema's types for the method (messages.ts Exchanges);
+   * the second form, with the result type given, is for tools that send what they like (smoke).
+   */
+  request<M extends Method>(method: M, params: ParamsOf<M>, timeoutMs: number): Promise<ResultOf<M>>;
+  request<T extends object>(method: Method, params: object, timeoutMs: number): Promise<T>;
+  request(method: Method, params: object, timeoutMs: number): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
     const id = ++this.nextId;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.fail(`no response to ${method} (request ${id}) within ${timeoutMs} ms: the adapter hangs`), timeoutMs);
       this.pending.set(id, { method, resolve: resolve as (r: Record<string, unknown>) => void, reject, timer });
       this.child.stdin.write(JSON.stringify({ id, method, params }) + '\n');

@@ -5,8 +5,7 @@
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import schema from './protocol.schema.json' with { type: 'json' };
-import type { Features, Grants, HostEvent, InstanceState, Limits, AsyncStrategy, TransformEvidence } from '../adapter.ts';
-import type { JsonValue, ValueType } from '../values.ts';
+import type * as Wire from './schema.generated.ts';
 
 export const PROTOCOL_VERSION = 1;
 /** Longest line either side accepts (base64 of a large module fits; a runaway writer does not). */
@@ -15,69 +14,40 @@ export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 export const METHODS = ['hello', 'load', 'instantiate', 'call', 'cancel', 'inspect', 'open-gate', 'dispose', 'bench', 'bench-instantiate', 'close'] as const;
 export type Method = (typeof METHODS)[number];
 
-export type ErrorCode = 'bad-request' | 'unknown-method' | 'version-mismatch' | 'unknown-module' | 'unknown-instance' | 'instantiation-failed' | 'unsupported' | 'internal';
+// The message shapes are generated from protocol.schema.json (schema.generated.ts); the names
+// below are the ones the harness and the JS agent use. schema-agreement.ts checks METHODS.
+export type ErrorCode = Wire.ErrorResponse['error']['code'];
+export type Request = Wire.Request;
+export type Response = Wire.Response | Wire.ErrorResponse;
+export type Notification = Wire.Notification;
+export type AdapterMessage = Wire.AdapterMessage;
+export type HelloResult = Wire.HelloResult;
+export type LoadParams = Wire.LoadParams;
+export type LoadResult = Wire.LoadResult;
+export type InstantiateParams = Wire.InstantiateParams;
+export type CallParams = Wire.CallParams;
+export type BenchParams = Wire.BenchParams;
+export type CallResult = Wire.CallResult;
+export type BenchResult = Wire.BenchResult;
+export type InspectResult = Wire.InspectResult;
+export type HostEventParams = Wire.HostEventParams;
 
-export interface Request {
-  id: number;
-  method: Method;
-  params: Record<string, unknown>;
+/** Each method's params and result ($defs/<method>Params and $defs/<method>Result). */
+export interface Exchanges {
+  hello: { params: Wire.HelloParams; result: Wire.HelloResult };
+  load: { params: Wire.LoadParams; result: Wire.LoadResult };
+  instantiate: { params: Wire.InstantiateParams; result: Wire.InstantiateResult };
+  call: { params: Wire.CallParams; result: Wire.CallResult };
+  cancel: { params: Wire.CancelParams; result: Wire.CancelResult };
+  inspect: { params: Wire.InstanceOnly; result: Wire.InspectResult };
+  'open-gate': { params: Wire.OpenGateParams; result: Wire.OpenGateResult };
+  dispose: { params: Wire.InstanceOnly; result: Wire.DisposeResult };
+  bench: { params: Wire.BenchParams; result: Wire.BenchResult };
+  'bench-instantiate': { params: Wire.BenchInstantiateParams; result: Wire.BenchResult };
+  close: { params: Wire.CloseParams; result: Wire.CloseResult };
 }
-export type Response = { id: number; result: Record<string, unknown> } | { id: number | null; error: { code: ErrorCode; message: string } };
-export interface Notification {
-  method: 'host-event' | 'log';
-  params: Record<string, unknown>;
-}
-export type AdapterMessage = Response | Notification;
-
-export interface HelloResult {
-  protocolVersion: number;
-  engine: { name: string; version: string };
-  strategy: AsyncStrategy;
-  features: Features;
-  flags: string[];
-}
-export interface LoadParams {
-  name: string;
-  kind: 'module' | 'component';
-  wasm: string;
-  transpiled?: { glue: string; coreModules: Record<string, string>; transform: TransformEvidence };
-}
-export interface LoadResult {
-  module: string;
-  transform?: TransformEvidence;
-}
-export interface InstantiateParams {
-  module: string;
-  grants: Grants;
-  limits: Limits;
-}
-export interface CallParams {
-  instance: string;
-  call: string;
-  export: string;
-  args: JsonValue[];
-  results: ValueType[];
-  deadlineMs?: number;
-}
-export interface BenchParams {
-  instance: string;
-  export: string;
-  args: JsonValue[];
-  results: ValueType[];
-  budgetMs: number;
-  warmupMs?: number;
-  plain?: boolean;
-}
-export interface CallResult {
-  outcome: Record<string, unknown>;
-  elapsedMs: number;
-}
-export interface BenchSample {
-  iterations: number;
-  totalNs: number;
-}
-export type InspectResult = InstanceState;
-export type HostEventParams = { instance: string; event: HostEvent };
+export type ParamsOf<M extends Method> = Exchanges[M]['params'];
+export type ResultOf<M extends Method> = Exchanges[M]['result'];
 
 let ajv: Ajv2020 | undefined;
 const cache = new Map<string, ValidateFunction>();

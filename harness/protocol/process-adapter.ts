@@ -2,11 +2,11 @@
  * An Adapter reached through the wire protocol: any command that speaks it. describe() runs
  * the handshake once; each session is one adapter process, replaced by the runner when it dies.
  */
-import { InstantiationFailure, type Adapter, type AdapterDescription, type BenchOptions, type BenchSample, type CallOptions, type Features, type Instance, type InstanceState, type InstantiateOptions, type ModuleHandle, type Session, type ComponentPackage, type TranspiledComponent } from '../adapter.ts';
-import type { Outcome } from '../outcome.ts';
-import { fromJsonValue, toJsonValue, type JsonValue, type Value } from '../values.ts';
+import { InstantiationFailure, type Adapter, type AdapterDescription, type BenchOptions, type BenchSample, type CallOptions, type Instance, type InstanceState, type InstantiateOptions, type ModuleHandle, type Session, type ComponentPackage, type TranspiledComponent, unavailableDescription } from '../adapter.ts';
+import type { JsonOutcome, Outcome } from '../outcome.ts';
+import { fromJsonValue, toJsonValue, type Value } from '../values.ts';
 import { AdapterRequestError, ProtocolClient } from './client.ts';
-import { PROTOCOL_VERSION, type CallResult, type HelloResult, type LoadResult } from './messages.ts';
+import { PROTOCOL_VERSION, type HelloResult, type LoadParams } from './messages.ts';
 
 const HELLO_TIMEOUT_MS = 30_000;
 const LOAD_TIMEOUT_MS = 120_000;
@@ -18,7 +18,7 @@ const CALL_TIMEOUT_WITHOUT_DEADLINE_MS = 60_000;
 const BENCH_GRACE_MS = 30_000;
 
 /** How to start an adapter: a command line, or the reason there is none on this machine. */
-export type CommandResolution = { command: string[]; env?: NodeJS.ProcessEnv } | { unavailable: string };
+export type CommandResolution = { command: [string, ...string[]]; env?: NodeJS.ProcessEnv } | { unavailable: string };
 
 export interface ProcessAdapterConfig {
   id: string;
@@ -27,13 +27,11 @@ export interface ProcessAdapterConfig {
   prepareComponent?(bytes: Uint8Array, bindings: 'async' | 'sync'): Promise<TranspiledComponent>;
 }
 
-const UNKNOWN_FEATURES: Features = { strategy: 'native-async', cancellation: 'none', fuel: false, memoryLimits: false, reentrancy: 'reject', postCancel: 'refused', coreModules: false, components: false };
-
 /** Opens a client and performs the handshake; throws with the reason on any mismatch. */
 async function handshake(command: string[], env: NodeJS.ProcessEnv | undefined): Promise<{ client: ProtocolClient; hello: HelloResult }> {
   const client = new ProtocolClient(command, env ? { env } : {});
   try {
-    const hello = await client.request<HelloResult>('hello', { protocolVersion: PROTOCOL_VERSION, harness: 'async-wasm-conformance' }, HELLO_TIMEOUT_MS);
+    const hello = await client.request('hello', { protocolVersion: PROTOCOL_VERSION, harness: 'async-wasm-conformance' }, HELLO_TIMEOUT_MS);
     if (hello.protocolVersion !== PROTOCOL_VERSION) throw new Error(`protocol version mismatch: the harness speaks ${PROTOCOL_VERSION}, the adapter ${hello.protocolVersion}`);
     return { client, hello };
   } catch (err) {
@@ -43,7 +41,7 @@ async function handshake(command: string[], env: NodeJS.ProcessEnv | undefined):
 }
 
 /** `load` params for a component: its bytes, and the transpiled glue where the row needs it. */
-export async function componentLoadParams(component: ComponentPackage, name: string, prepare: ProcessAdapterConfig['prepareComponent']): Promise<Record<string, unknown>> {
+export async function componentLoadParams(component: ComponentPackage, name: string, prepare: ProcessAdapterConfig['prepareComponent']): Promise<LoadParams> {
   const t = component.transpiled ?? (prepare ? await prepare(component.bytes, component.bindings ?? 'async') : undefined);
   const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
   const transpiled = t && { glue: t.glue, transform: t.transform, coreModules: Object.fromEntries(Object.entries(t.coreModules).map(([file, bytes]) => [file, b64(bytes)])) };
@@ -57,16 +55,7 @@ export interface ProcessAdapter extends Adapter {
 
 export function processAdapter(config: ProcessAdapterConfig): ProcessAdapter {
   let described: Promise<AdapterDescription> | undefined;
-  const unavailable = (reason: string, command: string[] = ['(none)']): AdapterDescription => ({
-    id: config.id,
-    available: false,
-    reason,
-    engine: { name: 'unknown', version: 'unknown' },
-    strategy: UNKNOWN_FEATURES.strategy,
-    features: UNKNOWN_FEATURES,
-    flags: [],
-    process: { command },
-  });
+  const unavailable = (reason: string, command: [string, ...string[]] = ['(none)']): AdapterDescription => unavailableDescription(config.id, reason, { command });
 
   async function describeOnce(): Promise<AdapterDescription> {
     const resolved = await config.resolve();
@@ -94,14 +83,20 @@ export function processAdapter(config: ProcessAdapterConfig): ProcessAdapter {
   };
 }
 
-class ProcessSession implements Session {
+/**
+ * A session over a client whose handshake is done. `newCallId` names each call on the wire
+ * (awc smoke, which speaks to the adapter directly too, names its own calls to cancel them).
+ */
+export class ProcessSession implements Session {
   private readonly client: ProtocolClient;
   private nextCall = 0;
   private readonly prepareComponent: ProcessAdapterConfig['prepareComponent'];
+  private readonly newCallId: () => string;
 
-  constructor(client: ProtocolClient, prepareComponent?: ProcessAdapterConfig['prepareComponent']) {
+  constructor(client: ProtocolClient, prepareComponent?: ProcessAdapterConfig['prepareComponent'], newCallId?: () => string) {
     this.client = client;
     this.prepareComponent = prepareComponent;
+    this.newCallId = newCallId ?? (() => `c${++this.nextCall}`);
   }
 
   isAlive(): boolean {
@@ -113,19 +108,19 @@ class ProcessSession implements Session {
   }
 
   async load(wasm: Uint8Array, name: string): Promise<ModuleHandle> {
-    const r = await this.client.request<LoadResult>('load', { name, kind: 'module', wasm: Buffer.from(wasm).toString('base64') }, LOAD_TIMEOUT_MS);
+    const r = await this.client.request('load', { name, kind: 'module', wasm: Buffer.from(wasm).toString('base64') }, LOAD_TIMEOUT_MS);
     return r.transform ? { id: r.module, transform: r.transform } : { id: r.module };
   }
 
   async loadComponent(component: ComponentPackage, name: string): Promise<ModuleHandle> {
-    const r = await this.client.request<LoadResult>('load', await componentLoadParams(component, name, this.prepareComponent), LOAD_TIMEOUT_MS);
+    const r = await this.client.request('load', await componentLoadParams(component, name, this.prepareComponent), LOAD_TIMEOUT_MS);
     return r.transform ? { id: r.module, transform: r.transform } : { id: r.module };
   }
 
-  async instantiate(module: ModuleHandle, options: InstantiateOptions): Promise<Instance> {
+  async instantiate(module: ModuleHandle, options: InstantiateOptions): Promise<ProcessInstance> {
     try {
-      const r = await this.client.request<{ instance: string }>('instantiate', { module: module.id, grants: options.grants ?? {}, limits: options.limits ?? {} }, REQUEST_TIMEOUT_MS);
-      return new ProcessInstance(this.client, r.instance, () => `c${++this.nextCall}`);
+      const r = await this.client.request('instantiate', { module: module.id, grants: options.grants ?? {}, limits: options.limits ?? {} }, REQUEST_TIMEOUT_MS);
+      return new ProcessInstance(this.client, r.instance, this.newCallId);
     } catch (err) {
       if (err instanceof AdapterRequestError && err.code === 'instantiation-failed') throw new InstantiationFailure(err.message);
       throw err;
@@ -133,7 +128,7 @@ class ProcessSession implements Session {
   }
 
   async benchInstantiate(module: ModuleHandle, options: Pick<BenchOptions, 'budgetMs' | 'warmupMs'>): Promise<BenchSample[]> {
-    const r = await this.client.request<{ samples: BenchSample[] }>('bench-instantiate', { module: module.id, budgetMs: options.budgetMs, warmupMs: options.warmupMs }, options.budgetMs + options.warmupMs + BENCH_GRACE_MS);
+    const r = await this.client.request('bench-instantiate', { module: module.id, budgetMs: options.budgetMs, warmupMs: options.warmupMs }, options.budgetMs + options.warmupMs + BENCH_GRACE_MS);
     return r.samples;
   }
 
@@ -142,9 +137,10 @@ class ProcessSession implements Session {
   }
 }
 
-class ProcessInstance implements Instance {
+export class ProcessInstance implements Instance {
   private readonly client: ProtocolClient;
-  private readonly id: string;
+  /** The instance's id on the wire. */
+  readonly id: string;
   private readonly newCallId: () => string;
 
   constructor(client: ProtocolClient, id: string, newCallId: () => string) {
@@ -164,7 +160,7 @@ class ProcessInstance implements Instance {
     try {
       const timeout = options.deadlineMs !== undefined ? options.deadlineMs + DEADLINE_GRACE_MS : CALL_TIMEOUT_WITHOUT_DEADLINE_MS;
       const r = await this.client.together(() => {
-        const response = this.client.request<CallResult>('call', params, timeout);
+        const response = this.client.request('call', params, timeout);
         if (preAborted) onAbort();
         return response;
       });
@@ -176,12 +172,12 @@ class ProcessInstance implements Instance {
 
   async bench(exportName: string, args: Value[], options: BenchOptions): Promise<BenchSample[]> {
     const params = { instance: this.id, export: exportName, args: args.map(toJsonValue), results: options.results, budgetMs: options.budgetMs, warmupMs: options.warmupMs, plain: options.plain ?? false };
-    const r = await this.client.request<{ samples: BenchSample[] }>('bench', params, options.budgetMs + options.warmupMs + BENCH_GRACE_MS);
+    const r = await this.client.request('bench', params, options.budgetMs + options.warmupMs + BENCH_GRACE_MS);
     return r.samples;
   }
 
   inspect(): Promise<InstanceState> {
-    return this.client.request<InstanceState>('inspect', { instance: this.id }, REQUEST_TIMEOUT_MS);
+    return this.client.request('inspect', { instance: this.id }, REQUEST_TIMEOUT_MS);
   }
 
   async openGate(gate: number, value: number): Promise<void> {
@@ -194,7 +190,6 @@ class ProcessInstance implements Instance {
 }
 
 /** The wire outcome (already schema-checked by the client) as a typed Outcome. */
-export function outcomeFromJson(o: Record<string, unknown>): Outcome {
-  if (o['kind'] === 'ok') return { kind: 'ok', values: (o['values'] as JsonValue[]).map(fromJsonValue) };
-  return o as unknown as Outcome;
+export function outcomeFromJson(o: JsonOutcome): Outcome {
+  return o.kind === 'ok' ? { kind: 'ok', values: o.values.map(fromJsonValue) } : o;
 }

@@ -8,24 +8,9 @@ import type { Instance } from '../../harness/adapter.ts';
 import type { Case, Evidence } from '../../harness/case.ts';
 import { expectTrap, fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcome.ts';
-import { waitFor } from '../../harness/wait.ts';
 import { delay } from '../define.ts';
-import { cmaCase, GUEST, indexOf, MARK, marks, okU32, SETTLE_MS, start, u32 } from './shared.ts';
+import { cmaCase, gatesStarted, GUEST, indexOf, MARK, marks, okU32, start, u32 } from './shared.ts';
 
-
-/** Waits (bounded) until `count` gate operations have started on the instance's host. */
-export async function gatesStarted(instance: Instance, count: number, signal: AbortSignal, withMarks = false) {
-  return waitFor(
-    `${count} gate operation(s) started${withMarks ? ' and as many guest marks' : ''}`,
-    async () => {
-      const state = await instance.inspect();
-      if (withMarks && marks(state.events).length < count) return undefined;
-      return state.events.filter((e) => e.fn === 'gate' && e.kind === 'start').length >= count ? state : undefined;
-    },
-    SETTLE_MS,
-    signal,
-  );
-}
 
 /** Opens gates in `order` on calls park(id) and checks each call gets its own value; ids are 1..n. */
 export async function parkAndRelease(instance: Instance, order: number[], signal: AbortSignal) {

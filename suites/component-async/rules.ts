@@ -3,20 +3,13 @@
  * `context.get`/`context.set` belong to the task, across its suspensions; `subtask.drop` of an
  * unresolved subtask and `waitable-set.drop` of a non-empty set trap. Ordered by gates, bounded.
  */
-import type { Instance } from '../../harness/adapter.ts';
 import type { Case } from '../../harness/case.ts';
 import { fail, pass } from '../../harness/check.ts';
 import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcome.ts';
-import { waitFor } from '../../harness/wait.ts';
-import { cmaCase, okU32, SETTLE_MS, start, u32 } from './shared.ts';
+import { cmaCase, gatesStarted, okU32, start, u32 } from './shared.ts';
 
 export const RULES_GUEST = 'component-async/rules.wat';
 
-
-/** Waits (bounded) until `count` gate operations have started. */
-async function gatesStarted(instance: Instance, count: number, signal: AbortSignal): Promise<void> {
-  await waitFor(`${count} gate operation(s) started`, async () => ((await instance.inspect()).events.filter((e) => e.fn === 'gate' && e.kind === 'start').length >= count ? true : undefined), SETTLE_MS, signal);
-}
 
 /** ctx-park(id) returns (context << 16) | (gate value & 0xffff); the context must be the id. */
 const expected = (id: number, value: number) => ((id << 16) | value) >>> 0;

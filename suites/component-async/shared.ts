@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Case, Evidence, Verdict } from '../../harness/case.ts';
 import { FIXTURES_DIR } from '../../harness/paths.ts';
+import { waitFor } from '../../harness/wait.ts';
 import { defineCase, startCall, type CaseSpec, type Flight } from '../define.ts';
 
 export const GUEST = 'component-async/guest.wat';
@@ -62,6 +63,15 @@ export const callU64 = (instance: Instance, name: string, args: Value[] = []) =>
  * but lift and lower, plus `async-stackful` for an async lift without a callback (SPEC.md §3.3).
  */
 export function builtinsOf(fixture: string): string[] {
+  const names = builtinsByFixture.get(fixture) ?? readBuiltins(fixture);
+  builtinsByFixture.set(fixture, names);
+  return [...names];
+}
+
+/** Read once per fixture: every case on it is defined at start-up. */
+const builtinsByFixture = new Map<string, readonly string[]>();
+
+function readBuiltins(fixture: string): string[] {
   const wat = readFileSync(join(FIXTURES_DIR, fixture), 'utf8').replace(/;;.*$/gm, '');
   const names = new Set([...wat.matchAll(/\(canon ([a-z][a-z0-9.-]*)/g)].map((m) => m[1]!).filter((n) => n !== 'lift' && n !== 'lower'));
   for (const lift of wat.matchAll(/\(canon lift\b[^\n]*/g)) if (/\basync\b/.test(lift[0]) && !lift[0].includes('(callback')) names.add('async-stackful');
@@ -112,4 +122,18 @@ export function expectTaskResults(results: readonly { who: string; outcome: Outc
     if (v !== expected) return fail(`${who} ended ${formatOutcome(outcome)}, expected ${expected}`, evidence);
   }
   return pass(evidence);
+}
+
+/** Waits (bounded) until `count` gate operations have started on the instance's host. */
+export async function gatesStarted(instance: Instance, count: number, signal: AbortSignal, withMarks = false) {
+  return waitFor(
+    `${count} gate operation(s) started${withMarks ? ' and as many guest marks' : ''}`,
+    async () => {
+      const state = await instance.inspect();
+      if (withMarks && marks(state.events).length < count) return undefined;
+      return state.events.filter((e) => e.fn === 'gate' && e.kind === 'start').length >= count ? state : undefined;
+    },
+    SETTLE_MS,
+    signal,
+  );
 }

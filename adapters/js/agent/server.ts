@@ -7,7 +7,7 @@ import type { Instance, ModuleHandle, Session } from '../../../harness/adapter.t
 import { InstantiationFailure, UnknownInstanceError } from '../../../harness/adapter.ts';
 import { outcomeToJson } from '../../../harness/outcome.ts';
 import { fromJsonValue } from '../../../harness/values.ts';
-import { PROTOCOL_VERSION, violation, type BenchParams, type CallParams, type ErrorCode, type HelloResult, type InstantiateParams, type LoadParams, type Method, type Request } from '../../../harness/protocol/messages.ts';
+import { PROTOCOL_VERSION, violation, type ErrorCode, type HelloResult, type Method, type ParamsOf, type Request, type ResultOf } from '../../../harness/protocol/messages.ts';
 
 class ProtocolError extends Error {
   readonly code: ErrorCode;
@@ -50,15 +50,16 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
     return session;
   };
 
-  const handlers: Record<Method, (params: any) => Promise<object>> = {
-    async hello(params: { protocolVersion: number }) {
+  // Each handler gets its method's params as the schema types them (the line was validated first).
+  const handlers: { [M in Method]: (params: ParamsOf<M>) => Promise<ResultOf<M>> } = {
+    async hello(params) {
       if (params.protocolVersion !== PROTOCOL_VERSION) throw new ProtocolError('version-mismatch', `this agent speaks protocol ${PROTOCOL_VERSION}, the harness asked for ${params.protocolVersion}`);
       if (options.unavailable) throw new ProtocolError('unsupported', options.unavailable);
       session ??= await options.openSession();
-      events = (params as { events?: boolean }).events === true;
+      events = params.events === true;
       return options.hello;
     },
-    async load(params: LoadParams) {
+    async load(params) {
       const session = needSession();
       const bytes = options.decodeBase64(params.wasm);
       let handle: ModuleHandle;
@@ -73,7 +74,7 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
       modules.set(handle.id, handle);
       return handle.transform ? { module: handle.id, transform: handle.transform } : { module: handle.id };
     },
-    async instantiate(params: InstantiateParams) {
+    async instantiate(params) {
       const module = modules.get(params.module);
       if (!module) throw new ProtocolError('unknown-module', `no module ${JSON.stringify(params.module)}`);
       try {
@@ -87,7 +88,7 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
         throw err;
       }
     },
-    async call(params: CallParams) {
+    async call(params) {
       const target = instance(params.instance);
       if (calls.has(params.call)) throw new ProtocolError('bad-request', `call id ${params.call} is already in flight`);
       const controller = new AbortController();
@@ -108,15 +109,15 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
         calls.delete(params.call);
       }
     },
-    async cancel(params: { call: string }) {
+    async cancel(params) {
       const controller = calls.get(params.call);
       controller?.abort();
       return { found: controller !== undefined };
     },
-    async inspect(params: { instance: string }) {
+    async inspect(params) {
       return instance(params.instance).inspect();
     },
-    async 'open-gate'(params: { instance: string; gate: number; value: number }) {
+    async 'open-gate'(params) {
       try {
         await instance(params.instance).openGate(params.gate, params.value);
       } catch (err) {
@@ -125,20 +126,20 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
       }
       return {};
     },
-    async dispose(params: { instance: string }) {
+    async dispose(params) {
       // Forgotten first: from now on every request on it is unknown-instance; its calls end cancelled.
       const target = instance(params.instance);
       instances.delete(params.instance);
       await target.dispose();
       return {};
     },
-    async bench(params: BenchParams) {
+    async bench(params) {
       const target = instance(params.instance);
       if (!target.bench) throw new ProtocolError('unsupported', 'this instance cannot benchmark');
       const samples = await target.bench(params.export, params.args.map(fromJsonValue), { results: params.results, budgetMs: params.budgetMs, warmupMs: params.warmupMs ?? 0, plain: params.plain ?? false });
       return { samples };
     },
-    async 'bench-instantiate'(params: { module: string; budgetMs: number; warmupMs?: number }) {
+    async 'bench-instantiate'(params) {
       const module = modules.get(params.module);
       if (!module) throw new ProtocolError('unknown-module', `no module ${JSON.stringify(params.module)}`);
       const s = needSession();
@@ -163,7 +164,7 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
     if (badRequest) return reply(id, { error: { code: typeof request?.method === 'string' && !(request.method in handlers) ? 'unknown-method' : 'bad-request', message: badRequest } });
     const badParams = violation(`${request.method}Params`, request.params);
     if (badParams) return reply(id, { error: { code: 'bad-request', message: `${request.method} params: ${badParams}` } });
-    handlers[request.method](request.params).then(
+    (handlers[request.method] as (params: unknown) => Promise<object>)(request.params).then(
       (result) => {
         reply(id, { result });
         if (request.method === 'close') io.exit(0);

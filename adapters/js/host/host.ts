@@ -87,22 +87,10 @@ export class Host {
   private readonly grants: Grants;
   private readonly policy: CapabilityPolicy;
 
-  /** Test hook (calibration of `awc compare`): busy-wait this long in every host call. Off (0) by default. */
-  private readonly slowdownNs: number;
-
-  constructor(io: HostIO, grants: Grants, policy: CapabilityPolicy = DEFAULT_POLICY, slowdownNs = 0) {
+  constructor(io: HostIO, grants: Grants, policy: CapabilityPolicy = DEFAULT_POLICY) {
     this.io = io;
     this.grants = grants;
     this.policy = policy;
-    this.slowdownNs = slowdownNs;
-  }
-
-  private slowdown(): void {
-    if (this.slowdownNs <= 0) return;
-    const until = performance.now() + this.slowdownNs / 1e6;
-    while (performance.now() < until) {
-      // busy-wait on purpose: an injected, known cost per host call
-    }
   }
 
   bindMemory(memory: MemoryRef): void {
@@ -124,19 +112,15 @@ export class Host {
   /** Sync imports: they return before the guest continues. */
   readonly sync = {
     mark: (value: number): void => {
-      this.slowdown();
       this.log.record({ fn: 'mark', kind: 'mark', detail: value });
     },
     identity_i32: (value: number): number => {
-      this.slowdown();
       return value;
     },
     pending: (): number => {
-      this.slowdown();
       return this.log.counters.pending;
     },
     reenter_sync: (which: number, v: number): number => {
-      this.slowdown();
       // Logged per invocation: a strategy that replays host calls while resuming shows up twice.
       this.log.record({ fn: 'reenter_sync', kind: 'mark', detail: which });
       const { name, reentry } = this.reentryTarget('reenter_sync', which);
@@ -233,7 +217,6 @@ export class Host {
    * let the host run before the guest continued.
    */
   invokePlain(fn: HostFunctionName, args: Raw[]): Raw {
-    this.slowdown();
     if (fn !== 'ready_i32') throw new HostError(fn, ErrorCode.NOT_FOUND, `${fn} does not answer with a plain value`);
     const op = ++this.nextOp;
     this.log.record({ op, fn, kind: 'start', detail: Number(args[0]) | 0 });
@@ -244,7 +227,6 @@ export class Host {
 
   /** Runs one async host function of the core ABI (SPEC.md §2) on behalf of call `callId`. */
   invokeAsync(fn: HostFunctionName, args: Raw[], callId: number | null): Promise<Raw | undefined> {
-    this.slowdown();
     const impl = this.impls[fn];
     if (!impl) return Promise.reject(new HostError(fn, ErrorCode.NOT_FOUND, `${fn} is not an async host function`));
     return this.operation(fn, callId, (signal) => impl(args, signal, callId), startDetail(fn, args, this.memory));

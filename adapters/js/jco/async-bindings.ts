@@ -9,7 +9,7 @@ import { ErrorCode } from '../../../harness/abi.ts';
 import { HostError } from '../host/errors.ts';
 import type { Host } from '../host/host.ts';
 import type { CallTracker } from '../strategies/strategy.ts';
-import { ComponentHostError } from './bindings.ts';
+import { asErrResult, sharedHostFunctions } from './bindings.ts';
 import { cmaStreamImports } from './stream-bindings.ts';
 import { jsExportName } from './instance.ts';
 
@@ -33,38 +33,13 @@ export const CMA_IMPORT_KEY = 'awc:cma/host';
 /** The interface's import name as it appears in a component binary. */
 export const CMA_INTERFACE = 'awc:cma/host@0.1.0';
 
-const asErr = <T>(pending: Promise<T>): Promise<T> =>
-  pending.catch((err: unknown) => {
-    throw err instanceof HostError ? new ComponentHostError(err) : err;
-  });
-
 export function cmaImports(host: Host, tracker: CallTracker, own: OwnExports = {}): Record<string, Record<string, Function>> {
-  const op = <T>(fn: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> => host.operation(fn, tracker.current, work);
-  const later = <T>(fn: string) => (v: T) => op(fn, async (signal) => (await host.nextTurn(signal), v));
+  // The echoes answer after a turn, so an async-lowered call sees a STARTED subtask.
+  const { op, functions } = sharedHostFunctions(host, tracker, { echoAfterTurn: true });
   return {
     [CMA_IMPORT_KEY]: {
-      sleep: (ms: number) => op('sleep', (signal) => host.sleep(ms, signal)),
-      yieldTurn: () => op('yield-turn', (signal) => host.nextTurn(signal)),
-      echoS32: later<number>('echo-s32'),
-      echoS64: later<bigint>('echo-s64'),
-      echoString: later<string>('echo-string'),
+      ...functions,
       readyS32: (v: number) => host.operationNow('ready-s32', tracker.current, v),
-      fail: (code: number) =>
-        asErr(
-          op('fail', async () => {
-            throw new HostError('fail', code, `fail(${code}) requested by the guest`);
-          }),
-        ),
-      gate: (id: number) => op('gate', (signal) => host.gate(id, signal)),
-      readFile: (path: string, max: number) =>
-        asErr(
-          op('read-file', async (signal) => {
-            const bytes = await host.readGrantedFile('read-file', path, max >>> 0, signal);
-            if (bytes.length > max >>> 0) throw new HostError('read-file', ErrorCode.TOO_LARGE, `the result is larger than the limit of ${max >>> 0} bytes`);
-            return bytes;
-          }),
-        ),
-      mark: (tag: number) => host.sync.mark(tag),
       // Called while the instance is on the stack: jco's glue must trap the reentrant call; its
       // error is rethrown unchanged, so the guest's caller sees that trap.
       reenter: (name: string) => host.operationSync('reenter', tracker.current, () => Number(ownExport(own, 'reenter', name)()) >>> 0),
@@ -74,7 +49,7 @@ export function cmaImports(host: Host, tracker: CallTracker, own: OwnExports = {
           await host.nextTurn(signal);
           return Number(await ownExport(own, 'reenter-after-turn', name)()) >>> 0;
         }),
-      ...cmaStreamImports(host, tracker, asErr),
+      ...cmaStreamImports(host, tracker, asErrResult),
     },
   };
 }

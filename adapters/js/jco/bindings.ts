@@ -24,40 +24,59 @@ export class ComponentHostError extends Error {
 }
 
 /** A host error becomes the guest's err(host-error); cancellation stays an exception. */
-const asErrResult = <T>(pending: Promise<T>): Promise<T> =>
+export const asErrResult = <T>(pending: Promise<T>): Promise<T> =>
   pending.catch((err: unknown) => {
     throw err instanceof HostError ? new ComponentHostError(err) : err;
   });
 
 /** At most `max` bytes reach the guest; more is too-large, as for the core ABI's buffers. */
-function limited(fn: string, bytes: Uint8Array, max: number): Uint8Array {
+export function limited(fn: string, bytes: Uint8Array, max: number): Uint8Array {
   if (bytes.length > max >>> 0) throw new HostError(fn, ErrorCode.TOO_LARGE, `the result is larger than the limit of ${max >>> 0} bytes`);
   return bytes;
 }
 
-export function componentImports(host: Host, tracker: CallTracker): Record<string, Record<string, Function>> {
+/**
+ * The functions both component host interfaces (awc:host/host, §13, and awc:cma/host, §14) have,
+ * with the same meaning; `op` runs one host operation charged to the call running guest code, and
+ * `echo` returns its argument at once or, with `echoAfterTurn`, after a macrotask turn.
+ */
+export function sharedHostFunctions(host: Host, tracker: CallTracker, options: { echoAfterTurn: boolean }) {
   const op = <T>(fn: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> => host.operation(fn, tracker.current, work);
-  const echo = <T>(fn: string) => (v: T) => op(fn, async () => v);
+  const echo =
+    <T>(fn: string) =>
+    (v: T) =>
+      op(fn, async (signal) => {
+        if (options.echoAfterTurn) await host.nextTurn(signal);
+        return v;
+      });
+  const functions = {
+    sleep: (ms: number) => op('sleep', (signal) => host.sleep(ms, signal)),
+    yieldTurn: () => op('yield-turn', (signal) => host.nextTurn(signal)),
+    echoS32: echo<number>('echo-s32'),
+    echoS64: echo<bigint>('echo-s64'),
+    echoString: echo<string>('echo-string'),
+    fail: (code: number) =>
+      asErrResult(
+        op('fail', async () => {
+          throw new HostError('fail', code, `fail(${code}) requested by the guest`);
+        }),
+      ),
+    gate: (id: number) => op('gate', (signal) => host.gate(id, signal)),
+    readFile: (path: string, max: number) => asErrResult(op('read-file', async (signal) => limited('read-file', await host.readGrantedFile('read-file', path, max >>> 0, signal), max))),
+    mark: (tag: number) => host.sync.mark(tag),
+  };
+  return { op, echo, functions };
+}
+
+export function componentImports(host: Host, tracker: CallTracker): Record<string, Record<string, Function>> {
+  const { op, echo, functions } = sharedHostFunctions(host, tracker, { echoAfterTurn: false });
   return {
     [HOST_IMPORT_KEY]: {
-      sleep: (ms: number) => op('sleep', (signal) => host.sleep(ms, signal)),
-      yieldTurn: () => op('yield-turn', (signal) => host.nextTurn(signal)),
-      echoS32: echo<number>('echo-s32'),
-      echoS64: echo<bigint>('echo-s64'),
+      ...functions,
       echoF32: echo<number>('echo-f32'),
       echoF64: echo<number>('echo-f64'),
-      echoString: echo<string>('echo-string'),
       echoBytes: (b: Uint8Array) => op('echo-bytes', async () => new Uint8Array(b)),
-      fail: (code: number) =>
-        asErrResult(
-          op('fail', async () => {
-            throw new HostError('fail', code, `fail(${code}) requested by the guest`);
-          }),
-        ),
-      gate: (id: number) => op('gate', (signal) => host.gate(id, signal)),
-      readFile: (path: string, max: number) => asErrResult(op('read-file', async (signal) => limited('read-file', await host.readGrantedFile('read-file', path, max >>> 0, signal), max))),
       httpGet: (url: string, max: number) => asErrResult(op('http-get', async (signal) => limited('http-get', await host.getGrantedUrl('http-get', url, max >>> 0, signal), max))),
-      mark: (tag: number) => host.sync.mark(tag),
       identityS32: (v: number) => host.sync.identity_i32(v),
       // Completes later although the binding is told it is synchronous (COMP-UNDECLARED-ASYNC).
       lateS32: (v: number) => op('late-s32', async (signal) => (await host.nextTurn(signal), v)),

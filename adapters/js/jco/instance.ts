@@ -3,9 +3,10 @@ import type { BenchOptions, BenchSample, CallOptions, Instance } from '../../../
 import type { Outcome } from '../../../harness/outcome.ts';
 import type { Value } from '../../../harness/values.ts';
 import { benchBatches } from '../../../harness/bench/batches.ts';
-import { CancelledError } from '../host/errors.ts';
+import type { CancelledError } from '../host/errors.ts';
 import type { Host } from '../host/host.ts';
-import { HostedInstance, resultValues } from '../instance.ts';
+import { HostedInstance } from '../calls.ts';
+import { resultValues } from '../instance.ts';
 import { normaliseError } from '../normalise.ts';
 import type { CallTracker } from '../strategies/strategy.ts';
 
@@ -52,46 +53,41 @@ export class ComponentInstance extends HostedInstance implements Instance {
     this.ensureLive();
     const exported = this.exported(exportName);
     if (!exported) return { kind: 'engine-error', name: 'MissingExport', message: `the component exports no function ${JSON.stringify(exportName)}` };
-    if (options.signal?.aborted) return { kind: 'cancelled', message: 'cancelled before the call started' };
-    const callId = ++this.nextCall;
-    this.active.add(callId);
-    const started = performance.now();
     // jco's JSPI glue never settles an export whose async import rejected (SPEC.md §13): once
     // a call is cancelled or past its deadline, it gets a bounded grace to settle, then the
     // harness stops waiting and says so instead of hanging.
     let giveUp: ((o: Outcome) => void) | undefined;
     const stuck = new Promise<Outcome>((resolve) => (giveUp = resolve));
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
-    const cancel = (reason: CancelledError) => {
-      this.host.cancelCall(callId, reason);
+    const onCancel = (reason: CancelledError) => {
       graceTimer ??= setTimeout(
         () => giveUp!({ kind: 'engine-error', name: 'NeverSettled', message: `the call did not settle within ${SETTLE_GRACE_MS} ms after it was ${reason.reason === 'timeout' ? 'past its deadline' : 'cancelled'} (${reason.message})` }),
         SETTLE_GRACE_MS,
       );
     };
-    const onAbort = () => cancel(new CancelledError('cancel', 'call cancelled by the harness'));
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = options.deadlineMs === undefined ? undefined : setTimeout(() => cancel(new CancelledError('timeout', `deadline of ${options.deadlineMs} ms passed`)), options.deadlineMs);
-    // Host operations are charged to the latest call entered. jco runs one call per instance
-    // at a time, so with queued calls an operation may be charged to a later one (SPEC.md §13).
-    this.tracker.current = callId;
-    const run = (async (): Promise<Outcome> => {
-      try {
-        const raw = await exported(...args.map((v) => v.value));
-        return { kind: 'ok', values: resultValues(options.results, raw) };
-      } catch (err) {
-        return normaliseComponentError(err, performance.now() - started);
-      }
-    })();
-    try {
-      return await Promise.race([run, stuck]);
-    } finally {
-      clearTimeout(timer);
-      clearTimeout(graceTimer);
-      options.signal?.removeEventListener('abort', onAbort);
-      this.host.endCall(callId);
-      this.active.delete(callId);
-    }
+    return this.track(
+      options,
+      async (callId) => {
+        const started = performance.now();
+        // Host operations are charged to the latest call entered. jco runs one call per instance
+        // at a time, so with queued calls an operation may be charged to a later one (SPEC.md §13).
+        this.tracker.current = callId;
+        const run = (async (): Promise<Outcome> => {
+          try {
+            const raw = await exported(...args.map((v) => v.value));
+            return { kind: 'ok', values: resultValues(options.results, raw) };
+          } catch (err) {
+            return normaliseComponentError(err, performance.now() - started);
+          }
+        })();
+        try {
+          return await Promise.race([run, stuck]);
+        } finally {
+          clearTimeout(graceTimer);
+        }
+      },
+      onCancel,
+    );
   }
 
   async bench(exportName: string, args: Value[], options: BenchOptions): Promise<BenchSample[]> {

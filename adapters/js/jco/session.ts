@@ -3,14 +3,14 @@
  * module (a data: URL, so no file system is needed), its core modules compiled, and the
  * component instantiated with the host interface bound to a fresh JS host.
  */
-import { InstantiationFailure, type ComponentPackage, type Instance, type InstantiateOptions, type ModuleHandle, type Session, type TranspiledComponent } from '../../../harness/adapter.ts';
-import { benchBatches } from '../../../harness/bench/batches.ts';
+import { InstantiationFailure, type ComponentPackage, type Session, type TranspiledComponent } from '../../../harness/adapter.ts';
 import type { CapabilityPolicy } from '../host/capabilities.ts';
-import { Host } from '../host/host.ts';
+import type { Host } from '../host/host.ts';
 import type { HostIO } from '../host/io.ts';
 import { cmaImports, type OwnExports } from './async-bindings.ts';
 import { componentImports } from './bindings.ts';
 import type { CallTracker } from '../strategies/strategy.ts';
+import { hostedSession } from '../hosted-session.ts';
 import { ComponentInstance } from './instance.ts';
 
 /** How the glue instantiates each core module (jco's third `instantiate` argument). */
@@ -39,38 +39,31 @@ export interface JcoSessionOptions {
 export const defaultImports = (host: Host, tracker: CallTracker, own: OwnExports = {}) => ({ ...componentImports(host, tracker), ...cmaImports(host, tracker, own) });
 
 export function createJcoSession(options: JcoSessionOptions): Session {
-  const loaded = new Map<string, Loaded>();
-  const instances = new Set<Instance>();
-  let next = 0;
-
-  async function link(entry: Loaded, instantiate: InstantiateOptions): Promise<ComponentInstance> {
-    if (instantiate.limits?.memoryPages !== undefined || instantiate.limits?.fuel !== undefined) {
-      throw new InstantiationFailure('the jco adapter cannot enforce memory or fuel limits');
-    }
-    const host = new Host(options.io, instantiate.grants ?? {}, options.policy, options.testSlowdownNs ?? 0);
-    const tracker = { current: null };
-    const getCoreModule = (name: string) => {
-      const module = entry.modules.get(name);
-      if (!module) throw new Error(`the glue asked for an unknown core module ${name}`);
-      return module;
-    };
-    try {
-      // Late-bound: the reentry host functions (SPEC.md §14.15) call the instance's own exports.
-      const own: OwnExports = {};
-      own.exports = await entry.glue.instantiate(getCoreModule, (options.imports ?? defaultImports)(host, tracker, own), options.instantiateCore);
-      return new ComponentInstance(own.exports, host, tracker);
-    } catch (err) {
-      throw new InstantiationFailure(String((err as Error)?.message ?? err));
-    }
-  }
-
-  const entryOf = (handle: ModuleHandle): Loaded => {
-    const entry = loaded.get(handle.id);
-    if (!entry) throw new InstantiationFailure(`unknown component ${handle.id}`);
-    return entry;
-  };
+  const hosted = hostedSession<Loaded>({
+    adapter: 'the jco adapter',
+    noun: 'component',
+    io: options.io,
+    policy: options.policy,
+    testSlowdownNs: options.testSlowdownNs,
+    async link(entry, host, tracker) {
+      const getCoreModule = (name: string) => {
+        const module = entry.modules.get(name);
+        if (!module) throw new Error(`the glue asked for an unknown core module ${name}`);
+        return module;
+      };
+      try {
+        // Late-bound: the reentry host functions (SPEC.md §14.15) call the instance's own exports.
+        const own: OwnExports = {};
+        own.exports = await entry.glue.instantiate(getCoreModule, (options.imports ?? defaultImports)(host, tracker, own), options.instantiateCore);
+        return new ComponentInstance(own.exports, host, tracker);
+      } catch (err) {
+        throw new InstantiationFailure(String((err as Error)?.message ?? err));
+      }
+    },
+  });
 
   return {
+    ...hosted,
     async load() {
       throw new Error('the jco strategy loads components only (core modules: use a jspi or asyncify row)');
     },
@@ -80,25 +73,7 @@ export function createJcoSession(options: JcoSessionOptions): Session {
       const glue = (await import(`data:text/javascript;base64,${options.encodeBase64(transpiled.glue)}`)) as Glue;
       const modules = new Map<string, WebAssembly.Module>();
       for (const [file, bytes] of Object.entries(transpiled.coreModules)) modules.set(file, await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>));
-      const id = `${name}#${++next}`;
-      loaded.set(id, { glue, modules });
-      return { id, transform: transpiled.transform };
-    },
-    async instantiate(handle, instantiate) {
-      const instance = await link(entryOf(handle), instantiate);
-      instances.add(instance);
-      return instance;
-    },
-    async benchInstantiate(handle, budget) {
-      const entry = entryOf(handle);
-      return benchBatches(async () => {
-        await link(entry, {});
-      }, budget);
-    },
-    async close() {
-      await Promise.all([...instances].map((i) => i.dispose()));
-      instances.clear();
-      loaded.clear();
+      return { id: hosted.add(name, { glue, modules }), transform: transpiled.transform };
     },
   };
 }

@@ -23,20 +23,10 @@
 import type { Features, TransformEvidence } from '../../../harness/adapter.ts';
 import { HOST_FUNCTIONS, HOST_MODULE, type HostFunctionName } from '../../../harness/abi.ts';
 import type { Host, Raw } from '../host/host.ts';
-import type { CallTracker, Strategy } from './strategy.ts';
+import { suspendingFeatures, type CallTracker, type Strategy } from './strategy.ts';
 
-export const ASYNCIFY_FEATURES: Features = {
-  strategy: 'asyncify',
-  // Like JSPI: only a call parked on the host can be cancelled (its promise is rejected).
-  cancellation: 'at-host-call',
-  fuel: false,
-  memoryLimits: false,
-  // One buffer per call: suspended calls into one instance interleave.
-  reentrancy: 'interleave',
-  postCancel: 'reusable',
-  coreModules: true,
-  components: false,
-};
+/** One buffer per call, so suspended calls into one instance interleave, as with JSPI. */
+export const ASYNCIFY_FEATURES: Features = suspendingFeatures('asyncify');
 
 const PAGE = 65536;
 const MAX_ADDED_MEMORY_PAGES = 16384;

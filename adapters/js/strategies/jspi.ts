@@ -2,20 +2,9 @@
 import type { Features } from '../../../harness/adapter.ts';
 import { HOST_FUNCTIONS, HOST_MODULE, type HostFunctionName } from '../../../harness/abi.ts';
 import type { Host, Raw } from '../host/host.ts';
-import type { CallTracker, Strategy } from './strategy.ts';
+import { suspendingFeatures, type CallTracker, type Strategy } from './strategy.ts';
 
-export const JSPI_FEATURES: Features = {
-  strategy: 'jspi',
-  // JSPI has no way to abort a suspended stack: the pending host promise is rejected instead,
-  // so a call can be cancelled only while it awaits the host.
-  cancellation: 'at-host-call',
-  fuel: false,
-  memoryLimits: false,
-  reentrancy: 'interleave',
-  postCancel: 'reusable',
-  coreModules: true,
-  components: false,
-};
+export const JSPI_FEATURES: Features = suspendingFeatures('jspi');
 
 export const jspiAvailable = (): boolean => typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function';
 

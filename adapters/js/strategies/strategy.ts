@@ -1,5 +1,5 @@
 /** How a JS engine suspends a guest on a host promise: JSPI, Asyncify (and jco later). */
-import type { AsyncStrategy, TransformEvidence } from '../../../harness/adapter.ts';
+import type { AsyncStrategy, Features, TransformEvidence } from '../../../harness/adapter.ts';
 import type { Host } from '../host/host.ts';
 
 /**
@@ -26,3 +26,19 @@ export interface Strategy {
    */
   callSync(exported: Function, args: unknown[], tracker: CallTracker): unknown;
 }
+
+/**
+ * What JSPI and Asyncify both offer: neither can abort a suspended stack, so only a call parked
+ * on the host can be cancelled (its pending host promise is rejected); suspended calls into one
+ * instance interleave, and a cancelled call leaves the instance usable.
+ */
+export const suspendingFeatures = (strategy: AsyncStrategy): Features => ({
+  strategy,
+  cancellation: 'at-host-call',
+  fuel: false,
+  memoryLimits: false,
+  reentrancy: 'interleave',
+  postCancel: 'reusable',
+  coreModules: true,
+  components: false,
+});
