@@ -48,7 +48,16 @@ export const UNAVAILABLE_FEATURES: Readonly<Features> = Object.freeze({
 
 /** The description of an unavailable adapter: engine unknown, UNAVAILABLE_FEATURES. */
 export function unavailableDescription(id: string, reason: string, process: AdapterDescription['process']): AdapterDescription {
-  return { id, available: false, reason, engine: { name: 'unknown', version: 'unknown' }, strategy: UNAVAILABLE_FEATURES.strategy, features: { ...UNAVAILABLE_FEATURES }, flags: [], process };
+  return {
+    id,
+    available: false,
+    reason,
+    engine: { name: 'unknown', version: 'unknown' },
+    strategy: UNAVAILABLE_FEATURES.strategy,
+    features: { ...UNAVAILABLE_FEATURES },
+    flags: [],
+    process,
+  };
 }
 
 /**

@@ -45,7 +45,10 @@ export function cacheRoot(): { dir: string; note?: string } {
   if (chosen) return chosen;
   const wanted = process.env['AWC_CACHE_DIR'] || join(ROOT, '.cache');
   const problem = writable(wanted);
-  if (problem === undefined) return (chosen = { dir: wanted });
+  if (problem === undefined) {
+    chosen = { dir: wanted };
+    return chosen;
+  }
   const dir = privateTempCache();
   // The agent bundle imports binaryen at run time; from here it finds the checkout's node_modules.
   try {
@@ -53,7 +56,8 @@ export function cacheRoot(): { dir: string; note?: string } {
   } catch {
     // already linked (or no node_modules at all: then there is nothing to find anyway)
   }
-  return (chosen = { dir, note: `note: the cache ${wanted} cannot be written (${problem}); caching compiled fixtures in ${dir} instead` });
+  chosen = { dir, note: `note: the cache ${wanted} cannot be written (${problem}); caching compiled fixtures in ${dir} instead` };
+  return chosen;
 }
 
 /** A subdirectory of the cache root (fixtures, components, agent). */

@@ -51,7 +51,11 @@ export function all(...verdicts: Verdict[]): Verdict {
  * `cancelled` (or, with `orInterrupted`, a trap `interrupted`: what a preemptive stop may look
  * like), and when `timing` is given, within `withinMs` of the cancel.
  */
-export function expectCancelled(actual: Outcome, evidence: Evidence, options: { timing?: { cancelMs: number; withinMs: number }; orInterrupted?: boolean } = {}): Verdict {
+export function expectCancelled(
+  actual: Outcome,
+  evidence: Evidence,
+  options: { timing?: { cancelMs: number; withinMs: number }; orInterrupted?: boolean } = {},
+): Verdict {
   const interrupted = options.orInterrupted && actual.kind === 'trap' && actual.trap === 'interrupted';
   if (actual.kind !== 'cancelled' && !interrupted) return fail(`expected cancelled, got ${formatOutcome(actual)}`, evidence);
   const t = options.timing;
@@ -73,4 +77,3 @@ export class Tally {
     return Object.fromEntries(this.#counts);
   }
 }
-

@@ -38,12 +38,14 @@ export function parseExpectations(text: string, source: string): Expectations {
     throw new ExpectationsError(`${source}: not JSON: ${(err as Error).message}`);
   }
   const e = data as Partial<Expectations>;
-  if (typeof e?.adapter !== 'string' || !Array.isArray(e.knownFailures)) throw new ExpectationsError(`${source}: needs "adapter" (string) and "knownFailures" (array)`);
+  if (typeof e?.adapter !== 'string' || !Array.isArray(e.knownFailures))
+    throw new ExpectationsError(`${source}: needs "adapter" (string) and "knownFailures" (array)`);
   e.knownFailures.forEach((k, i) => {
     if (typeof k?.case !== 'string' || typeof k.reason !== 'string' || k.reason.trim() === '') {
       throw new ExpectationsError(`${source}: knownFailures[${i}] needs "case" and a non-empty "reason"`);
     }
-    if (k.intermittent !== undefined && typeof k.intermittent !== 'boolean') throw new ExpectationsError(`${source}: knownFailures[${i}].intermittent must be true or false`);
+    if (k.intermittent !== undefined && typeof k.intermittent !== 'boolean')
+      throw new ExpectationsError(`${source}: knownFailures[${i}].intermittent must be true or false`);
   });
   return e as Expectations;
 }

@@ -1,5 +1,5 @@
 /** Writing files so that a reader never sees half of one and a failure leaves no temporary behind. */
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, type Stats, statSync } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -25,7 +25,7 @@ export async function makeDirs(dir: string): Promise<void> {
 export function makeDirsSync(dir: string): void {
   const missing: string[] = [];
   for (let d = dir; ; d = dirname(d)) {
-    let st;
+    let st: Stats | undefined;
     try {
       st = statSync(d);
     } catch (err) {

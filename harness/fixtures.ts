@@ -32,8 +32,9 @@ export class FixtureError extends Error {
 
 /** Compiles WAT text to a validated wasm binary. */
 export async function compileWat(text: string, filename = 'inline.wat'): Promise<Uint8Array> {
-  const wabt = await (wabtReady ??= initWabt());
-  let module;
+  wabtReady ??= initWabt();
+  const wabt = await wabtReady;
+  let module: ReturnType<typeof wabt.parseWat>;
   try {
     module = wabt.parseWat(filename, text, FEATURES);
   } catch (err) {

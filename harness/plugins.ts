@@ -5,7 +5,11 @@ import type { Adapter } from './adapter.ts';
 import { UsageError } from './selection.ts';
 
 const isAdapter = (a: unknown): a is Adapter =>
-  typeof a === 'object' && a !== null && typeof (a as Adapter).id === 'string' && typeof (a as Adapter).describe === 'function' && typeof (a as Adapter).open === 'function';
+  typeof a === 'object' &&
+  a !== null &&
+  typeof (a as Adapter).id === 'string' &&
+  typeof (a as Adapter).describe === 'function' &&
+  typeof (a as Adapter).open === 'function';
 
 export async function loadPluginAdapters(files: readonly string[]): Promise<Adapter[]> {
   const found: Adapter[] = [];

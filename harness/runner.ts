@@ -116,7 +116,9 @@ async function runAll(options: RunOptions): Promise<RunOutput> {
     while (next < options.adapters.length) {
       const index = next++;
       const results: CaseResult[] = [];
-      const cases = options.shard ? options.cases.filter((_, i) => (index * options.cases.length + i) % options.shard!.count === options.shard!.index - 1) : options.cases;
+      const cases = options.shard
+        ? options.cases.filter((_, i) => (index * options.cases.length + i) % options.shard!.count === options.shard!.index - 1)
+        : options.cases;
       const description = await runAdapter(options.adapters[index]!, { ...options, cases }, (r) => {
         results.push(r);
         options.onResult?.(r, ++emitted, total);
@@ -176,7 +178,17 @@ async function runAdapter(adapter: Adapter, options: RunOptions, emit: (r: CaseR
         continue;
       }
       const scope: CaseScope = { caseId: c.id, adapterId: adapter.id, strays: new Set(), reported: false };
-      const outcome = await caseScope.run(scope, () => runOne(c, { adapter: description, session, env: options.env, timeoutMs: c.timeoutMs ?? timeoutMs, properties: options.properties ?? DEFAULT_PROPERTY_SETTINGS, transforms, ...(options.cut ? { cut: options.cut } : {}) }));
+      const outcome = await caseScope.run(scope, () =>
+        runOne(c, {
+          adapter: description,
+          session,
+          env: options.env,
+          timeoutMs: c.timeoutMs ?? timeoutMs,
+          properties: options.properties ?? DEFAULT_PROPERTY_SETTINGS,
+          transforms,
+          ...(options.cut ? { cut: options.cut } : {}),
+        }),
+      );
       await chargeFailures(outcome, scope, session);
       scope.reported = true;
       emit(finish(applyExpectations({ ...base(c), ...outcome }, expectations), reproduce(c)));
@@ -239,7 +251,11 @@ export function plainEvidence(evidence: Evidence): Evidence {
     ancestors.add(value);
     try {
       if (Array.isArray(value)) return value.map((v) => plain(v) ?? null);
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]).filter(([, v]) => v !== undefined));
+      return Object.fromEntries(
+        Object.entries(value)
+          .map(([k, v]) => [k, plain(v)])
+          .filter(([, v]) => v !== undefined),
+      );
     } finally {
       ancestors.delete(value);
     }
@@ -318,7 +334,11 @@ async function runOne(c: Case, { adapter, session, env, timeoutMs, properties, t
     return { status: 'fail', durationMs, message: verdict.message, ...(verdict.evidence ? { evidence: plainEvidence(verdict.evidence) } : {}) };
   } catch (err) {
     const e = err as Error & { evidence?: Evidence };
-    const result: RunOneResult = { status: 'error', durationMs: performance.now() - started, message: `case threw: ${e?.name ?? 'Error'}: ${e?.message ?? String(err)}` };
+    const result: RunOneResult = {
+      status: 'error',
+      durationMs: performance.now() - started,
+      message: `case threw: ${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`,
+    };
     // Errors from adapter processes carry evidence of their own (the adapter's stderr tail).
     if (e?.evidence && typeof e.evidence === 'object') result.evidence = plainEvidence(e.evidence);
     return result;
@@ -338,8 +358,10 @@ function applyExpectations(result: Omit<CaseResult, 'reproduce'>, expectations: 
   if (result.status === 'fail' || result.status === 'timeout') {
     return { ...result, status: 'expected-fail', message: `${note} — ${result.message ?? result.status}` };
   }
-  if (result.status === 'pass' && known.intermittent) return { ...result, message: `listed as an intermittent known failure; it did not show this time (${note})` };
-  if (result.status === 'pass') return { ...result, status: 'unexpected-pass', message: `listed as a known failure but passed; remove the entry if fixed (${note})` };
+  if (result.status === 'pass' && known.intermittent)
+    return { ...result, message: `listed as an intermittent known failure; it did not show this time (${note})` };
+  if (result.status === 'pass')
+    return { ...result, status: 'unexpected-pass', message: `listed as a known failure but passed; remove the entry if fixed (${note})` };
   return result;
 }
 

@@ -30,21 +30,17 @@ export type SchemaAgreement = [
   Assert<Equal<(typeof TRAP_KINDS)[number], Wire.TrapKind>>,
   Assert<Equal<(typeof STATUSES)[number], ReportSchema.Status>>,
   Assert<Equal<(typeof LEVELS)[number], ReportSchema.Level>>,
-
   // The report holds what hello declared: the two schemas' features and strategies are the same.
   Assert<Equal<ReportSchema.Features, Wire.Features>>,
   Assert<Equal<ReportSchema.Strategy, Wire.Strategy>>,
-
   // Values (bigint i64 in the harness): the same types, each with the fields the wire has.
   Assert<Equal<Value['type'], Wire.Value['type']>>,
   Assert<Equal<KeysByType<Value>, KeysByType<Wire.Value>>>,
-
   // Outcomes: the same kinds with the same fields, and every outcome the wire can carry fits the
   // harness's type (the schema's `candidates` has at least two items; the harness's is any list).
   Assert<Equal<Outcome['kind'], Wire.Outcome['kind']>>,
   Assert<Equal<KindsHaveSameFields<Outcome['kind']>, true>>,
   Assert<Extends<Wire.Outcome, OnTheWire<Outcome>>>,
-
   // The report's totals and evidence: the harness's stricter types fit the schema's.
   Assert<Extends<Summary, ReportSchema.Report['summary']>>,
   Assert<Equal<Evidence, NonNullable<ReportSchema.Result['evidence']>>>,

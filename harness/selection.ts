@@ -22,6 +22,9 @@ export function selectCases(all: readonly Case[], suites: readonly string[], cas
   for (const s of suites) if (!known.includes(s)) throw new UsageError(`unknown suite "${s}"; known: ${known.join(', ')}`);
   const match = caseGlob ? picomatch(caseGlob) : () => true;
   const chosen = all.filter((c) => (suites.length === 0 || suites.includes(c.suite)) && match(c.id));
-  if (chosen.length === 0) throw new UsageError(`no case matches${suites.length ? ` suite(s) ${suites.join(', ')}` : ''}${caseGlob ? ` and --case ${caseGlob}` : ''}; see \`awc list\``);
+  if (chosen.length === 0)
+    throw new UsageError(
+      `no case matches${suites.length ? ` suite(s) ${suites.join(', ')}` : ''}${caseGlob ? ` and --case ${caseGlob}` : ''}; see \`awc list\``,
+    );
   return chosen;
 }

@@ -82,7 +82,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** The config's entries, or a UsageError naming what is wrong: every field is checked, unknown ones refused (a typo must not pass silently). */
 export function configEntries(data: unknown, path: string): { id: string; command: string[] }[] {
-  if (!isObject(data)) throw new UsageError(`${path}: expected an object ${SHAPE}, got ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data}`);
+  if (!isObject(data))
+    throw new UsageError(`${path}: expected an object ${SHAPE}, got ${data === null ? 'null' : Array.isArray(data) ? 'an array' : typeof data}`);
   // "$schema" is what editors add for completion; anything else is a typo or a misunderstanding.
   const extra = Object.keys(data).filter((k) => k !== 'adapters' && k !== '$schema');
   if (extra.length) throw new UsageError(`${path}: unknown field(s) ${extra.map((k) => JSON.stringify(k)).join(', ')}; expected ${SHAPE}`);
@@ -92,7 +93,8 @@ export function configEntries(data: unknown, path: string): { id: string; comman
       throw new UsageError(`${path}: adapters[${i}] needs "id" (string) and "command" (array of strings)`);
     }
     const unknown = Object.keys(e).filter((k) => k !== 'id' && k !== 'command');
-    if (unknown.length) throw new UsageError(`${path}: adapters[${i}] has unknown field(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')}; known: "id", "command"`);
+    if (unknown.length)
+      throw new UsageError(`${path}: adapters[${i}] has unknown field(s) ${unknown.map((k) => JSON.stringify(k)).join(', ')}; known: "id", "command"`);
     return { id: e['id'], command: e['command'] as string[] };
   });
 }

@@ -37,7 +37,12 @@ await bench.run();
 const rows = bench.tasks.map((t) => {
   const r = t.result as { state: string; latency?: { p50: number; mad?: number; samplesCount?: number }; error?: Error };
   if (!r.latency) return { task: t.name, state: r.state, error: String(r.error) };
-  return { task: t.name, medianUs: +(r.latency.p50 * 1000).toFixed(2), madUs: r.latency.mad !== undefined ? +(r.latency.mad * 1000).toFixed(2) : undefined, samples: r.latency.samplesCount };
+  return {
+    task: t.name,
+    medianUs: +(r.latency.p50 * 1000).toFixed(2),
+    madUs: r.latency.mad !== undefined ? +(r.latency.mad * 1000).toFixed(2) : undefined,
+    samples: r.latency.samplesCount,
+  };
 });
 const base = rows[0] && 'medianUs' in rows[0] ? rows[0].medianUs! : undefined;
 console.table(rows.map((r) => ('medianUs' in r && base ? { ...r, ratioToFirst: +(r.medianUs! / base).toFixed(1) } : r)));

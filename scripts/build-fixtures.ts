@@ -7,7 +7,10 @@ import { loadFixture } from '../harness/fixtures.ts';
 import { FIXTURES_DIR } from '../harness/paths.ts';
 
 const entries = await readdir(FIXTURES_DIR, { recursive: true, withFileTypes: true });
-const names = entries.filter((e) => e.isFile() && e.name.endsWith('.wat')).map((e) => relative(FIXTURES_DIR, `${e.parentPath}/${e.name}`)).sort();
+const names = entries
+  .filter((e) => e.isFile() && e.name.endsWith('.wat'))
+  .map((e) => relative(FIXTURES_DIR, `${e.parentPath}/${e.name}`))
+  .sort();
 let failed = 0;
 for (const name of names) {
   try {

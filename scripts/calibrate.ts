@@ -26,14 +26,24 @@ const budgetMs = arg('--budget-ms', 1500);
 const repeat = arg('--repeat', 5);
 const THRESHOLD = 0.05;
 const ALPHA = 0.01;
-const BENCHMARKS = OVERHEAD_BENCHMARKS.filter((b) => ['overhead.sync-import', 'overhead.async-ready', 'overhead.async-next-turn', 'overhead.call-entry-async'].includes(b.id));
+const BENCHMARKS = OVERHEAD_BENCHMARKS.filter((b) =>
+  ['overhead.sync-import', 'overhead.async-ready', 'overhead.async-next-turn', 'overhead.call-entry-async'].includes(b.id),
+);
 
 const located = ENGINES.node24.locate();
 if ('unavailable' in located) throw new Error(located.unavailable);
-const agent = (id: string, extra: string[]): Adapter => processAdapter({ id, resolve: async () => ({ command: [located.binary, await agentBundle(), '--strategy', 'jspi', ...extra] }) });
+const agent = (id: string, extra: string[]): Adapter =>
+  processAdapter({ id, resolve: async () => ({ command: [located.binary, await agentBundle(), '--strategy', 'jspi', ...extra] }) });
 
 async function measure(adapter: Adapter) {
-  const { benchmarks } = await runBenchmarks({ adapters: [adapter], benchmarks: BENCHMARKS, budgetMs, warmupMs: 200, repeat, httpOrigin: 'http://127.0.0.1:9' });
+  const { benchmarks } = await runBenchmarks({
+    adapters: [adapter],
+    benchmarks: BENCHMARKS,
+    budgetMs,
+    warmupMs: 200,
+    repeat,
+    httpOrigin: 'http://127.0.0.1:9',
+  });
   return new Map(benchmarks.map((b) => [b.benchmarkId, b]));
 }
 
@@ -69,10 +79,24 @@ const summary = {
   repeat,
   slowdownNs,
   aa: { comparisons: aa.length, falseAlarms, falseAlarmRate: aa.length ? falseAlarms / aa.length : null, rows: aa },
-  ab: { expectedDetections: expected.length, detected, detectionRate: expected.length ? detected / expected.length : null, flaggedWithoutExpectedEffect: spurious, rows: ab },
+  ab: {
+    expectedDetections: expected.length,
+    detected,
+    detectionRate: expected.length ? detected / expected.length : null,
+    flaggedWithoutExpectedEffect: spurious,
+    rows: ab,
+  },
 };
 await mkdir(DEFAULT_OUT_DIR, { recursive: true });
 const out = join(DEFAULT_OUT_DIR, 'calibration.json');
 await writeFile(out, JSON.stringify(summary, null, 2));
-console.table([...aa.map((r) => ({ kind: 'A/A', ...r })), ...ab.map((r) => ({ kind: `A/B +${slowdownNs} ns`, ...r }))].map((r) => ({ ...r, ratio: +r.ratio.toFixed(3), p: +r.p.toPrecision(2) })));
-console.log(`A/A: ${falseAlarms} false alarm(s) in ${aa.length} comparisons; A/B: detected ${detected} of ${expected.length} expected regressions (${spurious} flagged where no effect was expected). Written to ${out}`);
+console.table(
+  [...aa.map((r) => ({ kind: 'A/A', ...r })), ...ab.map((r) => ({ kind: `A/B +${slowdownNs} ns`, ...r }))].map((r) => ({
+    ...r,
+    ratio: +r.ratio.toFixed(3),
+    p: +r.p.toPrecision(2),
+  })),
+);
+console.log(
+  `A/A: ${falseAlarms} false alarm(s) in ${aa.length} comparisons; A/B: detected ${detected} of ${expected.length} expected regressions (${spurious} flagged where no effect was expected). Written to ${out}`,
+);

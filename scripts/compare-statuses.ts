@@ -9,7 +9,9 @@
  */
 import { readFileSync } from 'node:fs';
 
-interface Report { results: { adapterId: string; caseId: string; status: string }[] }
+interface Report {
+  results: { adapterId: string; caseId: string; status: string }[];
+}
 
 const [beforePath, afterPath, ...rest] = process.argv.slice(2);
 if (!beforePath || !afterPath || rest.some((a) => a !== '--ignore-new')) {
@@ -25,8 +27,9 @@ const after = load(afterPath);
 let differences = 0;
 for (const [pair, status] of before) {
   const now = after.get(pair);
-  if (now === undefined) (differences++, process.stdout.write(`only before: ${pair} ${status}\n`));
-  else if (now !== status) (differences++, process.stdout.write(`changed: ${pair} ${status} -> ${now}\n`));
+  if (now === undefined) process.stdout.write(`only before: ${pair} ${status}\n`);
+  else if (now !== status) process.stdout.write(`changed: ${pair} ${status} -> ${now}\n`);
+  if (now !== status) differences++;
 }
 for (const [pair, status] of after) {
   if (before.has(pair)) continue;

@@ -27,7 +27,9 @@ for (const mode of ['sync', 'jspi'] as JcoMode[]) {
     const instance = await session.instantiate(await session.loadComponent!({ bytes, transpiled: { ...transpiled, glue } }, 'guest'), {});
     const samples = await instance.bench!('sync-loop', [i32(1000)], { results: ['i32'], budgetMs, warmupMs: 200, plain: mode === 'sync' });
     const ns = median(sortSamples(samples.map((s) => s.totalNs / s.iterations / 1000)));
-    console.log(`  --async-mode ${mode.padEnd(4)} ${guarded ? 'glue as generated      ' : '_debugLog returns early'} ${ns.toFixed(0).padStart(6)} ns  (${sites} _debugLog call sites)`);
+    console.log(
+      `  --async-mode ${mode.padEnd(4)} ${guarded ? 'glue as generated      ' : '_debugLog returns early'} ${ns.toFixed(0).padStart(6)} ns  (${sites} _debugLog call sites)`,
+    );
     await session.close();
   }
 }

@@ -22,7 +22,10 @@ export interface CaseSpec {
   run(ctx: CaseContext): Promise<Verdict>;
 }
 
-const GUEST_TAG = { module: 'core-modules', component: 'components', 'async-component': 'component-async' } as const satisfies Record<NonNullable<CaseSpec['guest']>, FeatureTag>;
+const GUEST_TAG = { module: 'core-modules', component: 'components', 'async-component': 'component-async' } as const satisfies Record<
+  NonNullable<CaseSpec['guest']>,
+  FeatureTag
+>;
 
 /** The suite is the id's first segment; the level comes from the requirement; the guest's tag comes first. */
 export function defineCase(spec: CaseSpec): Case {
@@ -106,7 +109,13 @@ export function startCall(instance: Instance, name: string, args: Value[], optio
  * and times the cancel: the outcome, how long the call took to end after the cancel, and the
  * instance's state then. `settleMs` bounds that wait (outcome undefined if it did not settle).
  */
-export async function cancelDuring(instance: Instance, name: string, args: Value[], ready: () => Promise<unknown>, options: Partial<CallOptions> & { settleMs?: number } = {}) {
+export async function cancelDuring(
+  instance: Instance,
+  name: string,
+  args: Value[],
+  ready: () => Promise<unknown>,
+  options: Partial<CallOptions> & { settleMs?: number } = {},
+) {
   const { settleMs, ...callOptions } = options;
   const controller = new AbortController();
   const flight = startCall(instance, name, args, { results: ['i32'], deadlineMs: 20_000, ...callOptions, signal: controller.signal });

@@ -38,6 +38,44 @@ import { componentAsyncHostStreamCases } from './component-async/host-streams.ts
 import { componentAsyncReenterCases } from './component-async/reenter.ts';
 import { componentAsyncTaskCancelCases } from './component-async/task-cancel.ts';
 
-export const ALL_CASES: readonly Case[] = [...valueCases, ...exportFloatCases, ...errorCases, ...ioCases, ...trapCases, ...componentPropagationCases, ...suspensionCases, ...reentryCases, ...turnCases, ...componentSuspensionCases, ...cancellationCases, ...lifecycleCases, ...componentCancellationCases, ...concurrencyCases, ...parallelCases, ...componentConcurrencyCases, ...capabilityCases, ...hostCheckCases, ...componentCapabilityCases, ...limitCases, ...inspectCases, ...unenforceableLimitCases, ...componentLimitCases, ...componentAsyncCases, ...componentAsyncCancelCases, ...componentAsyncBackpressureCases, ...componentAsyncRulesCases, ...componentAsyncPollCases, ...componentAsyncStreamCases, ...componentAsyncFutureCases, ...componentAsyncStackfulCases, ...componentAsyncFileCases, ...componentAsyncReenterCases, ...componentAsyncTaskCancelCases, ...componentAsyncHostStreamCases, ...propertyCases, ...regressionCases];
+export const ALL_CASES: readonly Case[] = [
+  ...valueCases,
+  ...exportFloatCases,
+  ...errorCases,
+  ...ioCases,
+  ...trapCases,
+  ...componentPropagationCases,
+  ...suspensionCases,
+  ...reentryCases,
+  ...turnCases,
+  ...componentSuspensionCases,
+  ...cancellationCases,
+  ...lifecycleCases,
+  ...componentCancellationCases,
+  ...concurrencyCases,
+  ...parallelCases,
+  ...componentConcurrencyCases,
+  ...capabilityCases,
+  ...hostCheckCases,
+  ...componentCapabilityCases,
+  ...limitCases,
+  ...inspectCases,
+  ...unenforceableLimitCases,
+  ...componentLimitCases,
+  ...componentAsyncCases,
+  ...componentAsyncCancelCases,
+  ...componentAsyncBackpressureCases,
+  ...componentAsyncRulesCases,
+  ...componentAsyncPollCases,
+  ...componentAsyncStreamCases,
+  ...componentAsyncFutureCases,
+  ...componentAsyncStackfulCases,
+  ...componentAsyncFileCases,
+  ...componentAsyncReenterCases,
+  ...componentAsyncTaskCancelCases,
+  ...componentAsyncHostStreamCases,
+  ...propertyCases,
+  ...regressionCases,
+];
 
 export const SUITES: readonly string[] = [...new Set(ALL_CASES.map((c) => c.suite))];

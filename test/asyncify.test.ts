@@ -36,7 +36,10 @@ describe('asyncify strategy', () => {
       describe: async () => ({ ...(await nodeAsyncify.describe()), id: 'naive-asyncify', features: ASYNCIFY_FEATURES }),
       open: async () => createJsSession(naive, nodeIO),
     };
-    const out = await runInTest([broken], ALL_CASES.filter((c) => c.id === 'suspension.reenter.sync-suspends'));
+    const out = await runInTest(
+      [broken],
+      ALL_CASES.filter((c) => c.id === 'suspension.reenter.sync-suspends'),
+    );
     expect(out.results[0]!.status).toBe('fail');
     expect(out.results[0]!.message).toMatch(/ran 2 times/);
   });

@@ -21,7 +21,8 @@ import { readyLater, readyWrong } from './support/broken-bench.ts';
 
 const IDS = ['cma.call-entry', 'cma.import-ready', 'cma.import-next-turn', 'cma.stream-64k', 'cma.stream-16m'];
 const tiny = { budgetMs: 100, warmupMs: 0, repeat: 1, httpOrigin: 'http://127.0.0.1:9' };
-const byId = (results: BenchmarkResult[], adapterId: string) => Object.fromEntries(results.filter((r) => r.adapterId === adapterId).map((r) => [r.benchmarkId, r]));
+const byId = (results: BenchmarkResult[], adapterId: string) =>
+  Object.fromEntries(results.filter((r) => r.adapterId === adapterId).map((r) => [r.benchmarkId, r]));
 
 describe('component-async benchmarks', () => {
   it('are listed in awc bench, on the bench guest, each pairing with an existing benchmark or moving bytes', () => {
@@ -34,7 +35,11 @@ describe('component-async benchmarks', () => {
       if (def.nextTo) expect(known.has(def.nextTo)).toBe(true);
       else expect(def.bytesPerOp).toBeGreaterThan(0);
     }
-    expect(CMA_BENCHMARKS.filter((d) => d.nextTo).map((d) => d.nextTo)).toEqual(['overhead.call-entry-async', 'overhead.async-ready', 'overhead.async-next-turn']);
+    expect(CMA_BENCHMARKS.filter((d) => d.nextTo).map((d) => d.nextTo)).toEqual([
+      'overhead.call-entry-async',
+      'overhead.async-ready',
+      'overhead.async-next-turn',
+    ]);
     expect(mbPerSecond(1_000_000, 1e9)).toBe(1);
   });
 
@@ -58,7 +63,16 @@ describe('component-async benchmarks', () => {
       expect(core[id]!.status).toBe('unsupported');
       expect(core[id]!.message).toContain('componentAsync');
     }
-    const report = { ...buildReport({ startedAt: new Date(), finishedAt: new Date(), invocation: { argv: [], filters: { adapters: [], suites: ['component-async'], case: null } }, adapters, results: [] }), benchmarks };
+    const report = {
+      ...buildReport({
+        startedAt: new Date(),
+        finishedAt: new Date(),
+        invocation: { argv: [], filters: { adapters: [], suites: ['component-async'], case: null } },
+        adapters,
+        results: [],
+      }),
+      benchmarks,
+    };
     const valid = validateReport(JSON.parse(JSON.stringify(report)));
     expect(valid.valid ? [] : valid.errors).toEqual([]);
   }, 60_000);
@@ -76,10 +90,41 @@ describe('component-async benchmarks', () => {
   }, 30_000);
 
   it('are shown beside the same work on the sync-ABI component and the core module of the same engine', () => {
-    const features = (core: boolean): Features => ({ strategy: 'native-async', cancellation: 'at-host-call', fuel: false, memoryLimits: false, reentrancy: 'serialise', postCancel: 'refused', coreModules: core, components: !core, componentAsync: !core });
-    const adapter = (id: string, name: string, version: string, core: boolean): AdapterDescription => ({ id, available: true, engine: { name, version }, strategy: 'native-async', features: features(core), flags: [], process: { command: ['x'] } });
-    const adapters = [adapter('js-core', 'node', '24.1.0', true), adapter('js-jco', 'node', '24.1.0 + jco 1.35.0', false), adapter('other', 'wasmtime', '48.0.8', true)];
-    const measured = (adapterId: string, benchmarkId: string, median: number, extra: Partial<BenchmarkResult> = {}): BenchmarkResult => ({ benchmarkId, adapterId, title: benchmarkId, unit: 'ns/op', status: 'measured', summary: { n: 1, median, mad: 0, ci95: [median, median], outliers: 0, min: median, max: median }, samples: [median], ...extra });
+    const features = (core: boolean): Features => ({
+      strategy: 'native-async',
+      cancellation: 'at-host-call',
+      fuel: false,
+      memoryLimits: false,
+      reentrancy: 'serialise',
+      postCancel: 'refused',
+      coreModules: core,
+      components: !core,
+      componentAsync: !core,
+    });
+    const adapter = (id: string, name: string, version: string, core: boolean): AdapterDescription => ({
+      id,
+      available: true,
+      engine: { name, version },
+      strategy: 'native-async',
+      features: features(core),
+      flags: [],
+      process: { command: ['x'] },
+    });
+    const adapters = [
+      adapter('js-core', 'node', '24.1.0', true),
+      adapter('js-jco', 'node', '24.1.0 + jco 1.35.0', false),
+      adapter('other', 'wasmtime', '48.0.8', true),
+    ];
+    const measured = (adapterId: string, benchmarkId: string, median: number, extra: Partial<BenchmarkResult> = {}): BenchmarkResult => ({
+      benchmarkId,
+      adapterId,
+      title: benchmarkId,
+      unit: 'ns/op',
+      status: 'measured',
+      summary: { n: 1, median, mad: 0, ci95: [median, median], outliers: 0, min: median, max: median },
+      samples: [median],
+      ...extra,
+    });
     const results = [
       measured('js-jco', 'cma.call-entry', 600, { nextTo: 'overhead.call-entry-async' }),
       measured('js-jco', 'overhead.call-entry-async', 300),
@@ -94,9 +139,22 @@ describe('component-async benchmarks', () => {
       ['sync-ABI component', 'js-jco', 2],
       ['core module', 'js-core', 3],
     ]);
-    expect(sideBySideLines(adapters, results).join('\n')).toMatch(/cma\.call-entry +js-jco 600\.0 ns: sync-ABI component js-jco overhead\.call-entry-async 300\.0 ns \(×2\); core module js-core/);
-    const md = renderMarkdown({ ...buildReport({ startedAt: new Date(), finishedAt: new Date(), invocation: { argv: [], filters: { adapters: [], suites: [], case: null } }, adapters, results: [] }), benchmarks: results });
+    expect(sideBySideLines(adapters, results).join('\n')).toMatch(
+      /cma\.call-entry +js-jco 600\.0 ns: sync-ABI component js-jco overhead\.call-entry-async 300\.0 ns \(×2\); core module js-core/,
+    );
+    const md = renderMarkdown({
+      ...buildReport({
+        startedAt: new Date(),
+        finishedAt: new Date(),
+        invocation: { argv: [], filters: { adapters: [], suites: [], case: null } },
+        adapters,
+        results: [],
+      }),
+      benchmarks: results,
+    });
     expect(md).toContain('| 65.5 |');
-    expect(md).toMatch(/Native component async beside[^\n]*\n\n\| engine \|[^\n]*\n\|---[^\n]*\n\| node 24\.1\.0 \| js-jco \| cma\.call-entry \| 600\.0 \| sync-ABI component js-jco/);
+    expect(md).toMatch(
+      /Native component async beside[^\n]*\n\n\| engine \|[^\n]*\n\|---[^\n]*\n\| node 24\.1\.0 \| js-jco \| cma\.call-entry \| 600\.0 \| sync-ABI component js-jco/,
+    );
   });
 });

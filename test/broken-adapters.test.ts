@@ -16,7 +16,13 @@ describe('conformance cases against deliberately broken adapters', () => {
 
   beforeAll(async () => {
     output = await runInTest(
-      [nodeJspi, brokenAdapter('broken-i64', offByOneI64), brokenAdapter('broken-errors', dropsHostErrors), brokenAdapter('broken-traps', mislabelsTraps), coercesArguments],
+      [
+        nodeJspi,
+        brokenAdapter('broken-i64', offByOneI64),
+        brokenAdapter('broken-errors', dropsHostErrors),
+        brokenAdapter('broken-traps', mislabelsTraps),
+        coercesArguments,
+      ],
       cases,
       { expectations: noExpectations('any') },
     );
@@ -25,7 +31,12 @@ describe('conformance cases against deliberately broken adapters', () => {
   it('the real adapter passes the cases the defects are checked against', () => {
     const real = output.results.filter((r) => r.adapterId === 'node-jspi' && r.status !== 'pass');
     // Only the MAY signalling-NaN cases fail on V8 (documented in adapters/expectations/node-jspi.json).
-    expect(real.map((r) => r.caseId)).toEqual(['propagation.echo.f32.nan-signalling', 'propagation.export.f32.arg.nan-signalling', 'propagation.export.f32.result.nan-signalling', 'propagation.export.f64.arg.nan-signalling']);
+    expect(real.map((r) => r.caseId)).toEqual([
+      'propagation.echo.f32.nan-signalling',
+      'propagation.export.f32.arg.nan-signalling',
+      'propagation.export.f32.result.nan-signalling',
+      'propagation.export.f64.arg.nan-signalling',
+    ]);
   });
 
   it('an adapter returning i64 values off by one fails every i64 value case', () => {
@@ -62,11 +73,16 @@ describe('conformance cases against deliberately broken adapters', () => {
     const failing = (id: string) => output.results.filter((r) => r.adapterId === id && r.status !== 'pass').map((r) => r.caseId);
     // Beyond what the real node-jspi fails (V8's signalling-NaN quieting).
     expect(failing('broken-coerces-arguments').filter((c) => !failing('node-jspi').includes(c))).toEqual(['propagation.args.mismatch']);
-    expect(output.results.find((r) => r.adapterId === 'broken-coerces-arguments' && r.caseId === 'propagation.args.mismatch')!.message).toMatch(/no argument: the guest ran/);
+    expect(output.results.find((r) => r.adapterId === 'broken-coerces-arguments' && r.caseId === 'propagation.args.mismatch')!.message).toMatch(
+      /no argument: the guest ran/,
+    );
   });
 
   it('a binding that hands the guest a Promise as a number fails the plain-value case', async () => {
-    const out = await runInTest([promiseAsNumber], ALL_CASES.filter((c) => c.id === 'suspension.ready.plain-value'));
+    const out = await runInTest(
+      [promiseAsNumber],
+      ALL_CASES.filter((c) => c.id === 'suspension.ready.plain-value'),
+    );
     expect(out.results[0]!.status).toBe('fail');
     expect(out.results[0]!.message).toMatch(/expected ok\(i32:-1\)/);
   });

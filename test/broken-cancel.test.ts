@@ -10,7 +10,20 @@ import { wasmtimeRow } from '../adapters/wasmtime/row.ts';
 import type { CaseResult } from '../harness/report/types.ts';
 import type { RunOutput } from '../harness/runner.ts';
 import { ALL_CASES } from '../suites/index.ts';
-import { agentIgnoringEarlyCancel, deadAfterPreemption, disposeKeepsServing, disposeLeaks, earlyDeadline, freshAfterPreemption, ignoresQueuedCancel, misdeclaresRefused, noopDispose, rejecting, runsCancelledCall, serialisedHonest } from './support/broken-cancel.ts';
+import {
+  agentIgnoringEarlyCancel,
+  deadAfterPreemption,
+  disposeKeepsServing,
+  disposeLeaks,
+  earlyDeadline,
+  freshAfterPreemption,
+  ignoresQueuedCancel,
+  misdeclaresRefused,
+  noopDispose,
+  rejecting,
+  runsCancelledCall,
+  serialisedHonest,
+} from './support/broken-cancel.ts';
 import { runInTest } from './support/run.ts';
 import { loadFixture } from '../harness/fixtures.ts';
 import { AdapterRequestError, ProtocolClient } from '../harness/protocol/client.ts';
@@ -22,7 +35,10 @@ const result = (out: RunOutput, adapterId: string, caseId: string): CaseResult =
   if (!r) throw new Error(`no result for ${adapterId} ${caseId}`);
   return r;
 };
-const notPassing = (out: RunOutput, adapterId: string) => out.results.filter((r) => r.adapterId === adapterId && r.status !== 'pass' && r.status !== 'unsupported').map((r) => `${r.caseId}: ${r.status} ${r.message ?? ''}`);
+const notPassing = (out: RunOutput, adapterId: string) =>
+  out.results
+    .filter((r) => r.adapterId === adapterId && r.status !== 'pass' && r.status !== 'unsupported')
+    .map((r) => `${r.caseId}: ${r.status} ${r.message ?? ''}`);
 
 const DEADLINE = ['cancellation.deadline.awaiting-sleep', 'cancellation.deadline.awaiting-gate', 'cancellation.deadline.not-reached-close'];
 const QUEUED = ['cancellation.cancel.queued', 'cancellation.deadline.queued'];
@@ -34,7 +50,11 @@ const cases = ALL_CASES.filter((c) => [...DEADLINE, ...QUEUED, BEFORE_START, DIS
 describe('cancellation cases against broken in-process adapters', () => {
   let out: RunOutput;
   beforeAll(async () => {
-    out = await runInTest([nodeJspi, serialisedHonest, rejecting, earlyDeadline, runsCancelledCall, ignoresQueuedCancel, noopDispose, disposeKeepsServing, disposeLeaks], cases, { expectations: noExpectations });
+    out = await runInTest(
+      [nodeJspi, serialisedHonest, rejecting, earlyDeadline, runsCancelledCall, ignoresQueuedCancel, noopDispose, disposeKeepsServing, disposeLeaks],
+      cases,
+      { expectations: noExpectations },
+    );
   }, 120_000);
 
   it('node-jspi and honest serialising and rejecting wrappers of it pass every case', () => {
@@ -59,13 +79,25 @@ describe('cancellation cases against broken in-process adapters', () => {
   });
 
   it('a queue that ignores cancels and deadlines fails both queued cases', () => {
-    expect(result(out, 'broken-ignores-queued-cancel', 'cancellation.cancel.queued')).toMatchObject({ status: 'fail', message: expect.stringMatching(/did not end within 1000 ms of its cancel/) });
-    expect(result(out, 'broken-ignores-queued-cancel', 'cancellation.deadline.queued')).toMatchObject({ status: 'fail', message: expect.stringMatching(/did not count while it waited its turn/) });
+    expect(result(out, 'broken-ignores-queued-cancel', 'cancellation.cancel.queued')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/did not end within 1000 ms of its cancel/),
+    });
+    expect(result(out, 'broken-ignores-queued-cancel', 'cancellation.deadline.queued')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/did not count while it waited its turn/),
+    });
   });
 
   it('each too-little dispose fails the dispose case with its own reason', () => {
-    expect(result(out, 'broken-noop-dispose', DISPOSE)).toMatchObject({ status: 'fail', message: expect.stringMatching(/did not end within 1000 ms of dispose/) });
-    expect(result(out, 'broken-dispose-keeps-serving', DISPOSE)).toMatchObject({ status: 'fail', message: expect.stringMatching(/a call on the disposed instance was not refused as unknown-instance: it was answered: ok/) });
+    expect(result(out, 'broken-noop-dispose', DISPOSE)).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/did not end within 1000 ms of dispose/),
+    });
+    expect(result(out, 'broken-dispose-keeps-serving', DISPOSE)).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/a call on the disposed instance was not refused as unknown-instance: it was answered: ok/),
+    });
     expect(result(out, 'broken-dispose-leaks', DISPOSE)).toMatchObject({ status: 'fail', message: expect.stringMatching(/http request was still open/) });
   });
 });
@@ -76,7 +108,10 @@ describe('cancellation cases out of process (JS agent on Node 24)', () => {
   it('node24-jspi passes; an agent that swallows a cancel sent with its call fails before-start', async () => {
     const out = await runInTest([node24, agentIgnoringEarlyCancel()], cases, { expectations: noExpectations });
     expect(notPassing(out, 'node24-jspi')).toEqual([]);
-    expect(result(out, 'broken-agent-ignores-early-cancel', BEFORE_START)).toMatchObject({ status: 'fail', message: expect.stringMatching(/expected cancelled, got ok/) });
+    expect(result(out, 'broken-agent-ignores-early-cancel', BEFORE_START)).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/expected cancelled, got ok/),
+    });
   }, 120_000);
 });
 
@@ -87,12 +122,23 @@ if (!wasmtime.available) console.warn(`wasmtime cancellation tests skipped: ${wa
 describe.skipIf(!wasmtime.available)('cancellation cases on wasmtime (preemptive)', () => {
   it('wasmtime passes; instances dead, replaced or misdeclared after preemption fail the post-preemption cases', async () => {
     expect(wasmtime.features).toMatchObject({ cancellation: 'preemptive', postCancel: 'reusable', postPreempt: 'reusable' });
-    const out = await runInTest([wasmtimeRow, deadAfterPreemption(wasmtimeRow), freshAfterPreemption(wasmtimeRow), misdeclaresRefused(wasmtimeRow)], cases, { expectations: noExpectations });
+    const out = await runInTest([wasmtimeRow, deadAfterPreemption(wasmtimeRow), freshAfterPreemption(wasmtimeRow), misdeclaresRefused(wasmtimeRow)], cases, {
+      expectations: noExpectations,
+    });
     expect(notPassing(out, 'wasmtime')).toEqual([]);
     for (const id of AFTER_PREEMPT) {
-      expect(result(out, 'broken-dead-after-preemption', id)).toMatchObject({ status: 'fail', message: expect.stringMatching(/declared reusable after preemption, but the instance's state is wrong: expected ok\(i32:1\), got trap/) });
-      expect(result(out, 'broken-fresh-after-preemption', id)).toMatchObject({ status: 'fail', message: expect.stringMatching(/expected ok\(i32:1\), got ok\(i32:0\)/) });
-      expect(result(out, 'broken-misdeclares-refused', id)).toMatchObject({ status: 'fail', message: expect.stringMatching(/declared refused after preemption, but counter\(\) was served/) });
+      expect(result(out, 'broken-dead-after-preemption', id)).toMatchObject({
+        status: 'fail',
+        message: expect.stringMatching(/declared reusable after preemption, but the instance's state is wrong: expected ok\(i32:1\), got trap/),
+      });
+      expect(result(out, 'broken-fresh-after-preemption', id)).toMatchObject({
+        status: 'fail',
+        message: expect.stringMatching(/expected ok\(i32:1\), got ok\(i32:0\)/),
+      });
+      expect(result(out, 'broken-misdeclares-refused', id)).toMatchObject({
+        status: 'fail',
+        message: expect.stringMatching(/declared refused after preemption, but counter\(\) was served/),
+      });
     }
   }, 120_000);
 });
@@ -107,15 +153,28 @@ async function protocolRules(command: string[], serialise: boolean) {
   const T = 15_000;
   try {
     await client.request('hello', { protocolVersion: 1 }, T);
-    const { module } = await client.request<{ module: string }>('load', { name: 'cancel.wat', kind: 'module', wasm: Buffer.from(await loadFixture('cancellation/cancel.wat')).toString('base64') }, T);
+    const { module } = await client.request<{ module: string }>(
+      'load',
+      { name: 'cancel.wat', kind: 'module', wasm: Buffer.from(await loadFixture('cancellation/cancel.wat')).toString('base64') },
+      T,
+    );
     const { instance } = await client.request<{ instance: string }>('instantiate', { module, grants: {}, limits: {} }, T);
-    const callParams = (call: string, exportName: string, v: number) => ({ instance, call, export: exportName, args: [{ type: 'i32', value: v }], results: ['i32'], deadlineMs: 10_000 });
+    const callParams = (call: string, exportName: string, v: number) => ({
+      instance,
+      call,
+      export: exportName,
+      args: [{ type: 'i32', value: v }],
+      results: ['i32'],
+      deadlineMs: 10_000,
+    });
     const found = async (call: string) => (await client.request<{ found: boolean }>('cancel', { call }, T)).found;
     expect(await found('never-sent')).toBe(false);
     await client.request('call', callParams('done', 'echo', 1), T);
     expect(await found('done')).toBe(false);
     // A call and its cancel in one write: cancelled, never entered (no mark 41).
-    const [early, earlyFound] = client.together(() => [client.request<CallResult>('call', callParams('early', 'marked_sleep', 41), T), found('early')] as const);
+    const [early, earlyFound] = client.together(
+      () => [client.request<CallResult>('call', callParams('early', 'marked_sleep', 41), T), found('early')] as const,
+    );
     expect((await early).outcome.kind).toBe('cancelled');
     expect(await earlyFound).toBe(true);
     if (serialise) {
@@ -130,8 +189,16 @@ async function protocolRules(command: string[], serialise: boolean) {
     const state = await client.request<{ events: { kind: string; detail?: unknown }[] }>('inspect', { instance }, T);
     expect(state.events.filter((e) => e.kind === 'mark').map((e) => e.detail)).toEqual(serialise ? [1] : []);
     await client.request('dispose', { instance }, T);
-    for (const [method, params] of [['call', callParams('after', 'echo', 1)], ['inspect', { instance }], ['open-gate', { instance, gate: 1, value: 1 }], ['dispose', { instance }]] as const) {
-      const refusal = await client.request(method, params, T).then(() => 'answered', (err: unknown) => (err instanceof AdapterRequestError ? err.code : String(err)));
+    for (const [method, params] of [
+      ['call', callParams('after', 'echo', 1)],
+      ['inspect', { instance }],
+      ['open-gate', { instance, gate: 1, value: 1 }],
+      ['dispose', { instance }],
+    ] as const) {
+      const refusal = await client.request(method, params, T).then(
+        () => 'answered',
+        (err: unknown) => (err instanceof AdapterRequestError ? err.code : String(err)),
+      );
       expect(refusal, method).toBe('unknown-instance');
     }
   } finally {
@@ -144,7 +211,11 @@ describe('cancel.found, a cancel written with its call, and dispose, over the pr
     const d = await JS_AGENT_ROWS.find((a) => a.id === 'node24-jspi')!.describe();
     await protocolRules((d.process as { command: string[] }).command, false);
   }, 60_000);
-  it.skipIf(!wasmtime.available)('the wasmtime adapter (serialise: a queued call too)', async () => {
-    await protocolRules((wasmtime.process as { command: string[] }).command, true);
-  }, 60_000);
+  it.skipIf(!wasmtime.available)(
+    'the wasmtime adapter (serialise: a queued call too)',
+    async () => {
+      await protocolRules((wasmtime.process as { command: string[] }).command, true);
+    },
+    60_000,
+  );
 });

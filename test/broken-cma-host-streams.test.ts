@@ -8,7 +8,14 @@ import { wasmtimeComponentRow } from '../adapters/wasmtime/row.ts';
 import type { Adapter } from '../harness/adapter.ts';
 import { ALL_CASES } from '../suites/index.ts';
 import { jcoInProcess } from './support/broken-cma.ts';
-import { httpIgnoresGrant, sinkMiscounts, sinkReturnsEarly, sourceDropsAByte, sourceIgnoresCancel, sourceMissesDrop } from './support/broken-cma-host-streams.ts';
+import {
+  httpIgnoresGrant,
+  sinkMiscounts,
+  sinkReturnsEarly,
+  sourceDropsAByte,
+  sourceIgnoresCancel,
+  sourceMissesDrop,
+} from './support/broken-cma-host-streams.ts';
 import { zeroLengthTakesData } from './support/broken-cma-streams.ts';
 import { needInCI } from './support/ci.ts';
 import { runInTest } from './support/run.ts';
@@ -36,9 +43,13 @@ describe('component-async host streams', () => {
     expect(await statuses(jcoInProcess('test-jco-host-streams'), EVERY)).toEqual(all(EVERY, 'pass'));
   }, 180_000);
 
-  it.runIf(haveWasmtime)('wasmtime passes every host-stream case', async () => {
-    expect(await statuses(wasmtimeComponentRow, EVERY)).toEqual(all(EVERY, 'pass'));
-  }, 180_000);
+  it.runIf(haveWasmtime)(
+    'wasmtime passes every host-stream case',
+    async () => {
+      expect(await statuses(wasmtimeComponentRow, EVERY)).toEqual(all(EVERY, 'pass'));
+    },
+    180_000,
+  );
 
   it('catches a source that loses a byte (CMA-HOST-STREAM-SOURCE; the early read too)', async () => {
     const ids = ['source-1', 'source-4k', 'source-64k-partial', 'source-16m', 'zero-length-read', 'early-drop'];

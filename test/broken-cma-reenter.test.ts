@@ -13,7 +13,10 @@ const TRAPS = ['component-async.reenter.sync-export-traps', 'component-async.ree
 const CONTROL = 'component-async.reenter.after-block-allowed';
 
 async function statuses(adapter: Adapter, ids: string[]) {
-  const out = await runInTest([adapter], ALL_CASES.filter((c) => ids.includes(c.id)));
+  const out = await runInTest(
+    [adapter],
+    ALL_CASES.filter((c) => ids.includes(c.id)),
+  );
   return Object.fromEntries(out.results.map((r) => [r.caseId, r.status]));
 }
 const all = (ids: string[], status: string) => Object.fromEntries(ids.map((id) => [id, status]));

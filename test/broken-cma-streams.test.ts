@@ -7,7 +7,16 @@ import { wasmtimeComponentRow } from '../adapters/wasmtime/row.ts';
 import type { Adapter } from '../harness/adapter.ts';
 import { ALL_CASES } from '../suites/index.ts';
 import { jcoInProcess } from './support/broken-cma.ts';
-import { cancelCompletes, corruptsFutures, corruptsReads, dropsLeaveSet, hidesDrop, readerDropTraps, swallowsTraps, zeroLengthTakesData } from './support/broken-cma-streams.ts';
+import {
+  cancelCompletes,
+  corruptsFutures,
+  corruptsReads,
+  dropsLeaveSet,
+  hidesDrop,
+  readerDropTraps,
+  swallowsTraps,
+  zeroLengthTakesData,
+} from './support/broken-cma-streams.ts';
 import { needInCI } from './support/ci.ts';
 import { runInTest } from './support/run.ts';
 
@@ -19,13 +28,36 @@ async function statuses(adapter: Adapter, ids: string[]) {
 }
 const all = (ids: string[], status: string) => Object.fromEntries(ids.map((id) => [id, status]));
 
-const DATA = ['stream.bytes-1', 'stream.bytes-4k', 'stream.bytes-64k-partial', 'stream.bytes-16m', 'stream.zero-length', 'stream.cancel-copy', 'stream.cancel-in-sync-func', 'stream.pipe-writer-first', 'stream.pipe-reader-first'];
+const DATA = [
+  'stream.bytes-1',
+  'stream.bytes-4k',
+  'stream.bytes-64k-partial',
+  'stream.bytes-16m',
+  'stream.zero-length',
+  'stream.cancel-copy',
+  'stream.cancel-in-sync-func',
+  'stream.pipe-writer-first',
+  'stream.pipe-reader-first',
+];
 const TRAPS = ['stream.read-after-dropped', 'stream.drop-while-reading', 'future.write-twice', 'future.read-twice', 'future.drop-unwritten'];
 
 describe('component-async streams and futures', () => {
   it('unbroken jco passes every stream and future case but the dropped-ends-in-a-set defect', async () => {
-    const ids = [...DATA, ...TRAPS, 'stream.bytes-0', 'stream.drop-seen', 'future.cancel-copy', 'future.writer-first', 'future.reader-first', 'future.reader-dropped', 'future.across-tasks'];
-    expect(await statuses(jcoInProcess('test-jco-streams'), [...ids, 'stream.drop-members-then-set'])).toEqual({ ...all(ids, 'pass'), 'stream.drop-members-then-set': 'fail' });
+    const ids = [
+      ...DATA,
+      ...TRAPS,
+      'stream.bytes-0',
+      'stream.drop-seen',
+      'future.cancel-copy',
+      'future.writer-first',
+      'future.reader-first',
+      'future.reader-dropped',
+      'future.across-tasks',
+    ];
+    expect(await statuses(jcoInProcess('test-jco-streams'), [...ids, 'stream.drop-members-then-set'])).toEqual({
+      ...all(ids, 'pass'),
+      'stream.drop-members-then-set': 'fail',
+    });
   }, 90_000);
 
   it('catches a read that corrupts a byte (CMA-STREAM-BYTES, -ZERO-LENGTH, -CANCEL, -TASKS)', async () => {
@@ -67,9 +99,13 @@ const wasmtime = await wasmtimeComponentRow.describe();
 const haveWasmtime = needInCI('wasmtime-component', wasmtime.available, wasmtime.reason ?? 'unavailable');
 
 describe('component-async stackful lift', () => {
-  it.runIf(haveWasmtime)('wasmtime (which takes the stackful lift) passes the stackful cases', async () => {
-    expect(await statuses(wasmtimeComponentRow, STACKFUL)).toEqual(all(STACKFUL, 'pass'));
-  }, 90_000);
+  it.runIf(haveWasmtime)(
+    'wasmtime (which takes the stackful lift) passes the stackful cases',
+    async () => {
+      expect(await statuses(wasmtimeComponentRow, STACKFUL)).toEqual(all(STACKFUL, 'pass'));
+    },
+    90_000,
+  );
 
   it('jco 1.35.0, whose stackful lift is broken, fails each of them (a real broken binding)', async () => {
     expect(await statuses(jcoInProcess('test-jco-stackful'), STACKFUL)).toEqual(all(STACKFUL, 'fail'));
@@ -77,9 +113,18 @@ describe('component-async stackful lift', () => {
 
   it('an adapter that declares it lacks async-stackful gets them unsupported, with the built-in named', async () => {
     const inner = jcoInProcess('test-jco-lacks-stackful');
-    const lacks: Adapter = { ...inner, describe: async () => { const d = await inner.describe(); return { ...d, features: { ...d.features, componentAsyncLacks: ['async-stackful'] } }; } };
+    const lacks: Adapter = {
+      ...inner,
+      describe: async () => {
+        const d = await inner.describe();
+        return { ...d, features: { ...d.features, componentAsyncLacks: ['async-stackful'] } };
+      },
+    };
     const out = await runInTest([lacks], byId(...STACKFUL, 'stream.bytes-1'));
-    expect(Object.fromEntries(out.results.map((r) => [r.caseId, r.status]))).toEqual({ ...Object.fromEntries(STACKFUL.map((i) => [`component-async.${i}`, 'unsupported'])), 'component-async.stream.bytes-1': 'pass' });
+    expect(Object.fromEntries(out.results.map((r) => [r.caseId, r.status]))).toEqual({
+      ...Object.fromEntries(STACKFUL.map((i) => [`component-async.${i}`, 'unsupported'])),
+      'component-async.stream.bytes-1': 'pass',
+    });
     expect(out.results.find((r) => r.caseId === 'component-async.stackful.one')!.message).toBe('adapter lacks component-async built-in(s): async-stackful');
   }, 60_000);
 });

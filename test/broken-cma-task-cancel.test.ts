@@ -11,7 +11,10 @@ import { runInTest } from './support/run.ts';
 const IDS = ['component-async.task-cancel.confirmed', 'component-async.task-cancel.ignored'];
 
 async function results(adapter: Adapter) {
-  const out = await runInTest([adapter], ALL_CASES.filter((c) => IDS.includes(c.id)));
+  const out = await runInTest(
+    [adapter],
+    ALL_CASES.filter((c) => IDS.includes(c.id)),
+  );
   return Object.fromEntries(out.results.map((r) => [r.caseId, `${r.status}${r.status === 'pass' ? '' : `: ${r.message}`}`]));
 }
 
@@ -25,7 +28,7 @@ describe('CMA-TASK-CANCEL', () => {
     for (const id of IDS) expect(got[id]).toMatch(/^fail: the guest task never got TASK_CANCELLED/);
   }, 60_000);
 
-  it('fails its ignored case on a binding that delivers the cancel but aborts the task\'s host operations under it', async () => {
+  it("fails its ignored case on a binding that delivers the cancel but aborts the task's host operations under it", async () => {
     // jco then fails the task itself when its gate rejects, so the message varies; the case must fail.
     expect((await results(taskCancelAbortsSubtasks))['component-async.task-cancel.ignored']).toMatch(/^fail: /);
   }, 60_000);

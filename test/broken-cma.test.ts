@@ -5,7 +5,27 @@
 import { describe, expect, it } from 'vitest';
 import type { Adapter } from '../harness/adapter.ts';
 import { ALL_CASES } from '../suites/index.ts';
-import { ignoresMax, laxFileGrants, trapsLoseKind, backpressureControl, dropTraps, dropsAllowed, dropsAlwaysTrap, errAsOk, pollAlwaysNone, pollMadeUpEvent, sharedContext, fifoGates, interleavesSyncLift, jcoInProcess, returnsEarly, serialisesCalls, taskReturnTraps, taskReturnValue, truncatesEcho } from './support/broken-cma.ts';
+import {
+  ignoresMax,
+  laxFileGrants,
+  trapsLoseKind,
+  backpressureControl,
+  dropTraps,
+  dropsAllowed,
+  dropsAlwaysTrap,
+  errAsOk,
+  pollAlwaysNone,
+  pollMadeUpEvent,
+  sharedContext,
+  fifoGates,
+  interleavesSyncLift,
+  jcoInProcess,
+  returnsEarly,
+  serialisesCalls,
+  taskReturnTraps,
+  taskReturnValue,
+  truncatesEcho,
+} from './support/broken-cma.ts';
 import { runInTest } from './support/run.ts';
 
 const cases = ALL_CASES.filter((c) => c.suite === 'component-async');
@@ -47,7 +67,10 @@ describe('component-async', () => {
 
   it('in-process jco passes every case but its known defects', async () => {
     const out = await runInTest([jcoInProcess('test-jco-cma')], cases);
-    const failing = out.results.filter((r) => r.status !== 'pass').map((r) => r.caseId).sort();
+    const failing = out.results
+      .filter((r) => r.status !== 'pass')
+      .map((r) => r.caseId)
+      .sort();
     expect(failing).toEqual([...JCO_DEFECTS].sort());
     expect(out.results.find((r) => r.caseId === 'component-async.cancel.parked-gate')!.message).toContain('never aborted');
   }, 60_000);
@@ -103,7 +126,9 @@ describe('component-async', () => {
   it('CMA-SUBTASK-DROP and CMA-WAITABLE-SET-DROP fail on a drop let through and on a trap for an empty set, and pass on traps', async () => {
     const ids = ['component-async.subtask-drop.unresolved-traps', 'component-async.waitable-set-drop.non-empty-traps'];
     expect(await statuses(dropsAllowed, ids)).toEqual(all(ids, 'fail'));
-    expect(await statuses(dropsAlwaysTrap, ['component-async.waitable-set-drop.non-empty-traps'])).toEqual(all(['component-async.waitable-set-drop.non-empty-traps'], 'fail'));
+    expect(await statuses(dropsAlwaysTrap, ['component-async.waitable-set-drop.non-empty-traps'])).toEqual(
+      all(['component-async.waitable-set-drop.non-empty-traps'], 'fail'),
+    );
     expect(await statuses(dropTraps, ids)).toEqual(all(ids, 'pass'));
   }, 60_000);
 

@@ -27,7 +27,11 @@ import { runInTest } from './support/run.ts';
 
 const NO_EXPECTATIONS = { adapter: 'any', knownFailures: [] };
 const status = (out: RunOutput, adapterId: string, caseId: string) => out.results.find((r) => r.adapterId === adapterId && r.caseId === caseId)?.status;
-const notPassing = (out: RunOutput, adapterId: string) => out.results.filter((r) => r.adapterId === adapterId && r.status !== 'pass' && r.status !== 'unsupported').map((r) => r.caseId).sort();
+const notPassing = (out: RunOutput, adapterId: string) =>
+  out.results
+    .filter((r) => r.adapterId === adapterId && r.status !== 'pass' && r.status !== 'unsupported')
+    .map((r) => r.caseId)
+    .sort();
 
 /** Which case each broken host must fail. */
 const CAUGHT: [string, string[]][] = [
@@ -38,7 +42,10 @@ const CAUGHT: [string, string[]][] = [
   ['broken-gate-replaces-waiter', ['capabilities.host.gate-twice']],
   ['broken-pending-ignores-failures', ['capabilities.host.pending-after-error-and-cancel']],
   ['broken-hides-refusals', ['capabilities.host.denial-events']],
-  ['broken-argument-failures-as-denied', ['capabilities.bounds.error-codes', 'capabilities.bounds.invalid-utf8', 'capabilities.bounds.long-path', 'capabilities.bounds.long-url']],
+  [
+    'broken-argument-failures-as-denied',
+    ['capabilities.bounds.error-codes', 'capabilities.bounds.invalid-utf8', 'capabilities.bounds.long-path', 'capabilities.bounds.long-url'],
+  ],
   ['broken-freezes-memory-bytes', ['limits.memory.inspect-tracks-growth']],
 ];
 
@@ -48,7 +55,18 @@ describe('host checks against deliberately broken hosts', () => {
   const cases = ALL_CASES.filter((c) => ids.has(c.id));
   beforeAll(async () => {
     out = await runInTest(
-      [nodeJspi, mountWithoutBoundary, wildcardsMatchDotFiles, decodesLossily, originByPrefix, gateReplacesWaiter, pendingIgnoresFailures, hidesRefusals, argumentFailuresAsDenied, freezesMemoryBytes],
+      [
+        nodeJspi,
+        mountWithoutBoundary,
+        wildcardsMatchDotFiles,
+        decodesLossily,
+        originByPrefix,
+        gateReplacesWaiter,
+        pendingIgnoresFailures,
+        hidesRefusals,
+        argumentFailuresAsDenied,
+        freezesMemoryBytes,
+      ],
       cases,
       { expectations: NO_EXPECTATIONS },
     );
@@ -66,7 +84,13 @@ describe('host checks against deliberately broken hosts', () => {
   }
 
   it('each lax policy fails only its own case among the host checks', () => {
-    for (const adapter of ['broken-mount-without-boundary', 'broken-wildcards-match-dot-files', 'broken-origin-by-prefix', 'broken-hides-refusals', 'broken-freezes-memory-bytes']) {
+    for (const adapter of [
+      'broken-mount-without-boundary',
+      'broken-wildcards-match-dot-files',
+      'broken-origin-by-prefix',
+      'broken-hides-refusals',
+      'broken-freezes-memory-bytes',
+    ]) {
       expect(notPassing(out, adapter), adapter).toEqual(CAUGHT.find(([a]) => a === adapter)![1]);
     }
   });
@@ -80,7 +104,11 @@ describe('floats across the export boundary against broken value conversions', (
   }, 240_000);
 
   it('node-jspi passes all but the MAY signalling-NaN cases (V8 quiets them)', () => {
-    expect(notPassing(out, 'node-jspi')).toEqual(['propagation.export.f32.arg.nan-signalling', 'propagation.export.f32.result.nan-signalling', 'propagation.export.f64.arg.nan-signalling']);
+    expect(notPassing(out, 'node-jspi')).toEqual([
+      'propagation.export.f32.arg.nan-signalling',
+      'propagation.export.f32.result.nan-signalling',
+      'propagation.export.f64.arg.nan-signalling',
+    ]);
   });
 
   it('flushing subnormals to zero fails every subnormal case, both directions, both widths', () => {
@@ -97,7 +125,12 @@ describe('floats across the export boundary against broken value conversions', (
   });
 
   it('canonicalising NaNs fails the SHOULD payload cases and keeps the MUST NaN cases', () => {
-    for (const id of ['propagation.export.f32.arg.nan-payload', 'propagation.export.f32.result.nan-payload', 'propagation.export.f64.arg.nan-payload', 'propagation.export.f64.result.nan-payload']) {
+    for (const id of [
+      'propagation.export.f32.arg.nan-payload',
+      'propagation.export.f32.result.nan-payload',
+      'propagation.export.f64.arg.nan-payload',
+      'propagation.export.f64.result.nan-payload',
+    ]) {
       expect(status(out, 'broken-canonicalises-nan', id), id).toBe('fail');
     }
     expect(status(out, 'broken-canonicalises-nan', 'propagation.export.f64.result.nan')).toBe('pass');

@@ -14,7 +14,15 @@ import { checkEventNotifications } from '../harness/protocol/smoke-events.ts';
 import type { CaseResult } from '../harness/report/types.ts';
 import { adapterFromFlag } from '../harness/user-adapters.ts';
 import { ALL_CASES } from '../suites/index.ts';
-import { dropsEventDetail, hostSeesTruncatedI64, ignoresUnenforceableLimits, namesCapabilitiesLoosely, readyIsTimer, runsCallsInParallel, yieldIsNoOp } from './support/broken-proto.ts';
+import {
+  dropsEventDetail,
+  hostSeesTruncatedI64,
+  ignoresUnenforceableLimits,
+  namesCapabilitiesLoosely,
+  readyIsTimer,
+  runsCallsInParallel,
+  yieldIsNoOp,
+} from './support/broken-proto.ts';
 import { runInTest } from './support/run.ts';
 
 const byId = (ids: string[]) => ALL_CASES.filter((c) => ids.includes(c.id));
@@ -53,7 +61,9 @@ describe('GEN-MODEL compares host calls with their arguments (event detail)', ()
 
   it('a host handed a wrong echo_i64 argument (the guest still gets its value) fails GEN-MODEL and GEN-CONCURRENT', () => {
     expect(statusOf(results, 'broken-host-sees-truncated-i64', 'properties.model.single')).toBe('fail');
-    expect(result(results, 'broken-host-sees-truncated-i64', 'properties.model.single')?.message).toMatch(/host calls differ at #\d+ \(expected echo_i64\("-?\d+"\), got echo_i64\("-?\d+"\)\)/);
+    expect(result(results, 'broken-host-sees-truncated-i64', 'properties.model.single')?.message).toMatch(
+      /host calls differ at #\d+ \(expected echo_i64\("-?\d+"\), got echo_i64\("-?\d+"\)\)/,
+    );
     expect(statusOf(results, 'broken-host-sees-truncated-i64', 'properties.model.concurrent')).toBe('fail');
   });
 
@@ -85,15 +95,27 @@ describe('LIMIT-UNENFORCEABLE: limits a row cannot enforce are refused', () => {
     }
   }, 120_000);
 
-  it.skipIf(!wasmtime.available)('wasmtime declares both limits, so the cases do not apply there', async () => {
-    const out = await runInTest([wasmtimeRow], byId(ids));
-    for (const id of ids) expect(statusOf(out.results, 'wasmtime', id), id).toBe('unsupported');
-  }, 60_000);
+  it.skipIf(!wasmtime.available)(
+    'wasmtime declares both limits, so the cases do not apply there',
+    async () => {
+      const out = await runInTest([wasmtimeRow], byId(ids));
+      for (const id of ids) expect(statusOf(out.results, 'wasmtime', id), id).toBe('unsupported');
+    },
+    60_000,
+  );
 });
 
 describe('CAP-DENY / PROP-DENIED / CAP-ORIGIN / CAP-GRANT: denials name the exact capability string', () => {
   it('an adapter naming an origin without its port, or a call name without call:, fails; node-jspi passes', async () => {
-    const ids = ['capabilities.deny.no-grants', 'capabilities.grant.call-exact-name', 'capabilities.origin.other-port', 'capabilities.origin.look-alikes', 'capabilities.deny.http-status-not-leaked', 'propagation.denied.http-get', 'propagation.denied.call'];
+    const ids = [
+      'capabilities.deny.no-grants',
+      'capabilities.grant.call-exact-name',
+      'capabilities.origin.other-port',
+      'capabilities.origin.look-alikes',
+      'capabilities.deny.http-status-not-leaked',
+      'propagation.denied.http-get',
+      'propagation.denied.call',
+    ];
     const out = await runInTest([nodeJspi, namesCapabilitiesLoosely], byId(ids));
     for (const id of ids) {
       expect(statusOf(out.results, 'node-jspi', id), id).toBe('pass');
@@ -129,24 +151,42 @@ describe('SUSP-YIELD and SUSP-READY-AT-ONCE over the protocol', () => {
 });
 
 describe('host-event notifications (hello events: true)', () => {
-  const probe = { load: async (c: Parameters<Parameters<typeof checkEventNotifications>[1]['load']>[0]) => (await c.request<{ module: string }>('load', { name: 'suspension/order.wat', kind: 'module', wasm: Buffer.from(await loadFixture('suspension/order.wat')).toString('base64') }, 15_000)).module, wait: 'wait' };
+  const probe = {
+    load: async (c: Parameters<Parameters<typeof checkEventNotifications>[1]['load']>[0]) =>
+      (
+        await c.request<{ module: string }>(
+          'load',
+          { name: 'suspension/order.wat', kind: 'module', wasm: Buffer.from(await loadFixture('suspension/order.wat')).toString('base64') },
+          15_000,
+        )
+      ).module,
+    wait: 'wait',
+  };
 
   it('the JS agent notifies exactly the events inspect returns; one that ignores events: true is caught', async () => {
     expect(await checkEventNotifications([process.execPath, await agentBundle(), '--strategy', 'jspi'], probe)).toBeUndefined();
-    expect(await checkEventNotifications([process.execPath, PROXY, 'no-events', process.execPath, await agentBundle(), '--strategy', 'jspi'], probe)).toMatch(/no host-event notification arrived/);
+    expect(await checkEventNotifications([process.execPath, PROXY, 'no-events', process.execPath, await agentBundle(), '--strategy', 'jspi'], probe)).toMatch(
+      /no host-event notification arrived/,
+    );
   }, 60_000);
 
-  it.skipIf(!wasmtime.available)('the wasmtime adapter notifies exactly the events inspect returns', async () => {
-    expect(await checkEventNotifications((wasmtime.process as { command: string[] }).command, probe)).toBeUndefined();
-  }, 60_000);
+  it.skipIf(!wasmtime.available)(
+    'the wasmtime adapter notifies exactly the events inspect returns',
+    async () => {
+      expect(await checkEventNotifications((wasmtime.process as { command: string[] }).command, probe)).toBeUndefined();
+    },
+    60_000,
+  );
 });
 
 describe('protocol schema: i64 values', () => {
   const i64 = (value: string) => violation('value', { type: 'i64', value });
 
   it('accepts exactly the canonical decimals of [-2^63, 2^63 - 1]', () => {
-    for (const v of ['0', '1', '-1', '9223372036854775807', '-9223372036854775808', '999999999999999999', '9223372036854775799', '-9223372036854775800']) expect(i64(v), v).toBeUndefined();
-    for (const v of ['9223372036854775808', '-9223372036854775809', '18446744073709551615', '99999999999999999999', '00', '-0', '01', '+1', '', '1e3']) expect(i64(v), v).toBeDefined();
+    for (const v of ['0', '1', '-1', '9223372036854775807', '-9223372036854775808', '999999999999999999', '9223372036854775799', '-9223372036854775800'])
+      expect(i64(v), v).toBeUndefined();
+    for (const v of ['9223372036854775808', '-9223372036854775809', '18446744073709551615', '99999999999999999999', '00', '-0', '01', '+1', '', '1e3'])
+      expect(i64(v), v).toBeDefined();
   });
 
   it('agrees with a BigInt range check on values around every digit of the bounds', () => {

@@ -92,7 +92,12 @@ describe('scenario suites against deliberately broken adapters', () => {
   });
 
   it('an adapter that declares memory limits but ignores them fails the limit cases', () => {
-    expect(notPassing(out, 'broken-ignores-limits')).toEqual(['limits.memory.exactly-at-limit', 'limits.memory.host-limit-grow', 'limits.memory.initial-above-limit', 'limits.unenforceable.fuel']);
+    expect(notPassing(out, 'broken-ignores-limits')).toEqual([
+      'limits.memory.exactly-at-limit',
+      'limits.memory.host-limit-grow',
+      'limits.memory.initial-above-limit',
+      'limits.unenforceable.fuel',
+    ]);
   });
 
   it('an adapter that starts calls into one instance out of order fails the FIFO case, and only that', () => {

@@ -114,7 +114,18 @@ describe('numeric flags (one parser for every command)', () => {
 
 describe('awc.config.json of the wrong shape', () => {
   it('exits 2 with one line naming the file for null, non-objects and wrong field types', async () => {
-    const shapes = ['null', '[]', '"adapters"', '42', '{"adapters": null}', '{"adapters": [null]}', '{"adapters": [7]}', '{"adapters": [{"id": "x", "command": "node agent.js"}]}', '{"adapters": [{"id": "x", "command": ["node"], "comand": ["typo"]}]}', '{"adapters": [], "adapter": []}'];
+    const shapes = [
+      'null',
+      '[]',
+      '"adapters"',
+      '42',
+      '{"adapters": null}',
+      '{"adapters": [null]}',
+      '{"adapters": [7]}',
+      '{"adapters": [{"id": "x", "command": "node agent.js"}]}',
+      '{"adapters": [{"id": "x", "command": ["node"], "comand": ["typo"]}]}',
+      '{"adapters": [], "adapter": []}',
+    ];
     const files = await Promise.all(
       shapes.map(async (text, i) => {
         const file = join(dir, `config-${i}.json`);

@@ -69,7 +69,10 @@ async function allEarly(cases: [string[], string][]): Promise<void> {
 
 describe('awc run --out / --format (defect 4)', () => {
   it('an unwritable --out is exit 2 with one line before the first case', async () => {
-    await allEarly([...unwritable().map(({ path, why }): [string[], string] => [['run', ...SELECT, '--out', path], why]), [['run', ...SELECT, '--out', ''], '--out']]);
+    await allEarly([
+      ...unwritable().map(({ path, why }): [string[], string] => [['run', ...SELECT, '--out', path], why]),
+      [['run', ...SELECT, '--out', ''], '--out'],
+    ]);
   });
 
   it.skipIf(isRoot)('a read-only directory (not testable as root: root writes anyway)', async () => {
@@ -92,7 +95,21 @@ describe('awc run --out / --format (defect 4)', () => {
   it('when the output directory vanishes during the run, the report is written somewhere safe and named', async () => {
     const outDir = join(dir, 'vanishing');
     await mkdir(outDir);
-    const r = await awc(['run', '--plugin', join(ROOT, 'test', 'support', 'broken-cli.ts'), '--adapter', 'sabotages-output-dir', ...SELECT, '--out', join(outDir, 'r.json'), '--format', 'md'], { env: { AWC_TEST_SABOTAGE: outDir } });
+    const r = await awc(
+      [
+        'run',
+        '--plugin',
+        join(ROOT, 'test', 'support', 'broken-cli.ts'),
+        '--adapter',
+        'sabotages-output-dir',
+        ...SELECT,
+        '--out',
+        join(outDir, 'r.json'),
+        '--format',
+        'md',
+      ],
+      { env: { AWC_TEST_SABOTAGE: outDir } },
+    );
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const saved = /report saved to (\S+\.json)/.exec(r.stderr)?.[1];
@@ -113,7 +130,11 @@ describe('merge, compare --format html, history add, report --out (defect 5)', (
       cases.push([['history', 'add', good, '--file', path], why]);
       cases.push([['report', good, '--format', 'md', '--out', path], why]);
     }
-    cases.push([['merge', good, '--out', ''], '--out'], [['history', 'add', good, '--file', ''], '--file'], [['report', good, '--format', 'junit', '--out', ''], '--out']);
+    cases.push(
+      [['merge', good, '--out', ''], '--out'],
+      [['history', 'add', good, '--file', ''], '--file'],
+      [['report', good, '--format', 'junit', '--out', ''], '--out'],
+    );
     await allEarly(cases);
   });
 });
@@ -156,7 +177,7 @@ describe('a read-only checkout without .cache (defect 12)', () => {
 });
 
 describe('terminal output', () => {
-  it('never passes an adapter\'s control characters (terminal escapes) to the terminal', async () => {
+  it("never passes an adapter's control characters (terminal escapes) to the terminal", async () => {
     const plugin = join(ROOT, 'test', 'support', 'broken-cli.ts');
     const [run, list] = await Promise.all([
       awc(['run', '--plugin', plugin, '--adapter', 'hostile-terminal', ...SELECT, '--allow-unavailable', '--out', join(dir, 'hostile.json')]),

@@ -56,7 +56,10 @@ describe('reproduce lines rerun the case as printed', () => {
   });
 
   it('for a --plugin adapter given by a relative path, with a non-default --timeout', async () => {
-    const { result, rerunResults } = await rerun(['run', '--plugin', 'test/support/broken-adapters.ts', '--adapter', 'fake-off-by-one-i64', '--case', 'propagation.echo.i64.max', '--timeout', '9000'], 'plugin');
+    const { result, rerunResults } = await rerun(
+      ['run', '--plugin', 'test/support/broken-adapters.ts', '--adapter', 'fake-off-by-one-i64', '--case', 'propagation.echo.i64.max', '--timeout', '9000'],
+      'plugin',
+    );
     expect(result.reproduce).toContain(`--plugin ${join(ROOT, 'test', 'support', 'broken-adapters.ts')}`);
     expect(result.reproduce).toContain('--timeout 9000');
     expect(rerunResults).toHaveLength(1);
@@ -66,7 +69,22 @@ describe('reproduce lines rerun the case as printed', () => {
 
 describe('property cases', () => {
   it('the rerun line carries the seed and runs, and the replay line in the evidence carries the adapter source', async () => {
-    const { result, rerunResults } = await rerun(['run', '--plugin', 'test/support/broken-adapters.ts', '--adapter', 'fake-drops-host-errors', '--case', 'properties.model.single', '--runs', '20', '--seed', '1'], 'property');
+    const { result, rerunResults } = await rerun(
+      [
+        'run',
+        '--plugin',
+        'test/support/broken-adapters.ts',
+        '--adapter',
+        'fake-drops-host-errors',
+        '--case',
+        'properties.model.single',
+        '--runs',
+        '20',
+        '--seed',
+        '1',
+      ],
+      'property',
+    );
     expect(result.reproduce).toContain('--seed 1 --runs 20');
     expect(rerunResults[0]).toMatchObject({ caseId: 'properties.model.single', status: 'fail' });
     expect(rerunResults[0].evidence.path).toBe(result.evidence.path);

@@ -110,6 +110,11 @@ describe('awc list and adapters', () => {
     const r = await awc('adapters', '--json');
     expect(r.code).toBe(0);
     const [jspi] = JSON.parse(r.stdout);
-    expect(jspi).toMatchObject({ id: 'node-jspi', available: true, strategy: 'jspi', engine: { name: 'node', version: expect.stringContaining(process.versions.node) } });
+    expect(jspi).toMatchObject({
+      id: 'node-jspi',
+      available: true,
+      strategy: 'jspi',
+      engine: { name: 'node', version: expect.stringContaining(process.versions.node) },
+    });
   });
 });

@@ -23,10 +23,23 @@ function jcoAdapter(id: string, policy?: CapabilityPolicy): Adapter {
   return {
     id,
     async describe() {
-      return { id, available: true, engine: { name: 'node', version: process.versions.node }, strategy: 'jco-jspi', features: JCO_FEATURES, flags: [], process: 'in-process' };
+      return {
+        id,
+        available: true,
+        engine: { name: 'node', version: process.versions.node },
+        strategy: 'jco-jspi',
+        features: JCO_FEATURES,
+        flags: [],
+        process: 'in-process',
+      };
     },
     async open() {
-      return createJcoSession({ io: nodeIO, ...(policy ? { policy } : {}), transpile: (bytes, bindings) => transpileComponent(bytes, bindings === 'sync' ? 'sync' : 'jspi'), encodeBase64: (t) => Buffer.from(t).toString('base64') });
+      return createJcoSession({
+        io: nodeIO,
+        ...(policy ? { policy } : {}),
+        transpile: (bytes, bindings) => transpileComponent(bytes, bindings === 'sync' ? 'sync' : 'jspi'),
+        encodeBase64: (t) => Buffer.from(t).toString('base64'),
+      });
     },
   };
 }
@@ -40,8 +53,18 @@ function broken(id: string, defect: (name: string, o: Outcome) => Outcome): Adap
     describe: async () => ({ ...(await inProcessJco.describe()), id }),
     async open(env) {
       const inner = await inProcessJco.open(env);
-      const wrap = (i: Instance): Instance => ({ call: async (n, a, o) => defect(n, await i.call(n, a, o)), inspect: () => i.inspect(), openGate: (g, v) => i.openGate(g, v), dispose: () => i.dispose() });
-      const session: Session = { load: (w, n) => inner.load(w, n), loadComponent: (c, n) => inner.loadComponent!(c, n), instantiate: async (m, o) => wrap(await inner.instantiate(m, o)), close: () => inner.close() };
+      const wrap = (i: Instance): Instance => ({
+        call: async (n, a, o) => defect(n, await i.call(n, a, o)),
+        inspect: () => i.inspect(),
+        openGate: (g, v) => i.openGate(g, v),
+        dispose: () => i.dispose(),
+      });
+      const session: Session = {
+        load: (w, n) => inner.load(w, n),
+        loadComponent: (c, n) => inner.loadComponent!(c, n),
+        instantiate: async (m, o) => wrap(await inner.instantiate(m, o)),
+        close: () => inner.close(),
+      };
       return session;
     },
   };
@@ -50,7 +73,12 @@ function broken(id: string, defect: (name: string, o: Outcome) => Outcome): Adap
 const componentCases = ALL_CASES.filter((c) => c.requires.includes('components'));
 
 /** The four jco 1.35.0 defects (adapters/expectations/*-jco-jspi.json). */
-const JCO_DEFECTS = ['suspension.component.undeclared-async', 'cancellation.component.awaiting-gate', 'cancellation.component.deadline-settles', 'cancellation.component.after-cancel'];
+const JCO_DEFECTS = [
+  'suspension.component.undeclared-async',
+  'cancellation.component.awaiting-gate',
+  'cancellation.component.deadline-settles',
+  'cancellation.component.after-cancel',
+];
 
 // Needs `npm run build:wasmtime` (CI builds it before `npm test`); skipped, and said so, without it — except in CI.
 const wasmtime = await wasmtimeComponentRow.describe();
@@ -70,10 +98,18 @@ describe('components', () => {
 
   it('passes every component case but the known jco defects, which fail with the reason visible', async () => {
     const out = await runInTest([inProcessJco], componentCases);
-    const failed = out.results.filter((r) => r.status !== 'pass' && r.status !== 'unsupported').map((r) => r.caseId).sort();
+    const failed = out.results
+      .filter((r) => r.status !== 'pass' && r.status !== 'unsupported')
+      .map((r) => r.caseId)
+      .sort();
     expect(failed).toEqual([...JCO_DEFECTS].sort());
     // jco enforces neither fuel nor memory limits, and says so.
-    expect(out.results.filter((r) => r.status === 'unsupported').map((r) => r.caseId).sort()).toEqual(['limits.component.fuel', 'limits.component.memory']);
+    expect(
+      out.results
+        .filter((r) => r.status === 'unsupported')
+        .map((r) => r.caseId)
+        .sort(),
+    ).toEqual(['limits.component.fuel', 'limits.component.memory']);
     expect(out.results.find((r) => r.caseId === 'suspension.component.undeclared-async')!.message).toContain('made-up value');
     expect(out.results.find((r) => r.caseId === 'cancellation.component.awaiting-gate')!.message).toContain('NeverSettled');
     expect(out.adapters[0]!.transforms?.[0]?.name).toContain('jco');
@@ -82,39 +118,52 @@ describe('components', () => {
   it('catches a binding that corrupts strings, swallows error results or mangles i64', async () => {
     const corrupt = broken('broken-jco', (name, o) => {
       if (o.kind === 'host-error') return { kind: 'ok', values: [{ type: 'i32', value: 0 }] };
-      if (o.kind === 'ok' && o.values[0]?.type === 'i64' && name !== 'echo-s64') return { kind: 'ok', values: [{ type: 'i64', value: o.values[0].value ^ 1n }] };
-      if (o.kind === 'ok' && name === 'echo-s64') return { kind: 'ok', values: [{ type: 'i64', value: BigInt.asIntN(64, (o.values[0]!.value as bigint) + 1n) }] };
+      if (o.kind === 'ok' && o.values[0]?.type === 'i64' && name !== 'echo-s64')
+        return { kind: 'ok', values: [{ type: 'i64', value: o.values[0].value ^ 1n }] };
+      if (o.kind === 'ok' && name === 'echo-s64')
+        return { kind: 'ok', values: [{ type: 'i64', value: BigInt.asIntN(64, (o.values[0]!.value as bigint) + 1n) }] };
       return o;
     });
     const wanted = ['propagation.component.string', 'propagation.component.list', 'propagation.component.error-result', 'propagation.component.echo-s64'];
-    const out = await runInTest([corrupt], componentCases.filter((c) => wanted.includes(c.id)));
+    const out = await runInTest(
+      [corrupt],
+      componentCases.filter((c) => wanted.includes(c.id)),
+    );
     expect(out.results.map((r) => [r.caseId, r.status]).sort()).toEqual(wanted.map((id) => [id, 'fail']).sort());
   }, 30_000);
 
   it('catches a host that lets .. out of the mount or fetches ungranted origins through a component', async () => {
     const capabilityCases = componentCases.filter((c) => c.id.startsWith('capabilities.component.'));
     const out = await runInTest([jcoAdapter('broken-lax-paths', laxPaths), jcoAdapter('broken-any-origin', anyOrigin)], capabilityCases);
-    const failing = (id: string) => out.results.filter((r) => r.adapterId === id && r.status !== 'pass').map((r) => r.caseId).sort();
+    const failing = (id: string) =>
+      out.results
+        .filter((r) => r.adapterId === id && r.status !== 'pass')
+        .map((r) => r.caseId)
+        .sort();
     // laxPaths also ignores the allow list, so the exact-file grant fails too.
     expect(failing('broken-lax-paths')).toEqual(['capabilities.component.grant-file', 'capabilities.component.traversal']);
     expect(failing('broken-any-origin')).toEqual(['capabilities.component.no-grants', 'capabilities.component.origin']);
   }, 30_000);
 
-  it.skipIf(!haveWasmtime)('wasmtime-component passes every component case and the smoke steps, and refuses core modules', async () => {
-    expect(wasmtime.features).toMatchObject({ components: true, coreModules: false, postCancel: 'refused', reentrancy: 'serialise' });
-    const out = await runInTest([wasmtimeComponentRow], componentCases);
-    expect(out.results.filter((r) => r.status !== 'pass').map((r) => `${r.caseId}: ${r.status} ${r.message ?? ''}`)).toEqual([]);
-    const afterCancel = out.results.find((r) => r.caseId === 'cancellation.component.after-cancel')!;
-    expect(JSON.stringify(afterCancel.evidence)).toContain('cannot enter component instance');
-    // awc smoke takes the component path for a components-only adapter, and every step holds.
-    const steps = await smoke((wasmtime.process as { command: string[] }).command);
-    expect(steps.filter((s) => !s.ok)).toEqual([]);
-    expect(steps.map((s) => s.step).join('\n')).toContain('fail-with(7)');
-    const session = await wasmtimeComponentRow.open({ httpOrigin: 'http://127.0.0.1:9' });
-    try {
-      await expect(session.load(await loadComponentFixture('components/guest.wat'), 'core?')).rejects.toThrow(/loads components only/);
-    } finally {
-      await session.close();
-    }
-  }, 60_000);
+  it.skipIf(!haveWasmtime)(
+    'wasmtime-component passes every component case and the smoke steps, and refuses core modules',
+    async () => {
+      expect(wasmtime.features).toMatchObject({ components: true, coreModules: false, postCancel: 'refused', reentrancy: 'serialise' });
+      const out = await runInTest([wasmtimeComponentRow], componentCases);
+      expect(out.results.filter((r) => r.status !== 'pass').map((r) => `${r.caseId}: ${r.status} ${r.message ?? ''}`)).toEqual([]);
+      const afterCancel = out.results.find((r) => r.caseId === 'cancellation.component.after-cancel')!;
+      expect(JSON.stringify(afterCancel.evidence)).toContain('cannot enter component instance');
+      // awc smoke takes the component path for a components-only adapter, and every step holds.
+      const steps = await smoke((wasmtime.process as { command: string[] }).command);
+      expect(steps.filter((s) => !s.ok)).toEqual([]);
+      expect(steps.map((s) => s.step).join('\n')).toContain('fail-with(7)');
+      const session = await wasmtimeComponentRow.open({ httpOrigin: 'http://127.0.0.1:9' });
+      try {
+        await expect(session.load(await loadComponentFixture('components/guest.wat'), 'core?')).rejects.toThrow(/loads components only/);
+      } finally {
+        await session.close();
+      }
+    },
+    60_000,
+  );
 });

@@ -14,7 +14,13 @@ import { agentBundle } from '../harness/protocol/agent-bundle.ts';
 import { faultAdapterCommand, leftover, runAwc } from './support/processes.ts';
 
 const ECHO = 'propagation.echo.i32.*';
-const ECHO_CASES = ['propagation.echo.i32.zero', 'propagation.echo.i32.one', 'propagation.echo.i32.minus-one', 'propagation.echo.i32.max', 'propagation.echo.i32.min'];
+const ECHO_CASES = [
+  'propagation.echo.i32.zero',
+  'propagation.echo.i32.one',
+  'propagation.echo.i32.minus-one',
+  'propagation.echo.i32.max',
+  'propagation.echo.i32.min',
+];
 // The second case calls with deadline 100 ms, so a hang is noticed at 100 ms + 3 s.
 const SHORT_DEADLINE = '{propagation.echo.i32.zero,cancellation.deadline.awaiting-gate,capabilities.deny.no-grants}';
 const SHORT_DEADLINE_CASES = ['propagation.echo.i32.zero', 'cancellation.deadline.awaiting-gate', 'capabilities.deny.no-grants'];
@@ -47,7 +53,10 @@ async function runWithFault(fault: string, cases: string, call: number, name = f
   const tag = `AWC_FAULT_TEST_${randomBytes(6).toString('hex')}`;
   const out = join(work, 'report.json');
   const command = faultAdapterCommand({ agent, fault, call, state: join(work, 'fired'), pids: join(work, 'pids') });
-  const r = await runAwc(['run', '--adapter-cmd', `fault=${command}`, '--adapter', 'fault', '--case', cases, '--out', out], { env: { [tag]: '1', TMPDIR: tmp }, timeoutMs: 150_000 });
+  const r = await runAwc(['run', '--adapter-cmd', `fault=${command}`, '--adapter', 'fault', '--case', cases, '--out', out], {
+    env: { [tag]: '1', TMPDIR: tmp },
+    timeoutMs: 150_000,
+  });
   const report = JSON.parse(await readFile(out, 'utf8'));
   const validate = await runAwc(['validate', out]);
   return { code: r.code, stderr: r.stderr, report, validateCode: validate.code, left: await leftover(tag), tempLeft: await readdir(tmp), ms: r.ms };
@@ -72,30 +81,41 @@ const FAULTS: [string, string, string[], number, number, RegExp][] = [
   ['setsid-grandchild', ECHO, ECHO_CASES, 2, 1, /adapter exited \(code 3\) with 1 request\(s\) in flight \(call\)/],
   ['daemon', ECHO, ECHO_CASES, 2, 1, /adapter exited \(code 3\) with 1 request\(s\) in flight \(call\)/],
   ['closed-stdout', ECHO, ECHO_CASES, 2, 1, /the adapter closed its stdout with 1 request\(s\) in flight \(call\): it can no longer answer/],
-  ['exit-two-in-flight', 'concurrency.reentrancy.declared-policy', ['concurrency.reentrancy.declared-policy'], 1, 0, /adapter exited \(code 3\) with 2 request\(s\) in flight \(call\)/],
+  [
+    'exit-two-in-flight',
+    'concurrency.reentrancy.declared-policy',
+    ['concurrency.reentrancy.declared-policy'],
+    1,
+    0,
+    /adapter exited \(code 3\) with 2 request\(s\) in flight \(call\)/,
+  ],
 ];
 
 describe('one fault injected on one call', () => {
-  it.each(FAULTS)('%s: the run completes with a valid report, exactly the case in flight is error with reason and stderr tail, nothing is left', async (fault, selection, cases, call, index, reason) => {
-    const run = await runWithFault(fault, selection, call);
-    expect(run.stderr).not.toMatch(/internal error|unhandled promise rejection/);
-    expect(run.code).toBe(1);
-    expect(run.validateCode).toBe(0);
-    expect(statuses(run)).toEqual(cases.map((id, i) => [id, i === index ? 'error' : 'pass']));
-    const hit = run.report.results[index]!;
-    expect(hit.message).toMatch(reason);
-    expect(hit.message).toContain(`fault-adapter: injecting ${fault} on call`);
-    expect(String(hit.evidence?.['stderrTail'])).toContain(`fault-adapter: injecting ${fault} on call`);
-    expect(run.left).toEqual([]);
-    expect(run.tempLeft).toEqual([]);
-    if (fault === 'closed-stdout') expect(hit.durationMs).toBeLessThan(2_500); // not the 13 s request bound
-    if (fault === 'stderr-flood') {
-      // Only the last 8 KiB of the 16 MiB are kept, and they end with the adapter's last words.
-      const tail = String(hit.evidence?.['stderrTail']);
-      expect(tail.length).toBeLessThanOrEqual(8 * 1024);
-      expect(tail).toContain('flood done, exiting');
-    }
-  }, 200_000);
+  it.each(FAULTS)(
+    '%s: the run completes with a valid report, exactly the case in flight is error with reason and stderr tail, nothing is left',
+    async (fault, selection, cases, call, index, reason) => {
+      const run = await runWithFault(fault, selection, call);
+      expect(run.stderr).not.toMatch(/internal error|unhandled promise rejection/);
+      expect(run.code).toBe(1);
+      expect(run.validateCode).toBe(0);
+      expect(statuses(run)).toEqual(cases.map((id, i) => [id, i === index ? 'error' : 'pass']));
+      const hit = run.report.results[index]!;
+      expect(hit.message).toMatch(reason);
+      expect(hit.message).toContain(`fault-adapter: injecting ${fault} on call`);
+      expect(String(hit.evidence?.['stderrTail'])).toContain(`fault-adapter: injecting ${fault} on call`);
+      expect(run.left).toEqual([]);
+      expect(run.tempLeft).toEqual([]);
+      if (fault === 'closed-stdout') expect(hit.durationMs).toBeLessThan(2_500); // not the 13 s request bound
+      if (fault === 'stderr-flood') {
+        // Only the last 8 KiB of the 16 MiB are kept, and they end with the adapter's last words.
+        const tail = String(hit.evidence?.['stderrTail']);
+        expect(tail.length).toBeLessThanOrEqual(8 * 1024);
+        expect(tail).toContain('flood done, exiting');
+      }
+    },
+    200_000,
+  );
 });
 
 describe('faults that leave no case in error', () => {

@@ -58,7 +58,10 @@ describe('trap classification from engine messages', () => {
   });
 
   it("keeps both meanings of V8's combined call_indirect message", () => {
-    expect(classifyTrap('null function or function signature mismatch')).toEqual({ trap: 'indirect-call-type', candidates: ['indirect-call-type', 'indirect-call-null'] });
+    expect(classifyTrap('null function or function signature mismatch')).toEqual({
+      trap: 'indirect-call-type',
+      candidates: ['indirect-call-type', 'indirect-call-null'],
+    });
   });
 });
 

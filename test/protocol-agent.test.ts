@@ -13,7 +13,10 @@ async function rawExchange(lines: string[]): Promise<unknown[]> {
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stdin.end(lines.join('\n') + '\n');
   await new Promise((resolve) => child.once('exit', resolve));
-  return out.trim().split('\n').map((l) => JSON.parse(l));
+  return out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 describe('JS agent protocol compliance', () => {
@@ -45,7 +48,13 @@ describe('JS agent protocol compliance', () => {
 
 describe('user adapter sources', () => {
   it('splits command lines like a shell for words and quotes', () => {
-    expect(splitCommand(`/opt/rt/bin/adapter --flag 'two words' "say \\"hi\\"" a\\ b`)).toEqual(['/opt/rt/bin/adapter', '--flag', 'two words', 'say "hi"', 'a b']);
+    expect(splitCommand(`/opt/rt/bin/adapter --flag 'two words' "say \\"hi\\"" a\\ b`)).toEqual([
+      '/opt/rt/bin/adapter',
+      '--flag',
+      'two words',
+      'say "hi"',
+      'a b',
+    ]);
     expect(() => splitCommand(`broken 'quote`)).toThrow(/unterminated/);
   });
 

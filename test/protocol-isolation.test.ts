@@ -72,7 +72,10 @@ describe('an adapter process that misbehaves during a call', () => {
 describe('a real agent killed with SIGKILL mid-call', () => {
   it('gives error for the case in flight, restarts for the next case, and the report is valid', async () => {
     const marker = `awc-kill-test-${process.pid}-${Date.now()}`;
-    const agent = processAdapter({ id: 'node24-kill-test', resolve: async () => ({ command: [process.execPath, await agentBundle(), '--strategy', 'jspi', '--marker', marker] }) });
+    const agent = processAdapter({
+      id: 'node24-kill-test',
+      resolve: async () => ({ command: [process.execPath, await agentBundle(), '--strategy', 'jspi', '--marker', marker] }),
+    });
     const victim = defineCase({
       id: 'suspension.test.killed',
       title: 'sleep(5000), while the test kills the adapter process',
@@ -87,7 +90,12 @@ describe('a real agent killed with SIGKILL mid-call', () => {
     const out = await runInTest([agent], [victim, after]);
     expect(out.results.map((r) => r.status)).toEqual(['error', 'pass']);
     expect(out.results[0]!.message).toMatch(/adapter exited \(signal SIGKILL\) with 1 request\(s\) in flight \(call\)/);
-    const report = buildReport({ startedAt: new Date(), finishedAt: new Date(), invocation: { argv: [], filters: { adapters: [agent.id], suites: [], case: null } }, ...out });
+    const report = buildReport({
+      startedAt: new Date(),
+      finishedAt: new Date(),
+      invocation: { argv: [], filters: { adapters: [agent.id], suites: [], case: null } },
+      ...out,
+    });
     const check = validateReport(JSON.parse(JSON.stringify(report)));
     expect(check.valid ? [] : check.errors).toEqual([]);
   });

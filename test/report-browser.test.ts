@@ -31,7 +31,15 @@ async function openInChromium(html: string, check: (tab: import('playwright-core
   const browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const tab = await browser.newPage();
@@ -49,22 +57,43 @@ async function openInChromium(html: string, check: (tab: import('playwright-core
 
 describe.skipIf(!available)('HTML report in headless Chromium', () => {
   it('the compare page draws its ratio chart without errors', async () => {
-    const change = { adapterId: 'node-jspi', benchmarkId: 'overhead.sync-import', unit: 'runs' as const, baseMedian: 9, headMedian: 12, ratio: 1.33, ratioCI95: [1.2, 1.5] as [number, number], p: 0.009, verdict: 'regression' as const };
+    const change = {
+      adapterId: 'node-jspi',
+      benchmarkId: 'overhead.sync-import',
+      unit: 'runs' as const,
+      baseMedian: 9,
+      headMedian: 12,
+      ratio: 1.33,
+      ratioCI95: [1.2, 1.5] as [number, number],
+      p: 0.009,
+      verdict: 'regression' as const,
+    };
     await openInChromium(renderCompareHtml('base.json', 'head.json', [change], []), async (tab) => {
-      expect(await tab.locator('#compare').innerText()).toContain('regression');
+      expect(await tab.locator('#compare').textContent()).toContain('regression');
       expect(await tab.locator('#ratios').boundingBox()).not.toBeNull();
     });
   });
 
   it('shows the matrix, opens a case on click, logs no console errors', async () => {
     const adapters = [nodeJspi, brokenAdapter('broken-i64', offByOneI64)];
-    const out = await runInTest(adapters, ALL_CASES.filter((c) => c.id.startsWith('propagation.echo.i64')));
-    const report = buildReport({ startedAt: new Date(), finishedAt: new Date(), invocation: { argv: [], filters: { adapters: adapters.map((a) => a.id), suites: [], case: null } }, ...out });
+    const out = await runInTest(
+      adapters,
+      ALL_CASES.filter((c) => c.id.startsWith('propagation.echo.i64')),
+    );
+    const report = buildReport({
+      startedAt: new Date(),
+      finishedAt: new Date(),
+      invocation: { argv: [], filters: { adapters: adapters.map((a) => a.id), suites: [], case: null } },
+      ...out,
+    });
     await openInChromium(renderHtml(report), async (tab) => {
       expect(await tab.locator('#matrix td.cell').count()).toBe(2);
-      expect(await tab.locator('#matrix').innerText()).toContain('broken-i64');
-      await tab.locator('tr.result', { has: tab.locator('td.fail') }).first().click();
-      expect(await tab.locator('tr.details pre.evidence').first().innerText()).toContain('expected');
+      expect(await tab.locator('#matrix').textContent()).toContain('broken-i64');
+      await tab
+        .locator('tr.result', { has: tab.locator('td.fail') })
+        .first()
+        .click();
+      expect(await tab.locator('tr.details pre.evidence').first().textContent()).toContain('expected');
       await mkdir(DEFAULT_OUT_DIR, { recursive: true });
       await tab.screenshot({ path: join(DEFAULT_OUT_DIR, 'html-report.png'), fullPage: true });
     });

@@ -13,12 +13,18 @@ import { missingRuntime } from './support/broken-adapters.ts';
 import { runInTest } from './support/run.ts';
 
 let report: Report;
+// biome-ignore lint/suspicious/noExplicitAny: the tests corrupt the report at arbitrary depths on purpose
 const clone = (): Record<string, any> => JSON.parse(JSON.stringify(report));
 
 beforeAll(async () => {
   const cases = ALL_CASES.filter((c) => /^propagation\.(echo\.f32|host-error)\./.test(c.id));
   const out = await runInTest([nodeJspi, missingRuntime], cases);
-  report = buildReport({ startedAt: new Date(), finishedAt: new Date(), invocation: { argv: ['run'], filters: { adapters: ['node-jspi', 'fake-missing'], suites: [], case: null } }, ...out });
+  report = buildReport({
+    startedAt: new Date(),
+    finishedAt: new Date(),
+    invocation: { argv: ['run'], filters: { adapters: ['node-jspi', 'fake-missing'], suites: [], case: null } },
+    ...out,
+  });
 });
 
 describe('report schema', () => {

@@ -17,7 +17,12 @@ const cases = ALL_CASES.filter((c) => c.id.startsWith('propagation.echo.'));
 const adapters = [nodeJspi, brokenAdapter('broken-i64', offByOneI64), missingRuntime];
 const order = new Map(ALL_CASES.map((c, i) => [c.id, i]));
 const reportOf = (out: Awaited<ReturnType<typeof runInTest>>, shard?: { index: number; count: number }): Report =>
-  buildReport({ startedAt: new Date(), finishedAt: new Date(), invocation: { argv: [], ...(shard ? { shard } : {}), filters: { adapters: adapters.map((a) => a.id), suites: [], case: null } }, ...out });
+  buildReport({
+    startedAt: new Date(),
+    finishedAt: new Date(),
+    invocation: { argv: [], ...(shard ? { shard } : {}), filters: { adapters: adapters.map((a) => a.id), suites: [], case: null } },
+    ...out,
+  });
 const triples = (r: Report) => r.results.map((x) => `${x.adapterId} ${x.caseId} ${x.status}`);
 
 let full: Report;
@@ -58,16 +63,40 @@ describe('renderers', () => {
 
 describe('shards and merge', () => {
   it('shard 1/2 + shard 2/2 merged give exactly the unsharded result set, in order', async () => {
-    const shards = await Promise.all([1, 2].map(async (index) => reportOf(await runInTest(adapters, cases, { shard: { index, count: 2 } }), { index, count: 2 })));
+    const shards = await Promise.all(
+      [1, 2].map(async (index) => reportOf(await runInTest(adapters, cases, { shard: { index, count: 2 } }), { index, count: 2 })),
+    );
     expect(shards.every((s) => s.results.length > 0 && s.results.length < full.results.length)).toBe(true);
-    const merged = mergeReports(shards.map((report, i) => ({ file: `s${i}`, report })), ['merge'], (id) => order.get(id)!);
+    const merged = mergeReports(
+      shards.map((report, i) => ({ file: `s${i}`, report })),
+      ['merge'],
+      (id) => order.get(id)!,
+    );
     expect(triples(merged)).toEqual(triples(full));
     expect(validateReport(JSON.parse(JSON.stringify(merged))).valid).toBe(true);
   });
 
   it('refuses reports of another tool version and a case present twice', () => {
     const other = { ...full, tool: { ...full.tool, version: '9.9.9' } };
-    expect(() => mergeReports([{ file: 'a', report: full }, { file: 'b', report: other }], [], (id) => order.get(id)!)).toThrow(MergeError);
-    expect(() => mergeReports([{ file: 'a', report: full }, { file: 'b', report: full }], [], (id) => order.get(id)!)).toThrow(/in both a and b/);
+    expect(() =>
+      mergeReports(
+        [
+          { file: 'a', report: full },
+          { file: 'b', report: other },
+        ],
+        [],
+        (id) => order.get(id)!,
+      ),
+    ).toThrow(MergeError);
+    expect(() =>
+      mergeReports(
+        [
+          { file: 'a', report: full },
+          { file: 'b', report: full },
+        ],
+        [],
+        (id) => order.get(id)!,
+      ),
+    ).toThrow(/in both a and b/);
   });
 });

@@ -21,22 +21,49 @@ const DEPTH = 100_000;
 const deepJson = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 
 // Every kind of character XML 1.0 forbids or that breaks markup.
-const HOSTILE = 'nul\u0000 bell\u0007 esc\u001b del\u007f c1\u0085 ffff\uffff fffe\ufffe fdd0\ufdd0 lone-hi\ud800 lone-lo\udc00 astral-nonchar\u{1fffe} ok\u{1f600} ]]> <img src=x onerror=alert(1)> & "q" \'a\' <script>alert(2)</script>';
+const HOSTILE =
+  'nul\u0000 bell\u0007 esc\u001b del\u007f c1\u0085 ffff\uffff fffe\ufffe fdd0\ufdd0 lone-hi\ud800 lone-lo\udc00 astral-nonchar\u{1fffe} ok\u{1f600} ]]> <img src=x onerror=alert(1)> & "q" \'a\' <script>alert(2)</script>';
 
 let dir: string;
 let report: Report;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'awc-reports-robust-'));
   const description = { ...(await nodeJspi.describe()), engine: { name: '<b>engine</b><script>x()</script>', version: `1 ${HOSTILE}` } };
-  const base = { suite: 'propagation', requirement: 'PROP-ECHO', level: 'MUST' as const, durationMs: 1, adapterId: description.id, reproduce: 'npx awc run --adapter node-jspi --case x' };
+  const base = {
+    suite: 'propagation',
+    requirement: 'PROP-ECHO',
+    level: 'MUST' as const,
+    durationMs: 1,
+    adapterId: description.id,
+    reproduce: 'npx awc run --adapter node-jspi --case x',
+  };
   const results: CaseResult[] = [
-    { ...base, caseId: 'propagation.deep.fail', status: 'fail', message: HOSTILE, evidence: JSON.parse(deepJson(DEPTH)), reproduce: `npx awc run --case '${HOSTILE}'` },
-    { ...base, caseId: 'propagation.deep.error', status: 'error', message: `first line\n${HOSTILE}`, evidence: { nested: JSON.parse(deepJson(DEPTH)), text: HOSTILE } },
+    {
+      ...base,
+      caseId: 'propagation.deep.fail',
+      status: 'fail',
+      message: HOSTILE,
+      evidence: JSON.parse(deepJson(DEPTH)),
+      reproduce: `npx awc run --case '${HOSTILE}'`,
+    },
+    {
+      ...base,
+      caseId: 'propagation.deep.error',
+      status: 'error',
+      message: `first line\n${HOSTILE}`,
+      evidence: { nested: JSON.parse(deepJson(DEPTH)), text: HOSTILE },
+    },
     { ...base, caseId: 'propagation.skip', status: 'skipped', message: HOSTILE },
     { ...base, caseId: 'propagation.known', status: 'expected-fail', message: HOSTILE },
   ];
   const now = new Date();
-  report = buildReport({ startedAt: now, finishedAt: now, invocation: { argv: [HOSTILE], filters: { adapters: [description.id], suites: [], case: null } }, adapters: [description], results });
+  report = buildReport({
+    startedAt: now,
+    finishedAt: now,
+    invocation: { argv: [HOSTILE], filters: { adapters: [description.id], suites: [], case: null } },
+    adapters: [description],
+    results,
+  });
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

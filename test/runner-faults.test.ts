@@ -43,7 +43,12 @@ const faulty = async (fault: string, call: number) => {
   return processAdapter({ id: `fault-${fault}`, resolve: async () => ({ command: [program, ...args] }) });
 };
 const validReport = (out: Awaited<ReturnType<typeof runInTest>>) => {
-  const report = buildReport({ startedAt: new Date(), finishedAt: new Date(), invocation: { argv: [], filters: { adapters: out.adapters.map((a) => a.id), suites: [], case: null } }, ...out });
+  const report = buildReport({
+    startedAt: new Date(),
+    finishedAt: new Date(),
+    invocation: { argv: [], filters: { adapters: out.adapters.map((a) => a.id), suites: [], case: null } },
+    ...out,
+  });
   const check = validateReport(JSON.parse(JSON.stringify(report)));
   return check.valid ? [] : check.errors;
 };
@@ -67,12 +72,14 @@ describe('failures beside a case verdict', () => {
     const cases = ALL_CASES.filter((c) => c.id === 'propagation.echo.i32.zero' || c.id === 'propagation.echo.i32.one');
     const out = await runInTest([await faulty('duplicate-id', 1)], cases);
     expect(out.results.map((r) => r.status)).toEqual(['error', 'pass']);
-    expect(out.results[0]!.message).toMatch(/the adapter process failed during the case: the adapter answered request id \d+ a second time \(a duplicate answer\)/);
+    expect(out.results[0]!.message).toMatch(
+      /the adapter process failed during the case: the adapter answered request id \d+ a second time \(a duplicate answer\)/,
+    );
     expect(out.results[0]!.message).toContain('its own verdict was pass');
     expect(String(out.results[0]!.evidence?.['stderrTail'])).toContain('fault-adapter: injecting duplicate-id');
   }, 120_000);
 
-  it('an unhandled rejection a case leaves behind is that case\'s error, with two adapters running in parallel', async () => {
+  it("an unhandled rejection a case leaves behind is that case's error, with two adapters running in parallel", async () => {
     const leaky = defineCase({
       id: 'propagation.test.leaky',
       title: 'on node-jspi-twin only, starts a promise that rejects and is never awaited',
@@ -90,7 +97,12 @@ describe('failures beside a case verdict', () => {
     const twin: Adapter = { ...nodeJspi, id: 'node-jspi-twin', describe: async () => ({ ...(await nodeJspi.describe()), id: 'node-jspi-twin' }) };
     const out = await runInTestParallel([nodeJspi, twin], [leaky, quiet]);
     const status = Object.fromEntries(out.results.map((r) => [`${r.adapterId} ${r.caseId}`, r.status]));
-    expect(status).toEqual({ 'node-jspi propagation.test.leaky': 'pass', 'node-jspi propagation.test.quiet': 'pass', 'node-jspi-twin propagation.test.leaky': 'error', 'node-jspi-twin propagation.test.quiet': 'pass' });
+    expect(status).toEqual({
+      'node-jspi propagation.test.leaky': 'pass',
+      'node-jspi propagation.test.quiet': 'pass',
+      'node-jspi-twin propagation.test.leaky': 'error',
+      'node-jspi-twin propagation.test.quiet': 'pass',
+    });
     const hit = out.results.find((r) => r.adapterId === 'node-jspi-twin' && r.caseId === 'propagation.test.leaky')!;
     expect(hit.message).toContain('a promise the case started was rejected and never handled: Error: leaked on purpose');
   }, 120_000);
@@ -100,7 +112,14 @@ describe('failures beside a case verdict', () => {
 async function runInTestParallel(adapters: Adapter[], cases: Case[]) {
   const server = await startLoopbackServer();
   try {
-    return await runCases({ adapters, cases, jobs: 2, caseTimeoutMs: 60_000, env: { httpOrigin: server.origin, httpRequests: server.requests, dataDir: dir }, expectationsFor: async (adapter) => ({ adapter, knownFailures: [] }) });
+    return await runCases({
+      adapters,
+      cases,
+      jobs: 2,
+      caseTimeoutMs: 60_000,
+      env: { httpOrigin: server.origin, httpRequests: server.requests, dataDir: dir },
+      expectationsFor: async (adapter) => ({ adapter, knownFailures: [] }),
+    });
   } finally {
     await server.close();
   }
@@ -111,6 +130,9 @@ describe('evidence a case gets wrong', () => {
     const cyclic: Record<string, unknown> = { a: 1, big: 12n, fn: () => 1, list: [1n, undefined] };
     cyclic['self'] = cyclic;
     const shared = { x: 1 };
-    expect(plainEvidence({ cyclic, twice: [shared, shared] })).toEqual({ cyclic: { a: 1, big: '12', list: ['1', null], self: '[circular]' }, twice: [{ x: 1 }, { x: 1 }] });
+    expect(plainEvidence({ cyclic, twice: [shared, shared] })).toEqual({
+      cyclic: { a: 1, big: '12', list: ['1', null], self: '[circular]' },
+      twice: [{ x: 1 }, { x: 1 }],
+    });
   });
 });

@@ -14,7 +14,13 @@ import { agentBundle } from '../harness/protocol/agent-bundle.ts';
 import { faultAdapterCommand, leftover, runAwc, until, type Spawned } from './support/processes.ts';
 
 const ECHO = 'propagation.echo.i32.*';
-const ECHO_CASES = ['propagation.echo.i32.zero', 'propagation.echo.i32.one', 'propagation.echo.i32.minus-one', 'propagation.echo.i32.max', 'propagation.echo.i32.min'];
+const ECHO_CASES = [
+  'propagation.echo.i32.zero',
+  'propagation.echo.i32.one',
+  'propagation.echo.i32.minus-one',
+  'propagation.echo.i32.max',
+  'propagation.echo.i32.min',
+];
 
 let dir: string;
 let agent: string;
@@ -39,7 +45,13 @@ interface Interrupted {
  * Starts `awc <args>` with the fault adapter (`--adapter-cmd fault=…` appended), waits until the
  * fault fired (or `ready` holds), then sends `signals` 300 ms apart.
  */
-async function interrupt(name: string, args: string[], fault: { fault: string; call: number; once?: boolean }, signals: NodeJS.Signals[], ready?: (work: string, output: string) => boolean): Promise<Interrupted> {
+async function interrupt(
+  name: string,
+  args: string[],
+  fault: { fault: string; call: number; once?: boolean },
+  signals: NodeJS.Signals[],
+  ready?: (work: string, output: string) => boolean,
+): Promise<Interrupted> {
   const work = join(dir, name);
   const tmp = join(work, 'tmp');
   await mkdir(tmp, { recursive: true });
@@ -108,14 +120,21 @@ describe('awc run under signals', () => {
 
 describe('awc smoke, bench, replay and adapters under SIGTERM', () => {
   it('replay: an adapter hanging in a call and ignoring EOF is killed, the data directory removed, exit 143', async () => {
-    const r = await interrupt('replay', ['replay', '--adapter', 'fault', '--property', 'properties.model.single', '--seed', '1', '--path', '0'], { fault: 'hang-ignoring-eof', call: 1 }, ['SIGTERM']);
+    const r = await interrupt(
+      'replay',
+      ['replay', '--adapter', 'fault', '--property', 'properties.model.single', '--seed', '1', '--path', '0'],
+      { fault: 'hang-ignoring-eof', call: 1 },
+      ['SIGTERM'],
+    );
     expect(r.run.code).toBe(143);
     expect(r.tempLeft).toEqual([]);
     expect(r.left).toEqual([]);
   }, 200_000);
 
   it('adapters: an adapter that never finishes its hello and ignores EOF is killed, exit 143', async () => {
-    const r = await interrupt('adapters', ['adapters'], { fault: 'hang-ignoring-eof', call: 0, once: false }, ['SIGTERM'], (work) => existsSync(join(work, 'pids')));
+    const r = await interrupt('adapters', ['adapters'], { fault: 'hang-ignoring-eof', call: 0, once: false }, ['SIGTERM'], (work) =>
+      existsSync(join(work, 'pids')),
+    );
     expect(r.run.code).toBe(143);
     expect(r.left).toEqual([]);
   }, 200_000);
@@ -129,7 +148,13 @@ describe('awc smoke, bench, replay and adapters under SIGTERM', () => {
 
   it('bench: an adapter that ignores EOF, measuring, is killed, exit 143', async () => {
     const started = (work: string) => existsSync(join(work, 'pids')) && readFileSync(join(work, 'pids'), 'utf8').trim().split('\n').length >= 4;
-    const r = await interrupt('bench', ['bench', '--adapter', 'fault', '--benchmark', 'overhead.sleep-1ms', '--time-budget', '30', '--repeat', '1', '--out', join(dir, 'bench', 'bench.json')], { fault: 'ignore-eof', call: 0, once: false }, ['SIGTERM'], (work) => started(work));
+    const r = await interrupt(
+      'bench',
+      ['bench', '--adapter', 'fault', '--benchmark', 'overhead.sleep-1ms', '--time-budget', '30', '--repeat', '1', '--out', join(dir, 'bench', 'bench.json')],
+      { fault: 'ignore-eof', call: 0, once: false },
+      ['SIGTERM'],
+      (work) => started(work),
+    );
     expect(r.run.code).toBe(143);
     expect(r.left).toEqual([]);
   }, 200_000);

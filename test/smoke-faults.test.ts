@@ -31,20 +31,24 @@ describe('awc smoke on a misbehaving adapter', () => {
     ['inspect-internal', /gate \+ inspect.*\n\s+internal: fault-adapter: inspect is broken/],
     ['exit-mid-call', /instantiate \+ call.*\n\s+adapter exited \(code 3\)[\s\S]*not run: the adapter process is gone/],
     ['garbage', /not JSON on stdout: "Segmentation fault[\s\S]*not run: the adapter process is gone/],
-  ])('%s: every step is reported, exit 1, no stack trace, nothing left', async (fault, reason) => {
-    const work = join(dir, fault);
-    await mkdir(work, { recursive: true });
-    const tag = `AWC_SMOKE_TEST_${randomBytes(6).toString('hex')}`;
-    const command = faultAdapterCommand({ agent, fault, call: 1, state: join(work, 'fired') });
-    const r = await runAwc(['smoke', '--adapter-cmd', `fault=${command}`, '--adapter', 'fault'], { env: { [tag]: '1' }, timeoutMs: 150_000 });
-    expect(r.stderr).not.toMatch(/internal error|unhandled promise rejection|\n\s+at /);
-    expect(r.code).toBe(1);
-    const lines = r.stdout.split('\n').filter((l) => /^(pass|fail)\s/.test(l));
-    expect(lines).toHaveLength(STEPS);
-    expect(r.stdout).toMatch(reason);
-    expect(r.stdout).toMatch(new RegExp(`\\d+ of ${STEPS} step\\(s\\) failed`));
-    // The last step runs on a fresh process, which behaves (the fault fires once).
-    expect(lines.at(-1)).toMatch(/^pass.*version-mismatch/);
-    expect(await leftover(tag)).toEqual([]);
-  }, 200_000);
+  ])(
+    '%s: every step is reported, exit 1, no stack trace, nothing left',
+    async (fault, reason) => {
+      const work = join(dir, fault);
+      await mkdir(work, { recursive: true });
+      const tag = `AWC_SMOKE_TEST_${randomBytes(6).toString('hex')}`;
+      const command = faultAdapterCommand({ agent, fault, call: 1, state: join(work, 'fired') });
+      const r = await runAwc(['smoke', '--adapter-cmd', `fault=${command}`, '--adapter', 'fault'], { env: { [tag]: '1' }, timeoutMs: 150_000 });
+      expect(r.stderr).not.toMatch(/internal error|unhandled promise rejection|\n\s+at /);
+      expect(r.code).toBe(1);
+      const lines = r.stdout.split('\n').filter((l) => /^(pass|fail)\s/.test(l));
+      expect(lines).toHaveLength(STEPS);
+      expect(r.stdout).toMatch(reason);
+      expect(r.stdout).toMatch(new RegExp(`\\d+ of ${STEPS} step\\(s\\) failed`));
+      // The last step runs on a fresh process, which behaves (the fault fires once).
+      expect(lines.at(-1)).toMatch(/^pass.*version-mismatch/);
+      expect(await leftover(tag)).toEqual([]);
+    },
+    200_000,
+  );
 });

@@ -8,7 +8,15 @@ const noisy = (center: number, spread: number, n: number, seed: number) => {
   const random = prng(seed);
   return Array.from({ length: n }, () => center + (random() - 0.5) * 2 * spread);
 };
-const result = (runMedians: number[], samples: number[] = runMedians): BenchmarkResult => ({ benchmarkId: 'overhead.x', adapterId: 'a', title: 'x', status: 'measured', unit: 'ns/op', samples, runMedians });
+const result = (runMedians: number[], samples: number[] = runMedians): BenchmarkResult => ({
+  benchmarkId: 'overhead.x',
+  adapterId: 'a',
+  title: 'x',
+  status: 'measured',
+  unit: 'ns/op',
+  samples,
+  runMedians,
+});
 const options = { threshold: 0.05, alpha: 0.01 };
 
 describe('statistics', () => {

@@ -11,7 +11,8 @@ import { ALL_CASES } from '../suites/index.ts';
 
 const SUITES = join(ROOT, 'suites');
 const files = (readdirSync(SUITES, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => join(SUITES, f));
-const isCase = (x: unknown): x is Case => typeof x === 'object' && x !== null && typeof (x as Case).id === 'string' && typeof (x as Case).run === 'function' && Array.isArray((x as Case).requires);
+const isCase = (x: unknown): x is Case =>
+  typeof x === 'object' && x !== null && typeof (x as Case).id === 'string' && typeof (x as Case).run === 'function' && Array.isArray((x as Case).requires);
 
 describe('suite registration', () => {
   it('every exported list of cases in suites/ is in ALL_CASES, and each file exports at most one', async () => {

@@ -13,7 +13,15 @@ import { buildReport } from '../harness/report/build.ts';
 import { validateReport } from '../harness/report/validate.ts';
 import { runInTest } from './support/run.ts';
 
-const trivial: Case = { id: 'test.unavailable.trivial', suite: 'test', requirement: 'TEST-UNAVAILABLE', level: 'MUST', title: 'trivial', requires: [], run: async () => pass() };
+const trivial: Case = {
+  id: 'test.unavailable.trivial',
+  suite: 'test',
+  requirement: 'TEST-UNAVAILABLE',
+  level: 'MUST',
+  title: 'trivial',
+  requires: [],
+  run: async () => pass(),
+};
 
 describe('the features of an unavailable adapter', () => {
   it('are UNAVAILABLE_FEATURES on both paths, and the report takes them', async () => {
@@ -25,12 +33,26 @@ describe('the features of an unavailable adapter', () => {
       ['exploding', 'missing', 'ghost'].map((id) => [id, false, { name: 'unknown', version: 'unknown' }, UNAVAILABLE_FEATURES.strategy, UNAVAILABLE_FEATURES]),
     );
     expect(out.results.map((r) => r.status)).toEqual(['unavailable', 'unavailable', 'unavailable']);
-    const report = buildReport({ startedAt: new Date(), finishedAt: new Date(), invocation: { argv: [], filters: { adapters: out.adapters.map((a) => a.id), suites: [], case: null } }, ...out });
+    const report = buildReport({
+      startedAt: new Date(),
+      finishedAt: new Date(),
+      invocation: { argv: [], filters: { adapters: out.adapters.map((a) => a.id), suites: [], case: null } },
+      ...out,
+    });
     const check = validateReport(JSON.parse(JSON.stringify(report)));
     expect(check.valid ? [] : check.errors).toEqual([]);
   });
 
   it('declare nothing a case could require', () => {
-    expect(UNAVAILABLE_FEATURES).toEqual({ strategy: 'native-async', cancellation: 'none', fuel: false, memoryLimits: false, reentrancy: 'reject', postCancel: 'refused', coreModules: false, components: false });
+    expect(UNAVAILABLE_FEATURES).toEqual({
+      strategy: 'native-async',
+      cancellation: 'none',
+      fuel: false,
+      memoryLimits: false,
+      reentrancy: 'reject',
+      postCancel: 'refused',
+      coreModules: false,
+      components: false,
+    });
   });
 });

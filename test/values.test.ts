@@ -11,7 +11,13 @@ describe('values', () => {
 
   it('keeps the exact bits of a float read off the wire, an f32 signalling NaN included', () => {
     // Widening 0x7f800001 into a JS Number quiets it; the Value keeps the bits it arrived with.
-    for (const [type, bits] of [['f32', '7f800001'], ['f32', '7fc00abc'], ['f64', '7ff0000000000001'], ['f32', '80000000'], ['f32', '00000001']] as const) {
+    for (const [type, bits] of [
+      ['f32', '7f800001'],
+      ['f32', '7fc00abc'],
+      ['f64', '7ff0000000000001'],
+      ['f32', '80000000'],
+      ['f32', '00000001'],
+    ] as const) {
       const v = fromJsonValue({ type, value: 'x', bits });
       expect(toJsonValue(v)).toMatchObject({ type, bits });
       expect(sameValue(v, floatFromBits(type, bits))).toBe(true);

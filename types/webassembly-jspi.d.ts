@@ -1,8 +1,8 @@
 // JSPI (WebAssembly JavaScript Promise Integration) is not in TypeScript's lib yet.
 declare namespace WebAssembly {
   class Suspending {
-    constructor(fn: (...args: any[]) => unknown);
+    constructor(fn: (...args: never[]) => unknown);
   }
-  function promising(fn: Function): (...args: any[]) => Promise<any>;
+  function promising(fn: Function): (...args: unknown[]) => Promise<unknown>;
   class SuspendError extends Error {}
 }

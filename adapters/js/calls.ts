@@ -38,7 +38,10 @@ export abstract class HostedInstance {
     };
     const onAbort = () => cancel(new CancelledError('cancel', 'call cancelled by the harness'));
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = options.deadlineMs === undefined ? undefined : setTimeout(() => cancel(new CancelledError('timeout', `deadline of ${options.deadlineMs} ms passed`)), options.deadlineMs);
+    const timer =
+      options.deadlineMs === undefined
+        ? undefined
+        : setTimeout(() => cancel(new CancelledError('timeout', `deadline of ${options.deadlineMs} ms passed`)), options.deadlineMs);
     try {
       return await body(callId);
     } finally {

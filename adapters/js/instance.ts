@@ -37,7 +37,8 @@ export class JsInstance extends HostedInstance implements Instance {
   async call(exportName: string, args: Value[], options: CallOptions): Promise<Outcome> {
     this.ensureLive();
     const exported = this.instance.exports[exportName];
-    if (typeof exported !== 'function') return { kind: 'engine-error', name: 'MissingExport', message: `the guest exports no function ${JSON.stringify(exportName)}` };
+    if (typeof exported !== 'function')
+      return { kind: 'engine-error', name: 'MissingExport', message: `the guest exports no function ${JSON.stringify(exportName)}` };
     const mismatch = this.badArguments(exportName, exported, args);
     if (mismatch) return { kind: 'engine-error', name: 'BadArguments', message: mismatch };
     return this.track(options, async (callId) => {

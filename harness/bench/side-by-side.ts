@@ -29,7 +29,13 @@ export function sideBySide(adapters: readonly AdapterDescription[], results: rea
       .filter((o) => o.benchmarkId === r.nextTo && o.summary && byId.get(o.adapterId)?.available && engineOf(byId.get(o.adapterId)!) === engineOf(a))
       .map((o) => {
         const d = byId.get(o.adapterId)!;
-        return { benchmarkId: o.benchmarkId, adapterId: o.adapterId, kind: d.features.coreModules ? ('core module' as const) : ('sync-ABI component' as const), median: o.summary!.median, ratio: Math.round((r.summary!.median / o.summary!.median) * 100) / 100 };
+        return {
+          benchmarkId: o.benchmarkId,
+          adapterId: o.adapterId,
+          kind: d.features.coreModules ? ('core module' as const) : ('sync-ABI component' as const),
+          median: o.summary!.median,
+          ratio: Math.round((r.summary!.median / o.summary!.median) * 100) / 100,
+        };
       });
     rows.push({ engine: engineOf(a), benchmarkId: r.benchmarkId, adapterId: r.adapterId, median: r.summary.median, beside });
   }

@@ -80,7 +80,15 @@ export type Summary = BenchSummary;
 
 export function summarise(samples: Samples): Summary {
   const s = sortSamples(samples);
-  return { n: s.length, median: median(s), mad: mad(s), ci95: bootstrapMedianCI(s), outliers: outlierCount(s), min: s[0] ?? Number.NaN, max: s[s.length - 1] ?? Number.NaN };
+  return {
+    n: s.length,
+    median: median(s),
+    mad: mad(s),
+    ci95: bootstrapMedianCI(s),
+    outliers: outlierCount(s),
+    min: s[0] ?? Number.NaN,
+    max: s[s.length - 1] ?? Number.NaN,
+  };
 }
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26 via erf), accurate to ~1e-7. */

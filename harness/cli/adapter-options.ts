@@ -32,7 +32,10 @@ export async function allAdapters(flags: AdapterSourceFlags, builtIn: readonly A
  * nothing for a built-in one, its --adapter-cmd, or the absolute path of its --config or --plugin
  * (so the line works from any directory).
  */
-export async function adapterSources(flags: AdapterSourceFlags, builtIn: readonly Adapter[]): Promise<{ adapters: Adapter[]; rerunFlags: (id: string) => string[] }> {
+export async function adapterSources(
+  flags: AdapterSourceFlags,
+  builtIn: readonly Adapter[],
+): Promise<{ adapters: Adapter[]; rerunFlags: (id: string) => string[] }> {
   const configPath = flags.config !== undefined ? resolve(flags.config) : existsSync(CONFIG_FILE) ? resolve(CONFIG_FILE) : undefined;
   const groups: { adapters: readonly Adapter[]; flags: (a: Adapter, i: number) => string[] }[] = [
     { adapters: builtIn, flags: () => [] },

@@ -45,7 +45,9 @@ export function sideBySideLines(adapters: AdapterDescription[], results: Benchma
     lines.push(`  ${engine}`);
     for (const row of rows.filter((r) => r.engine === engine)) {
       const beside = row.beside.map((b) => `${b.kind} ${b.adapterId} ${b.benchmarkId} ${fmt(b.median)} (×${b.ratio})`).join('; ');
-      lines.push(`    ${row.benchmarkId.padEnd(21)} ${row.adapterId} ${fmt(row.median)}: ${beside || 'nothing measured beside it (add --adapter rows of this engine and the overhead benchmarks)'}`);
+      lines.push(
+        `    ${row.benchmarkId.padEnd(21)} ${row.adapterId} ${fmt(row.median)}: ${beside || 'nothing measured beside it (add --adapter rows of this engine and the overhead benchmarks)'}`,
+      );
     }
   }
   return lines;
@@ -64,7 +66,9 @@ export async function benchCommand(flags: BenchFlags, argv: string[], catalog: C
   const budgetMs = Math.round(flags.timeBudget * 1000);
   // A signal kills the adapter processes on its way out (no report: a half-measured bench is not kept).
   exitOnInterrupt((line) => process.stderr.write(line + '\n'));
-  process.stderr.write(`awc bench: ${benchmarks.length} benchmark(s) × ${adapters.length} adapter(s), ${flags.repeat} independent runs each, ${budgetMs} ms of measuring per benchmark in all (plus ${WARMUP_MS} ms warm-up per run)\n`);
+  process.stderr.write(
+    `awc bench: ${benchmarks.length} benchmark(s) × ${adapters.length} adapter(s), ${flags.repeat} independent runs each, ${budgetMs} ms of measuring per benchmark in all (plus ${WARMUP_MS} ms warm-up per run)\n`,
+  );
   const { adapters: described, benchmarks: results } = await runBenchmarks({
     adapters,
     benchmarks,
@@ -75,7 +79,19 @@ export async function benchCommand(flags: BenchFlags, argv: string[], catalog: C
     onAdapter: (d) => process.stderr.write(adapterLine(d) + '\n'),
     onResult: (r) => process.stderr.write(benchLine(r) + '\n'),
   });
-  const report = { ...buildReport({ startedAt, finishedAt: new Date(), invocation: { argv, filters: { adapters: adapters.map((a) => a.id), suites: [...new Set(benchmarks.map(benchmarkSuite))], case: flags.benchmark ?? null } }, adapters: described, results: [] }), benchmarks: results };
+  const report = {
+    ...buildReport({
+      startedAt,
+      finishedAt: new Date(),
+      invocation: {
+        argv,
+        filters: { adapters: adapters.map((a) => a.id), suites: [...new Set(benchmarks.map(benchmarkSuite))], case: flags.benchmark ?? null },
+      },
+      adapters: described,
+      results: [],
+    }),
+    benchmarks: results,
+  };
   for (const line of sideBySideLines(described, results)) process.stderr.write(line + '\n');
   try {
     await writeReport(report, out);

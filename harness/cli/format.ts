@@ -6,7 +6,17 @@ import { STATUSES, type CaseResult, type Report } from '../report/types.ts';
 
 const color = process.stderr.isTTY && !process.env['NO_COLOR'];
 const paint = (code: number, text: string) => (color ? `\x1b[${code}m${text}\x1b[0m` : text);
-const STATUS_COLOR: Record<string, number> = { pass: 32, fail: 31, 'unexpected-pass': 31, error: 31, timeout: 31, 'expected-fail': 33, unsupported: 36, unavailable: 35, skipped: 90 };
+const STATUS_COLOR: Record<string, number> = {
+  pass: 32,
+  fail: 31,
+  'unexpected-pass': 31,
+  error: 31,
+  timeout: 31,
+  'expected-fail': 33,
+  unsupported: 36,
+  unavailable: 35,
+  skipped: 90,
+};
 
 export const statusLabel = (status: string): string => paint(STATUS_COLOR[status] ?? 0, status.padEnd(15));
 

@@ -12,12 +12,22 @@ import { exitOnInterrupt } from './signals.ts';
 export function listCommand(flags: { json: boolean; suite: string[]; case?: string }, catalog: Catalog): number {
   const cases = selectCases(catalog.cases, flags.suite, flags.case);
   if (flags.json) {
-    const rows = cases.map((c) => ({ id: c.id, suite: c.suite, requirement: c.requirement, level: c.level, requires: c.requires, ...(c.builtins ? { builtins: c.builtins } : {}), title: c.title }));
+    const rows = cases.map((c) => ({
+      id: c.id,
+      suite: c.suite,
+      requirement: c.requirement,
+      level: c.level,
+      requires: c.requires,
+      ...(c.builtins ? { builtins: c.builtins } : {}),
+      title: c.title,
+    }));
     process.stdout.write(JSON.stringify({ cases: rows, requirements: catalog.requirements }, null, 2) + '\n');
     return EXIT.OK;
   }
   for (const c of cases) {
-    process.stdout.write(`${c.id}\n    ${c.level} ${c.requirement}  ${c.title}${c.requires.length ? `  [requires: ${c.requires.join(', ')}]` : ''}${c.builtins?.length ? `  [built-ins: ${c.builtins.join(', ')}]` : ''}\n`);
+    process.stdout.write(
+      `${c.id}\n    ${c.level} ${c.requirement}  ${c.title}${c.requires.length ? `  [requires: ${c.requires.join(', ')}]` : ''}${c.builtins?.length ? `  [built-ins: ${c.builtins.join(', ')}]` : ''}\n`,
+    );
   }
   process.stdout.write(`${cases.length} case(s)\n`);
   return EXIT.OK;
@@ -35,7 +45,9 @@ export async function adaptersCommand(flags: AdapterSourceFlags & { json: boolea
   for (const d of descriptions) {
     process.stdout.write(adapterLine(d) + '\n');
     const f = d.features;
-    process.stdout.write(`    cancellation ${f.cancellation}, reentrancy ${f.reentrancy}, after cancel ${f.postCancel}${f.cancellation === 'preemptive' ? `, after preemption ${postPreemptPolicy(f)}${f.postPreempt ? '' : ' (as after cancel)'}` : ''}, fuel ${f.fuel}, memory limits ${f.memoryLimits}, core modules ${f.coreModules}, components ${f.components}\n`);
+    process.stdout.write(
+      `    cancellation ${f.cancellation}, reentrancy ${f.reentrancy}, after cancel ${f.postCancel}${f.cancellation === 'preemptive' ? `, after preemption ${postPreemptPolicy(f)}${f.postPreempt ? '' : ' (as after cancel)'}` : ''}, fuel ${f.fuel}, memory limits ${f.memoryLimits}, core modules ${f.coreModules}, components ${f.components}\n`,
+    );
   }
   return EXIT.OK;
 }

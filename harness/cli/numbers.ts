@@ -50,7 +50,8 @@ export const alpha = decimal(0, 1, { minExclusive: true, maxExclusive: true });
 
 /** A fast-check counterexample path: non-negative integers separated by ':' (e.g. "12:0:1"). */
 export function propertyPath(text: string): string {
-  if (!/^\d{1,9}(:\d{1,9})*$/.test(text)) throw new InvalidArgumentError('must be a counterexample path from a report: integers separated by ":", e.g. "12:0:1"');
+  if (!/^\d{1,9}(:\d{1,9})*$/.test(text))
+    throw new InvalidArgumentError('must be a counterexample path from a report: integers separated by ":", e.g. "12:0:1"');
   return text;
 }
 

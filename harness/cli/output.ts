@@ -37,7 +37,9 @@ export async function checkOutput(path: string, flag: string, opts: { append?: b
     await makeDirs(dir);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new UsageError(`${flag} ${abs}: cannot create its directory ${dir} (${e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'a file is in the way' : reason(err)})`);
+    throw new UsageError(
+      `${flag} ${abs}: cannot create its directory ${dir} (${e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'a file is in the way' : reason(err)})`,
+    );
   }
   const probe = join(dir, `.${basename(abs)}.${process.pid}.probe`);
   try {
@@ -47,7 +49,8 @@ export async function checkOutput(path: string, flag: string, opts: { append?: b
   } finally {
     await rm(probe, { force: true });
   }
-  if (existing && opts.append) await access(abs, constants.W_OK).catch((err) => Promise.reject(new UsageError(`${flag} ${abs}: cannot be written (${reason(err)})`)));
+  if (existing && opts.append)
+    await access(abs, constants.W_OK).catch((err) => Promise.reject(new UsageError(`${flag} ${abs}: cannot be written (${reason(err)})`)));
   return abs;
 }
 

@@ -23,7 +23,9 @@ export const DEFAULT_HISTORY = 'reports/history.jsonl';
 export function parseFormats(text: string | undefined): Format[] {
   if (text === undefined) return [];
   const formats = text.split(',').map((f) => f.trim());
-  for (const f of formats) if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown format "${f}" in --format ${JSON.stringify(text)}; known: ${FORMATS.join(', ')}`);
+  for (const f of formats)
+    if (!(FORMATS as readonly string[]).includes(f))
+      throw new UsageError(`unknown format "${f}" in --format ${JSON.stringify(text)}; known: ${FORMATS.join(', ')}`);
   return [...new Set(formats)] as Format[];
 }
 
@@ -40,8 +42,12 @@ export async function loadReport(file: string): Promise<Report> {
 }
 
 const isHistoryEntry = (e: unknown): e is HistoryEntry =>
-  typeof e === 'object' && e !== null && typeof (e as HistoryEntry).at === 'string' && ((e as HistoryEntry).commit === null || typeof (e as HistoryEntry).commit === 'string') &&
-  typeof (e as HistoryEntry).counts === 'object' && (e as HistoryEntry).counts !== null &&
+  typeof e === 'object' &&
+  e !== null &&
+  typeof (e as HistoryEntry).at === 'string' &&
+  ((e as HistoryEntry).commit === null || typeof (e as HistoryEntry).commit === 'string') &&
+  typeof (e as HistoryEntry).counts === 'object' &&
+  (e as HistoryEntry).counts !== null &&
   Object.values((e as HistoryEntry).counts).every((c) => typeof c === 'object' && c !== null && Object.values(c).every((n) => Number.isInteger(n) && n >= 0));
 
 /** The lines of a history file; a named file that is missing or holds a bad line is a usage error, never an empty trend. */
@@ -61,7 +67,8 @@ async function loadHistory(file: string | undefined): Promise<HistoryEntry[]> {
     } catch {
       throw new UsageError(`${file}:${i + 1} is not a JSON line`);
     }
-    if (!isHistoryEntry(entry)) throw new UsageError(`${file}:${i + 1} is not a history entry ({"at": "...", "commit": "..." or null, "counts": {ADAPTER: {STATUS: N}}})`);
+    if (!isHistoryEntry(entry))
+      throw new UsageError(`${file}:${i + 1} is not a history entry ({"at": "...", "commit": "..." or null, "counts": {ADAPTER: {STATUS: N}}})`);
     return [entry];
   });
 }
@@ -124,7 +131,8 @@ export async function historyAddCommand(file: string, flags: { file: string }): 
   await refuseOverwrite(target, [file], '--file');
   const report = await loadReport(file);
   const counts: HistoryEntry['counts'] = {};
-  for (const a of report.adapters) counts[a.id] = Object.fromEntries(Object.entries(summarise(report.results.filter((r) => r.adapterId === a.id)).byStatus).filter(([, n]) => n > 0));
+  for (const a of report.adapters)
+    counts[a.id] = Object.fromEntries(Object.entries(summarise(report.results.filter((r) => r.adapterId === a.id)).byStatus).filter(([, n]) => n > 0));
   const entry: HistoryEntry = { at: report.startedAt, commit: report.tool.commit, counts };
   await appendFile(target, JSON.stringify(entry) + '\n');
   process.stderr.write(`appended ${report.startedAt} to ${flags.file}\n`);

@@ -87,7 +87,7 @@ export async function runCommand(flags: RunFlags, argv: string[], catalog: Catal
   // One seed for every adapter, so they all get the same generated programs.
   const seed = flags.seed ?? Math.floor(Math.random() * 2 ** 31);
   log(`awc run: ${cases.length} case(s) × ${adapters.length} adapter(s)${cases.some((c) => c.seeded) ? `, property seed ${seed} × ${flags.runs} runs` : ''}`);
-  let output;
+  let output: Awaited<ReturnType<typeof runCases>>;
   try {
     output = await runCases({
       adapters,
@@ -98,7 +98,11 @@ export async function runCommand(flags: RunFlags, argv: string[], catalog: Catal
       properties: { runs: flags.runs, seed, rerunFlags: sources.rerunFlags },
       ...(shard ? { shard } : {}),
       reproduce: (adapterId, caseId) => {
-        const extra = [...sources.rerunFlags(adapterId), ...(flags.timeout !== DEFAULT_CASE_TIMEOUT_MS ? ['--timeout', String(flags.timeout)] : []), ...(seeded.has(caseId) ? ['--seed', String(seed), '--runs', String(flags.runs)] : [])];
+        const extra = [
+          ...sources.rerunFlags(adapterId),
+          ...(flags.timeout !== DEFAULT_CASE_TIMEOUT_MS ? ['--timeout', String(flags.timeout)] : []),
+          ...(seeded.has(caseId) ? ['--seed', String(seed), '--runs', String(flags.runs)] : []),
+        ];
         return reproduceCommand(adapterId, caseId, extra);
       },
       signal: interrupts.stop,
@@ -115,7 +119,11 @@ export async function runCommand(flags: RunFlags, argv: string[], catalog: Catal
   const report = buildReport({
     startedAt,
     finishedAt: new Date(),
-    invocation: { argv: flags.seed === undefined ? [...argv, '--seed', String(seed)] : argv, ...(shard ? { shard } : {}), filters: { adapters: adapters.map((a) => a.id), suites: flags.suite, case: flags.case ?? null } },
+    invocation: {
+      argv: flags.seed === undefined ? [...argv, '--seed', String(seed)] : argv,
+      ...(shard ? { shard } : {}),
+      filters: { adapters: adapters.map((a) => a.id), suites: flags.suite, case: flags.case ?? null },
+    },
     ...output,
   });
   const json = () => serialiseReport(report, { bigintsAsStrings: true });

@@ -11,7 +11,8 @@ import { EXIT } from './run.ts';
 import { exitOnInterrupt } from './signals.ts';
 import type { SmokeStep } from '../protocol/smoke.ts';
 
-const stepLine = (s: SmokeStep) => `${statusLabel(s.ok ? 'pass' : 'fail')} ${s.step}${s.ok ? '' : `\n      ${visibleControls(s.detail).split('\n').join('\n      ')}`}\n`;
+const stepLine = (s: SmokeStep) =>
+  `${statusLabel(s.ok ? 'pass' : 'fail')} ${s.step}${s.ok ? '' : `\n      ${visibleControls(s.detail).split('\n').join('\n      ')}`}\n`;
 
 export async function smokeCommand(flags: AdapterSourceFlags & { adapter: string }, catalog: Catalog): Promise<number> {
   const adapter = (await allAdapters(flags, catalog.adapters)).find((a) => a.id === flags.adapter);
@@ -24,9 +25,14 @@ export async function smokeCommand(flags: AdapterSourceFlags & { adapter: string
   // Whatever the adapter does, smoke reports every step and exits cleanly: a signal kills the
   // adapter processes, and a stray rejection is a warning, never a crash with a stack trace.
   exitOnInterrupt((line) => process.stderr.write(line + '\n'));
-  process.on('unhandledRejection', (reason) => process.stderr.write(`warning: an unhandled promise rejection: ${(reason as Error)?.message ?? String(reason)}\n`));
+  process.on('unhandledRejection', (reason) =>
+    process.stderr.write(`warning: an unhandled promise rejection: ${(reason as Error)?.message ?? String(reason)}\n`),
+  );
   // Details quote what the adapter sent: shown, never interpreted by the terminal.
-  const steps = await smoke(description.process.command, { ...(prepareComponent ? { prepareComponent } : {}), onStep: (s) => process.stdout.write(stepLine(s)) });
+  const steps = await smoke(description.process.command, {
+    ...(prepareComponent ? { prepareComponent } : {}),
+    onStep: (s) => process.stdout.write(stepLine(s)),
+  });
   const failed = steps.filter((s) => !s.ok).length;
   process.stdout.write(failed ? `${failed} of ${steps.length} step(s) failed\n` : `all ${steps.length} steps passed\n`);
   return failed ? EXIT.FAILURES : EXIT.OK;

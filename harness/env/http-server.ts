@@ -28,17 +28,19 @@ export async function startLoopbackServer(): Promise<LoopbackServer> {
   const server: Server = createServer((req, res) => {
     const path = req.url ?? '/';
     requests.push(path);
-    let m: RegExpMatchArray | null;
+    const bytes = path.match(/^\/bytes\/(\d+)$/);
+    const status = path.match(/^\/status\/([1-5]\d\d)$/);
+    const slow = path.match(/^\/slow\/(\d+)$/);
     if (req.method !== 'GET') {
       res.writeHead(405).end();
     } else if (path === '/hello') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end(HELLO_BODY);
-    } else if ((m = path.match(/^\/bytes\/(\d+)$/)) && Number(m[1]) <= MAX_BYTES) {
-      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(patternBytes(Number(m[1])));
-    } else if ((m = path.match(/^\/status\/([1-5]\d\d)$/))) {
-      res.writeHead(Number(m[1]), { 'content-type': 'text/plain' }).end(`status ${m[1]}\n`);
-    } else if ((m = path.match(/^\/slow\/(\d+)$/))) {
-      const timer = setTimeout(() => res.writeHead(200).end('slow\n'), Math.min(Number(m[1]), MAX_SLOW_MS));
+    } else if (bytes && Number(bytes[1]) <= MAX_BYTES) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(patternBytes(Number(bytes[1])));
+    } else if (status) {
+      res.writeHead(Number(status[1]), { 'content-type': 'text/plain' }).end(`status ${status[1]}\n`);
+    } else if (slow) {
+      const timer = setTimeout(() => res.writeHead(200).end('slow\n'), Math.min(Number(slow[1]), MAX_SLOW_MS));
       res.on('close', () => {
         clearTimeout(timer);
         if (!res.writableEnded) abandoned.push(path);

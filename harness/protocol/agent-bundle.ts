@@ -17,7 +17,8 @@ let built: Promise<string> | undefined;
 
 /** Path of the current agent bundle (built at most once per process). */
 export function agentBundle(): Promise<string> {
-  return (built ??= buildAgent());
+  built ??= buildAgent();
+  return built;
 }
 
 async function buildAgent(): Promise<string> {

@@ -78,7 +78,12 @@ export class ProtocolClient {
 
   constructor(command: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
     this.command = command;
-    this.child = spawn(command[0]!, command.slice(1), { cwd: options.cwd, env: { ...(options.env ?? process.env), [this.mark]: '1' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    this.child = spawn(command[0]!, command.slice(1), {
+      cwd: options.cwd,
+      env: { ...(options.env ?? process.env), [this.mark]: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
     live.add(this);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
@@ -239,26 +244,43 @@ export class ProtocolClient {
     try {
       message = JSON.parse(line);
     } catch {
-      return this.fail(`the adapter printed something that is not JSON on stdout: ${JSON.stringify(shown)}`);
+      this.fail(`the adapter printed something that is not JSON on stdout: ${JSON.stringify(shown)}`);
+      return;
     }
     const bad = violation('adapterMessage', message);
-    if (bad) return this.fail(`the adapter sent an invalid message (${bad}): ${shown}`);
+    if (bad) {
+      this.fail(`the adapter sent an invalid message (${bad}): ${shown}`);
+      return;
+    }
     if ('method' in message) {
       for (const h of this.notificationHandlers) h(message);
       return;
     }
-    if (message.id === null) return this.fail(`the adapter could not read a request: ${'error' in message ? message.error.message : shown}`);
+    if (message.id === null) {
+      this.fail(`the adapter could not read a request: ${'error' in message ? message.error.message : shown}`);
+      return;
+    }
     const p = this.pending.get(message.id);
     // Ids are handed out 1, 2, 3…: one at or below the last sent and not pending was answered before.
-    if (!p && message.id >= 1 && message.id <= this.nextId) return this.fail(`the adapter answered request id ${message.id} a second time (a duplicate answer): ${shown}`);
-    if (!p) return this.fail(`the adapter answered request id ${message.id}, which is not in flight: ${shown}`);
+    if (!p && message.id >= 1 && message.id <= this.nextId) {
+      this.fail(`the adapter answered request id ${message.id} a second time (a duplicate answer): ${shown}`);
+      return;
+    }
+    if (!p) {
+      this.fail(`the adapter answered request id ${message.id}, which is not in flight: ${shown}`);
+      return;
+    }
     this.pending.delete(message.id);
     clearTimeout(p.timer);
-    if ('error' in message) return p.reject(new AdapterRequestError(message.error.code, message.error.message));
+    if ('error' in message) {
+      p.reject(new AdapterRequestError(message.error.code, message.error.message));
+      return;
+    }
     const wrong = violation(`${p.method}Result`, message.result);
     if (wrong) {
       this.pending.set(message.id, p);
-      return this.fail(`the adapter's result for ${p.method} does not match the protocol (${wrong}): ${shown}`);
+      this.fail(`the adapter's result for ${p.method} does not match the protocol (${wrong}): ${shown}`);
+      return;
     }
     p.resolve(message.result);
   }

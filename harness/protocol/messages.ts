@@ -72,5 +72,7 @@ export function violation(def: string, data: unknown): string | undefined {
   const validate = validatorFor(def);
   if (validate(data)) return undefined;
   const e = validate.errors?.[0];
-  return e ? `${e.instancePath || '(message)'} ${e.message}${e.params && 'allowedValues' in e.params ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : ''}` : 'invalid';
+  return e
+    ? `${e.instancePath || '(message)'} ${e.message}${e.params && 'allowedValues' in e.params ? ` (${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')})` : ''}`
+    : 'invalid';
 }

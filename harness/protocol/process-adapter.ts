@@ -2,7 +2,22 @@
  * An Adapter reached through the wire protocol: any command that speaks it. describe() runs
  * the handshake once; each session is one adapter process, replaced by the runner when it dies.
  */
-import { InstantiationFailure, type Adapter, type AdapterDescription, type BenchOptions, type BenchSample, type CallOptions, type Instance, type InstanceState, type InstantiateOptions, type ModuleHandle, type Session, type ComponentPackage, type TranspiledComponent, unavailableDescription } from '../adapter.ts';
+import {
+  InstantiationFailure,
+  type Adapter,
+  type AdapterDescription,
+  type BenchOptions,
+  type BenchSample,
+  type CallOptions,
+  type Instance,
+  type InstanceState,
+  type InstantiateOptions,
+  type ModuleHandle,
+  type Session,
+  type ComponentPackage,
+  type TranspiledComponent,
+  unavailableDescription,
+} from '../adapter.ts';
 import type { JsonOutcome, Outcome } from '../outcome.ts';
 import { fromJsonValue, toJsonValue, type Value } from '../values.ts';
 import { AdapterRequestError, ProtocolClient } from './client.ts';
@@ -32,7 +47,8 @@ async function handshake(command: string[], env: NodeJS.ProcessEnv | undefined):
   const client = new ProtocolClient(command, env ? { env } : {});
   try {
     const hello = await client.request('hello', { protocolVersion: PROTOCOL_VERSION, harness: 'async-wasm-conformance' }, HELLO_TIMEOUT_MS);
-    if (hello.protocolVersion !== PROTOCOL_VERSION) throw new Error(`protocol version mismatch: the harness speaks ${PROTOCOL_VERSION}, the adapter ${hello.protocolVersion}`);
+    if (hello.protocolVersion !== PROTOCOL_VERSION)
+      throw new Error(`protocol version mismatch: the harness speaks ${PROTOCOL_VERSION}, the adapter ${hello.protocolVersion}`);
     return { client, hello };
   } catch (err) {
     await client.close();
@@ -44,7 +60,11 @@ async function handshake(command: string[], env: NodeJS.ProcessEnv | undefined):
 export async function componentLoadParams(component: ComponentPackage, name: string, prepare: ProcessAdapterConfig['prepareComponent']): Promise<LoadParams> {
   const t = component.transpiled ?? (prepare ? await prepare(component.bytes, component.bindings ?? 'async') : undefined);
   const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
-  const transpiled = t && { glue: t.glue, transform: t.transform, coreModules: Object.fromEntries(Object.entries(t.coreModules).map(([file, bytes]) => [file, b64(bytes)])) };
+  const transpiled = t && {
+    glue: t.glue,
+    transform: t.transform,
+    coreModules: Object.fromEntries(Object.entries(t.coreModules).map(([file, bytes]) => [file, b64(bytes)])),
+  };
   return { name, kind: 'component', wasm: b64(component.bytes), ...(transpiled ? { transpiled } : {}) };
 }
 
@@ -55,7 +75,8 @@ export interface ProcessAdapter extends Adapter {
 
 export function processAdapter(config: ProcessAdapterConfig): ProcessAdapter {
   let described: Promise<AdapterDescription> | undefined;
-  const unavailable = (reason: string, command: [string, ...string[]] = ['(none)']): AdapterDescription => unavailableDescription(config.id, reason, { command });
+  const unavailable = (reason: string, command: [string, ...string[]] = ['(none)']): AdapterDescription =>
+    unavailableDescription(config.id, reason, { command });
 
   async function describeOnce(): Promise<AdapterDescription> {
     const resolved = await config.resolve();
@@ -63,7 +84,15 @@ export function processAdapter(config: ProcessAdapterConfig): ProcessAdapter {
     try {
       const { client, hello } = await handshake(resolved.command, resolved.env);
       await client.close();
-      return { id: config.id, available: true, engine: hello.engine, strategy: hello.strategy, features: hello.features, flags: hello.flags, process: { command: resolved.command } };
+      return {
+        id: config.id,
+        available: true,
+        engine: hello.engine,
+        strategy: hello.strategy,
+        features: hello.features,
+        flags: hello.flags,
+        process: { command: resolved.command },
+      };
     } catch (err) {
       const reason = err instanceof AdapterRequestError ? `the adapter declined the handshake: ${err.message}` : `handshake failed: ${(err as Error).message}`;
       return unavailable(reason, resolved.command);
@@ -128,7 +157,11 @@ export class ProcessSession implements Session {
   }
 
   async benchInstantiate(module: ModuleHandle, options: Pick<BenchOptions, 'budgetMs' | 'warmupMs'>): Promise<BenchSample[]> {
-    const r = await this.client.request('bench-instantiate', { module: module.id, budgetMs: options.budgetMs, warmupMs: options.warmupMs }, options.budgetMs + options.warmupMs + BENCH_GRACE_MS);
+    const r = await this.client.request(
+      'bench-instantiate',
+      { module: module.id, budgetMs: options.budgetMs, warmupMs: options.warmupMs },
+      options.budgetMs + options.warmupMs + BENCH_GRACE_MS,
+    );
     return r.samples;
   }
 
@@ -151,7 +184,14 @@ export class ProcessInstance implements Instance {
 
   async call(exportName: string, args: Value[], options: CallOptions): Promise<Outcome> {
     const call = this.newCallId();
-    const params = { instance: this.id, call, export: exportName, args: args.map(toJsonValue), results: options.results, ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}) };
+    const params = {
+      instance: this.id,
+      call,
+      export: exportName,
+      args: args.map(toJsonValue),
+      results: options.results,
+      ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
+    };
     const onAbort = () => void this.client.request('cancel', { call }, REQUEST_TIMEOUT_MS).catch(() => {});
     // Cancelled already: the adapter still gets the call, with its cancel in the same write, and
     // must answer cancelled without entering the guest (CANCEL-BEFORE-START tests the adapter).
@@ -171,7 +211,15 @@ export class ProcessInstance implements Instance {
   }
 
   async bench(exportName: string, args: Value[], options: BenchOptions): Promise<BenchSample[]> {
-    const params = { instance: this.id, export: exportName, args: args.map(toJsonValue), results: options.results, budgetMs: options.budgetMs, warmupMs: options.warmupMs, plain: options.plain ?? false };
+    const params = {
+      instance: this.id,
+      export: exportName,
+      args: args.map(toJsonValue),
+      results: options.results,
+      budgetMs: options.budgetMs,
+      warmupMs: options.warmupMs,
+      plain: options.plain ?? false,
+    };
     const r = await this.client.request('bench', params, options.budgetMs + options.warmupMs + BENCH_GRACE_MS);
     return r.samples;
   }

@@ -50,7 +50,9 @@ function carriesMark(pid: number, mark: string): boolean {
 
 function allPids(): number[] {
   try {
-    return readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number);
+    return readdirSync('/proc')
+      .filter((n) => /^\d+$/.test(n))
+      .map(Number);
   } catch {
     return [];
   }
@@ -67,7 +69,9 @@ const own = (() => {
  */
 export function findTree(root: number, mark: string): ProcStat[] {
   if (process.platform !== 'linux') return [];
-  const stats = allPids().map(readStat).filter((s): s is ProcStat => s !== undefined && !s.zombie);
+  const stats = allPids()
+    .map(readStat)
+    .filter((s): s is ProcStat => s !== undefined && !s.zombie);
   const children = new Map<number, ProcStat[]>();
   for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
   const found = new Map<number, ProcStat>();

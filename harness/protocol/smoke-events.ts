@@ -14,7 +14,10 @@ const TIMEOUT_MS = 15_000;
 const NOTIFIED_MS = 2_000;
 
 /** JSON with object keys sorted: the same event compares equal whatever order its keys were written in. */
-const canonical = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x,
+  );
 
 export interface EventsProbe {
   /** Loads the module whose export `wait` parks on gate(id) and returns the value + 1; its id. */
@@ -42,7 +45,11 @@ export async function checkEventNotifications(command: string[], probe: EventsPr
     const inFlight = instance.call(probe.wait, [i32(6)], { results: ['i32'], deadlineMs: 5_000 });
     inFlight.catch(() => {}); // owned: awaited below, after the gate opens
     // Open the gate once its start was notified, or anyway after the bound: the comparison says what is missing.
-    await waitFor('the gate start notification', () => (notified.some((p) => p.event.fn === 'gate' && p.event.kind === 'start') ? true : undefined), NOTIFIED_MS).catch(() => {});
+    await waitFor(
+      'the gate start notification',
+      () => (notified.some((p) => p.event.fn === 'gate' && p.event.kind === 'start') ? true : undefined),
+      NOTIFIED_MS,
+    ).catch(() => {});
     await instance.openGate(6, 1);
     const outcome = await inFlight;
     if (outcome.kind !== 'ok') return `the probe call wait(6) gave ${JSON.stringify(outcome)}`;
@@ -50,7 +57,8 @@ export async function checkEventNotifications(command: string[], probe: EventsPr
     if (malformed.length > 0) return `a host-event notification is not schema-valid (${malformed[0]})`;
     const mine = notified.filter((p) => p.instance === instance.id).map((p) => p.event);
     if (mine.length === 0) return 'hello asked for events: true, but no host-event notification arrived';
-    if (canonical(mine) !== canonical(state.events)) return `the host-event notifications ${JSON.stringify(mine)} differ from inspect's events ${JSON.stringify(state.events)}`;
+    if (canonical(mine) !== canonical(state.events))
+      return `the host-event notifications ${JSON.stringify(mine)} differ from inspect's events ${JSON.stringify(state.events)}`;
     return undefined;
   } finally {
     await client.close();

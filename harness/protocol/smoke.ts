@@ -117,7 +117,8 @@ async function expectError(promise: Promise<unknown>, code: string): Promise<str
 
 const instantiate = (s: Smoke, role: keyof Modules): Promise<ProcessInstance> => s.session.instantiate(s.modules![role], { grants: {}, limits: {} });
 
-const call = (instance: ProcessInstance, exported: string, args: Value[], results: CallOptions['results'], deadlineMs = CALL_DEADLINE_MS): Promise<Outcome> => instance.call(exported, args, { results, deadlineMs });
+const call = (instance: ProcessInstance, exported: string, args: Value[], results: CallOptions['results'], deadlineMs = CALL_DEADLINE_MS): Promise<Outcome> =>
+  instance.call(exported, args, { results, deadlineMs });
 
 /** A call whose outcome the step awaits later: owned now, so a step that fails first leaves no unhandled rejection. */
 const owned = <T>(p: Promise<T>): Promise<T> => {
@@ -269,7 +270,11 @@ const STEPS: StepDefinition[] = [
     name: "events: after hello {events: true}, host-event notifications equal inspect's events (detail included)",
     fresh: true,
     // On a process of its own: it says hello with events: true.
-    run: (s) => checkEventNotifications(s.command, { load: async (client) => (await s.guest.load(new ProcessSession(client, s.prepareComponent))).order.id, wait: s.guest.wait }),
+    run: (s) =>
+      checkEventNotifications(s.command, {
+        load: async (client) => (await s.guest.load(new ProcessSession(client, s.prepareComponent))).order.id,
+        wait: s.guest.wait,
+      }),
   },
   {
     name: 'hello: an unsupported protocol version gets error version-mismatch',

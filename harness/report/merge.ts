@@ -11,9 +11,12 @@ export function mergeReports(reports: { file: string; report: Report }[], argv: 
   if (reports.length === 0) throw new MergeError('nothing to merge');
   const first = reports[0]!;
   for (const { file, report } of reports.slice(1)) {
-    if (report.schemaVersion !== first.report.schemaVersion) throw new MergeError(`${file} has schema ${report.schemaVersion}, ${first.file} has ${first.report.schemaVersion}: refusing to merge`);
+    if (report.schemaVersion !== first.report.schemaVersion)
+      throw new MergeError(`${file} has schema ${report.schemaVersion}, ${first.file} has ${first.report.schemaVersion}: refusing to merge`);
     if (report.tool.name !== first.report.tool.name || report.tool.version !== first.report.tool.version) {
-      throw new MergeError(`${file} comes from ${report.tool.name} ${report.tool.version}, ${first.file} from ${first.report.tool.name} ${first.report.tool.version}: refusing to merge`);
+      throw new MergeError(
+        `${file} comes from ${report.tool.name} ${report.tool.version}, ${first.file} from ${first.report.tool.name} ${first.report.tool.version}: refusing to merge`,
+      );
     }
   }
   const adapters: AdapterDescription[] = [];
@@ -35,7 +38,10 @@ export function mergeReports(reports: { file: string; report: Report }[], argv: 
     schemaVersion: first.report.schemaVersion,
     tool: first.report.tool,
     startedAt: times.map((r) => r.startedAt).sort()[0]!,
-    finishedAt: times.map((r) => r.finishedAt).sort().at(-1)!,
+    finishedAt: times
+      .map((r) => r.finishedAt)
+      .sort()
+      .at(-1)!,
     machine: first.report.machine,
     invocation: {
       argv,

@@ -52,13 +52,15 @@ export function summaryDisagreements(report: Report): string[] {
   const out: string[] = [];
   const compare = (at: string, stated: unknown, counted: unknown) => {
     if (typeof counted === 'object' && counted !== null) {
-      for (const key of Object.keys(counted)) compare(`${at}/${key}`, (stated as Record<string, unknown> | undefined)?.[key], (counted as Record<string, unknown>)[key]);
+      for (const key of Object.keys(counted))
+        compare(`${at}/${key}`, (stated as Record<string, unknown> | undefined)?.[key], (counted as Record<string, unknown>)[key]);
     } else if (stated !== counted) out.push(`${at}: says ${JSON.stringify(stated)}, but the results give ${JSON.stringify(counted)}`);
   };
   compare('/summary', report.summary, expected);
   // Every result belongs to an adapter the report describes (a renderer looks it up by id).
   const ids = new Set(report.adapters.map((a) => a.id));
-  for (const [i, r] of report.results.entries()) if (!ids.has(r.adapterId)) out.push(`/results/${i}/adapterId: ${JSON.stringify(r.adapterId)} is not one of the report's adapters`);
+  for (const [i, r] of report.results.entries())
+    if (!ids.has(r.adapterId)) out.push(`/results/${i}/adapterId: ${JSON.stringify(r.adapterId)} is not one of the report's adapters`);
   return out;
 }
 

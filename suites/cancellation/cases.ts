@@ -18,11 +18,17 @@ const cancelWhenParked = (instance: Instance, name: string, args: Value[], signa
   cancelDuring(instance, name, args, () => pendingOps(instance, 1, signal)) as Promise<{ outcome: Outcome; cancelMs: number; state: InstanceState }>;
 
 function expectCancelledAndCleaned(outcome: Outcome, cancelMs: number, state: InstanceState, fn: string) {
-  const evidence = { outcome: outcomeToJson(outcome), cancelMs: Math.round(cancelMs), counters: state.counters, aborts: state.events.filter((e) => e.kind === 'abort') };
+  const evidence = {
+    outcome: outcomeToJson(outcome),
+    cancelMs: Math.round(cancelMs),
+    counters: state.counters,
+    aborts: state.events.filter((e) => e.kind === 'abort'),
+  };
   const cancelled = expectCancelled(outcome, evidence, { timing: { cancelMs, withinMs: BOUND_MS } });
   if (!cancelled.pass) return cancelled;
   if (state.counters.pending !== 0) return fail(`${state.counters.pending} host operation(s) still pending after the cancel`, evidence);
-  if (!state.events.some((e) => e.kind === 'abort' && e.fn === fn)) return fail(`the host never saw ${fn} aborted (no abort event): its cleanup did not run`, evidence);
+  if (!state.events.some((e) => e.kind === 'abort' && e.fn === fn))
+    return fail(`the host never saw ${fn} aborted (no abort event): its cleanup did not run`, evidence);
   return pass(evidence);
 }
 
@@ -72,7 +78,8 @@ export const cancellationCases: Case[] = [
       const { outcome, elapsedMs, state } = await timedCall(instance, 'sleep_then', [i32(10_000), i32(1)], { deadlineMs: 100 });
       const verdict = expectDeadlineFired(outcome, 100, elapsedMs, { counters: state.counters });
       if (!verdict.pass) return verdict;
-      if (state.counters.aborted !== 1 || state.counters.pending !== 0) return fail(`host counters after the deadline: ${JSON.stringify(state.counters)}`, verdict.evidence);
+      if (state.counters.aborted !== 1 || state.counters.pending !== 0)
+        return fail(`host counters after the deadline: ${JSON.stringify(state.counters)}`, verdict.evidence);
       return verdict;
     },
   }),
@@ -99,7 +106,8 @@ export const cancellationCases: Case[] = [
   }),
   defineCase({
     id: 'cancellation.cancel.before-start',
-    title: 'a call whose cancel signal is already aborted (out of process: its cancel sent in the same write): cancelled, the guest never entered, no host operation started',
+    title:
+      'a call whose cancel signal is already aborted (out of process: its cancel sent in the same write): cancelled, the guest never entered, no host operation started',
     requirement: 'CANCEL-BEFORE-START',
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE);
@@ -110,7 +118,9 @@ export const cancellationCases: Case[] = [
       const evidence = { outcome: outcomeToJson(outcome), counters: state.counters, entered };
       if (outcome.kind !== 'cancelled') return fail(`expected cancelled, got ${formatOutcome(outcome)}`, evidence);
       if (entered) return fail('the call was cancelled before it started, but the guest was entered (its entry mark was logged)', evidence);
-      return state.counters.started === 0 ? pass(evidence) : fail(`${state.counters.started} host operation(s) started for a call cancelled before it began`, evidence);
+      return state.counters.started === 0
+        ? pass(evidence)
+        : fail(`${state.counters.started} host operation(s) started for a call cancelled before it began`, evidence);
     },
   }),
   defineCase({
@@ -144,7 +154,11 @@ export const cancellationCases: Case[] = [
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE);
       const { outcome, cancelMs } = await cancelDuring(instance, 'spin', [], () => delay(100));
-      return expectCancelled(outcome!, { outcome: outcomeToJson(outcome!), cancelMs: Math.round(cancelMs) }, { timing: { cancelMs, withinMs: BOUND_MS }, orInterrupted: true });
+      return expectCancelled(
+        outcome!,
+        { outcome: outcomeToJson(outcome!), cancelMs: Math.round(cancelMs) },
+        { timing: { cancelMs, withinMs: BOUND_MS }, orInterrupted: true },
+      );
     },
   }),
   defineCase({
@@ -227,7 +241,8 @@ export const cancellationCases: Case[] = [
       if (wrong.length) return fail(`${wrong.length} call(s) ended neither ok(i) nor cancelled, e.g. ${wrong[0]}`, evidence);
       // A cancel sent right after the call started, while it sleeps 1 ms, must win at least sometimes.
       if (immediateCancelsLanded === 0) return fail('none of the 67 cancels issued immediately after the call started took effect', evidence);
-      if (c.pending !== 0 || c.started !== c.succeeded + c.aborted + c.failed) return fail(`host counters inconsistent after the race: ${JSON.stringify(c)}`, evidence);
+      if (c.pending !== 0 || c.started !== c.succeeded + c.aborted + c.failed)
+        return fail(`host counters inconsistent after the race: ${JSON.stringify(c)}`, evidence);
       return pass(evidence);
     },
   }),
@@ -255,7 +270,9 @@ export const cancellationCases: Case[] = [
       const { outcome, elapsedMs, state } = await timedCall(instance, 'wait_gate', [i32(5)], { deadlineMs: 100 });
       const verdict = expectDeadlineFired(outcome, 100, elapsedMs, { counters: state.counters });
       if (!verdict.pass) return verdict;
-      return state.events.some((e) => e.kind === 'abort' && e.fn === 'gate') && state.counters.pending === 0 ? verdict : fail('the gate was not aborted', verdict.evidence);
+      return state.events.some((e) => e.kind === 'abort' && e.fn === 'gate') && state.counters.pending === 0
+        ? verdict
+        : fail('the gate was not aborted', verdict.evidence);
     },
   }),
   defineCase({
@@ -300,7 +317,12 @@ export const cancellationCases: Case[] = [
         kinds.set(o.kind, (kinds.get(o.kind) ?? 0) + 1);
       }
       const after = await instance.inspect();
-      const evidence = { outcomes: Object.fromEntries(kinds), shortestMs: Number(shortestMs.toFixed(2)), counters: after.counters, memoryBytes: { before: before.memoryBytes, after: after.memoryBytes } };
+      const evidence = {
+        outcomes: Object.fromEntries(kinds),
+        shortestMs: Number(shortestMs.toFixed(2)),
+        counters: after.counters,
+        memoryBytes: { before: before.memoryBytes, after: after.memoryBytes },
+      };
       if (kinds.get('timeout') !== 100) return fail(`not every call timed out: ${JSON.stringify(Object.fromEntries(kinds))}`, evidence);
       if (early) return fail(`${early} call(s) ended before their 5 ms deadline (shortest ${shortestMs.toFixed(2)} ms)`, evidence);
       if (after.counters.pending !== 0) return fail(`${after.counters.pending} operation(s) pending`, evidence);

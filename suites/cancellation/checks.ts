@@ -17,10 +17,13 @@ export const CLOCK_SLACK_MS = 2;
 export function expectDeadlineFired(outcome: Outcome, deadlineMs: number, elapsedMs: number, extra: Evidence = {}): Verdict {
   const evidence = { outcome: outcomeToJson(outcome), deadlineMs, elapsedMs: Math.round(elapsedMs), ...extra };
   if (outcome.kind !== 'timeout') return fail(`expected timeout, got ${formatOutcome(outcome)}`, evidence);
-  if (elapsedMs < deadlineMs - CLOCK_SLACK_MS) return fail(`the deadline fired early: the call ended ${elapsedMs.toFixed(1)} ms after it was sent (deadline ${deadlineMs} ms)`, evidence);
-  if (elapsedMs > deadlineMs + BOUND_MS) return fail(`the call ended ${elapsedMs.toFixed(0)} ms after it was sent (deadline ${deadlineMs} ms, bound ${BOUND_MS} ms)`, evidence);
+  if (elapsedMs < deadlineMs - CLOCK_SLACK_MS)
+    return fail(`the deadline fired early: the call ended ${elapsedMs.toFixed(1)} ms after it was sent (deadline ${deadlineMs} ms)`, evidence);
+  if (elapsedMs > deadlineMs + BOUND_MS)
+    return fail(`the call ended ${elapsedMs.toFixed(0)} ms after it was sent (deadline ${deadlineMs} ms, bound ${BOUND_MS} ms)`, evidence);
   if (outcome.afterMs < deadlineMs - CLOCK_SLACK_MS) return fail(`timeout.afterMs is ${outcome.afterMs} ms, less than the ${deadlineMs} ms deadline`, evidence);
-  if (outcome.afterMs > elapsedMs + CLOCK_SLACK_MS) return fail(`timeout.afterMs is ${outcome.afterMs} ms, more than the ${elapsedMs.toFixed(1)} ms that passed`, evidence);
+  if (outcome.afterMs > elapsedMs + CLOCK_SLACK_MS)
+    return fail(`timeout.afterMs is ${outcome.afterMs} ms, more than the ${elapsedMs.toFixed(1)} ms that passed`, evidence);
   return pass(evidence);
 }
 
@@ -36,6 +39,8 @@ export async function notRefused(request: () => Promise<unknown>): Promise<strin
     return `it was answered: ${answer && typeof answer === 'object' && 'kind' in answer ? formatOutcome(answer as Outcome) : JSON.stringify(answer)?.slice(0, 200)}`;
   } catch (err) {
     const code = (err as { code?: unknown } | null)?.code;
-    return code === 'unknown-instance' ? undefined : `it failed with ${String((err as Error)?.message ?? err).split('\n')[0]} (code ${String(code)}), not unknown-instance`;
+    return code === 'unknown-instance'
+      ? undefined
+      : `it failed with ${String((err as Error)?.message ?? err).split('\n')[0]} (code ${String(code)}), not unknown-instance`;
   }
 }

@@ -28,7 +28,8 @@ function ownedCall(...args: Parameters<typeof startCall>): Flight {
   return flight;
 }
 
-const entered = async (instance: Instance, mark: number): Promise<boolean> => (await instance.inspect()).events.some((e) => e.kind === 'mark' && e.detail === mark);
+const entered = async (instance: Instance, mark: number): Promise<boolean> =>
+  (await instance.inspect()).events.some((e) => e.kind === 'mark' && e.detail === mark);
 
 /**
  * Parks call A (`marked_gate(1)`) on gate 1, so the instance is busy; the case then sends call B.
@@ -94,20 +95,40 @@ async function expectPostPreempt(ctx: CaseContext, by: 'cancel' | 'deadline'): P
   const instance = await ctx.instantiate(FIXTURE);
   const stop = await preempted(instance, by);
   const policy = postPreemptPolicy(ctx.adapter.features);
-  const stopped = stop.outcome && (stop.outcome.kind === 'cancelled' || stop.outcome.kind === 'timeout' || (stop.outcome.kind === 'trap' && stop.outcome.trap === 'interrupted'));
-  if (!stopped) return fail(`the preemptive stop itself failed: ${stop.outcome ? formatOutcome(stop.outcome) : 'the call did not end within 1 s'}`, { stop: stop.outcome ? outcomeToJson(stop.outcome) : 'unsettled' });
+  const stopped =
+    stop.outcome &&
+    (stop.outcome.kind === 'cancelled' || stop.outcome.kind === 'timeout' || (stop.outcome.kind === 'trap' && stop.outcome.trap === 'interrupted'));
+  if (!stopped)
+    return fail(`the preemptive stop itself failed: ${stop.outcome ? formatOutcome(stop.outcome) : 'the call did not end within 1 s'}`, {
+      stop: stop.outcome ? outcomeToJson(stop.outcome) : 'unsettled',
+    });
   const counter = await call(instance, 'counter', [], ['i32'], 5_000);
   const echo = await call(instance, 'echo', [i32(5)], ['i32'], 5_000);
-  const evidence = { policy, by, stop: outcomeToJson(stop.outcome!), stopMs: Math.round(stop.stopMs), counter: outcomeToJson(counter), echo: outcomeToJson(echo) };
+  const evidence = {
+    policy,
+    by,
+    stop: outcomeToJson(stop.outcome!),
+    stopMs: Math.round(stop.stopMs),
+    counter: outcomeToJson(counter),
+    echo: outcomeToJson(echo),
+  };
   if (policy === 'reusable') {
     const c = expectOk(counter, [i32(1)], evidence);
-    if (!c.pass) return fail(`declared reusable after preemption, but the instance's state is wrong: ${c.message} from counter() (the increment before the spin must stay)`, evidence);
+    if (!c.pass)
+      return fail(
+        `declared reusable after preemption, but the instance's state is wrong: ${c.message} from counter() (the increment before the spin must stay)`,
+        evidence,
+      );
     const e = expectOk(echo, [i32(5)], evidence);
     return e.pass ? pass(evidence) : fail(`declared reusable after preemption, but a host call on the instance fails: ${e.message}`, evidence);
   }
-  for (const [name, o] of [['counter', counter], ['echo', echo]] as const) {
+  for (const [name, o] of [
+    ['counter', counter],
+    ['echo', echo],
+  ] as const) {
     if (o.kind === 'ok') return fail(`declared refused after preemption, but ${name}() was served: ${formatOutcome(o)}`, evidence);
-    if (o.kind === 'timeout') return fail(`declared refused after preemption, but ${name}() was left waiting until its deadline instead of being refused`, evidence);
+    if (o.kind === 'timeout')
+      return fail(`declared refused after preemption, but ${name}() was left waiting until its deadline instead of being refused`, evidence);
     if (!o.message.trim()) return fail(`the refusal of ${name}() carries no message`, evidence);
   }
   return pass(evidence);
@@ -119,7 +140,8 @@ let slowSerial = 0;
 export const lifecycleCases = [
   defineCase({
     id: 'cancellation.cancel.queued',
-    title: 'a call sent while the instance is busy on a gate, then cancelled: serialise — cancelled within 1 s, never enters the guest, even after the call ahead finished; interleave — only it is cancelled; reject — refused at once',
+    title:
+      'a call sent while the instance is busy on a gate, then cancelled: serialise — cancelled within 1 s, never enters the guest, even after the call ahead finished; interleave — only it is cancelled; reject — refused at once',
     requirement: 'CANCEL-QUEUED',
     requires: ['cancel-at-host-call'],
     async run(ctx) {
@@ -139,17 +161,19 @@ export const lifecycleCases = [
       if (!outcome) return fail(`the cancelled call did not end within ${BOUND_MS} ms of its cancel`, evidence);
       if (outcome.kind !== 'cancelled') return fail(`expected cancelled, got ${formatOutcome(outcome)}`, evidence);
       if (policy === 'interleave') {
-        if (!state.events.some((e) => e.kind === 'abort' && e.fn === 'gate')) return fail('the cancelled call\'s gate was never aborted', evidence);
+        if (!state.events.some((e) => e.kind === 'abort' && e.fn === 'gate')) return fail("the cancelled call's gate was never aborted", evidence);
       } else if (state.events.some((e) => e.kind === 'mark' && e.detail === 2)) {
         return fail('the call was cancelled while waiting its turn, but it entered the guest (its entry mark was logged)', evidence);
       }
-      if (state.counters.pending !== 1) return fail(`expected only the call ahead's gate pending, found ${state.counters.pending} pending operation(s)`, evidence);
+      if (state.counters.pending !== 1)
+        return fail(`expected only the call ahead's gate pending, found ${state.counters.pending} pending operation(s)`, evidence);
       return finish(pass(evidence));
     },
   }),
   defineCase({
     id: 'cancellation.deadline.queued',
-    title: 'a call with a 300 ms deadline sent while the instance is busy on a gate: timeout 300 ms to 1.3 s after it was sent (the wait counts), never entered (serialise); reject — refused at once',
+    title:
+      'a call with a 300 ms deadline sent while the instance is busy on a gate: timeout 300 ms to 1.3 s after it was sent (the wait counts), never entered (serialise); reject — refused at once',
     requirement: 'CANCEL-QUEUED',
     requires: ['cancel-at-host-call'],
     async run(ctx) {
@@ -159,16 +183,22 @@ export const lifecycleCases = [
       if (policy === 'reject') return finish(await expectRefusedAtOnce(instance, second));
       const outcome = await settleWithin(second.promise, 300 + BOUND_MS);
       const elapsedMs = performance.now() - t0;
-      if (!outcome) return fail(`a call with a 300 ms deadline was still unanswered ${elapsedMs.toFixed(0)} ms after it was sent: its deadline did not count while it waited its turn`, { policy });
+      if (!outcome)
+        return fail(
+          `a call with a 300 ms deadline was still unanswered ${elapsedMs.toFixed(0)} ms after it was sent: its deadline did not count while it waited its turn`,
+          { policy },
+        );
       const verdict = expectDeadlineFired(outcome, 300, elapsedMs, { policy });
       if (!verdict.pass) return verdict;
-      if (policy !== 'interleave' && (await entered(instance, 2))) return fail('the call timed out while waiting its turn, but it entered the guest', verdict.evidence);
+      if (policy !== 'interleave' && (await entered(instance, 2)))
+        return fail('the call timed out while waiting its turn, but it entered the guest', verdict.evidence);
       return finish(verdict);
     },
   }),
   defineCase({
     id: 'cancellation.dispose.in-flight',
-    title: 'dispose an instance while its call awaits http_get of a 20 s answer: the call ends cancelled within 1 s, the request is abandoned, later requests get unknown-instance, another instance is untouched',
+    title:
+      'dispose an instance while its call awaits http_get of a 20 s answer: the call ends cancelled within 1 s, the request is abandoned, later requests get unknown-instance, another instance is untouched',
     requirement: 'CANCEL-DISPOSE',
     requires: ['cancel-at-host-call'],
     async run(ctx) {
@@ -186,22 +216,32 @@ export const lifecycleCases = [
       await doomed.dispose();
       const outcome = await settleWithin(flight.promise, BOUND_MS);
       const endMs = performance.now() - t0;
-      const abandoned = await waitFor('the request abandoned', () => (ctx.env.httpAbandoned?.includes(path) ? true : undefined), BOUND_MS, ctx.signal).catch(() => false);
+      const abandoned = await waitFor('the request abandoned', () => (ctx.env.httpAbandoned?.includes(path) ? true : undefined), BOUND_MS, ctx.signal).catch(
+        () => false,
+      );
       const laterCall = await notRefused(() => doomed.call('echo', [i32(1)], { results: ['i32'], deadlineMs: 5_000 }));
       const laterInspect = await notRefused(() => doomed.inspect());
-      const evidence = { outcome: outcome ? outcomeToJson(outcome) : 'unsettled', endMs: Math.round(endMs), requestAbandoned: abandoned, laterCall: laterCall ?? 'unknown-instance', laterInspect: laterInspect ?? 'unknown-instance' };
+      const evidence = {
+        outcome: outcome ? outcomeToJson(outcome) : 'unsettled',
+        endMs: Math.round(endMs),
+        requestAbandoned: abandoned,
+        laterCall: laterCall ?? 'unknown-instance',
+        laterInspect: laterInspect ?? 'unknown-instance',
+      };
       if (!outcome) return fail(`the call in flight did not end within ${BOUND_MS} ms of dispose`, evidence);
-      if (outcome.kind !== 'cancelled') return fail(`the call in flight ended ${formatOutcome(outcome)}, not cancelled, when its instance was disposed`, evidence);
+      if (outcome.kind !== 'cancelled')
+        return fail(`the call in flight ended ${formatOutcome(outcome)}, not cancelled, when its instance was disposed`, evidence);
       if (!abandoned) return fail(`the http request was still open ${BOUND_MS} ms after dispose: its host operation was not aborted`, evidence);
       if (laterCall) return fail(`a call on the disposed instance was not refused as unknown-instance: ${laterCall}`, evidence);
       if (laterInspect) return fail(`inspect on the disposed instance was not refused as unknown-instance: ${laterInspect}`, evidence);
       const s = await settleWithin(sibling.promise, 10_000);
-      return s ? expectOk(s, [i32(2)], { ...evidence, what: 'the other instance\'s call' }) : fail('the other instance\'s call never ended', evidence);
+      return s ? expectOk(s, [i32(2)], { ...evidence, what: "the other instance's call" }) : fail("the other instance's call never ended", evidence);
     },
   }),
   defineCase({
     id: 'cancellation.preempt.after-cancel',
-    title: 'count_then_spin cancelled mid-spin: the same instance follows the declared post-preemption policy (reusable: counter 1, echo works; refused: clear refusals)',
+    title:
+      'count_then_spin cancelled mid-spin: the same instance follows the declared post-preemption policy (reusable: counter 1, echo works; refused: clear refusals)',
     requirement: 'CANCEL-AFTER-PREEMPT',
     requires: ['cancel-preemptive'],
     run: (ctx) => expectPostPreempt(ctx, 'cancel'),

@@ -65,8 +65,14 @@ export const capabilityCases: Case[] = [
       const http = await getAt(instance, `${ctx.env.httpOrigin}${probe}`);
       await writeGuestBytes(instance, 2048, utf8('reverse'));
       const generic = await call(instance, 'call', [i32(2048), i32(7), i32(1024), i32(0), i32(CAP)], ['i32']);
-      const verdict = all(expectDeniedAs(file, 'read_file', 'file:/data/hello.txt'), expectNamesCapability(file, '/data/hello.txt'), expectDeniedAs(http, 'http_get', httpCapability(ctx.env.httpOrigin)), expectDeniedAs(generic, 'call', 'call:reverse'));
-      if (verdict.pass && ctx.env.httpRequests.some((r) => r === probe)) return fail('http_get was denied but the request reached the server', verdict.evidence);
+      const verdict = all(
+        expectDeniedAs(file, 'read_file', 'file:/data/hello.txt'),
+        expectNamesCapability(file, '/data/hello.txt'),
+        expectDeniedAs(http, 'http_get', httpCapability(ctx.env.httpOrigin)),
+        expectDeniedAs(generic, 'call', 'call:reverse'),
+      );
+      if (verdict.pass && ctx.env.httpRequests.some((r) => r === probe))
+        return fail('http_get was denied but the request reached the server', verdict.evidence);
       return verdict;
     },
   }),
@@ -89,7 +95,10 @@ export const capabilityCases: Case[] = [
     requirement: 'CAP-GRANT',
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE, { grants: files(ctx, ['sub/**']) });
-      return all(expectOk(await readAt(instance, utf8('/data/sub/nested.txt')), [i32(7)]), expectDeniedAs(await readAt(instance, utf8('/data/hello.txt')), 'read_file', 'file:/data/hello.txt'));
+      return all(
+        expectOk(await readAt(instance, utf8('/data/sub/nested.txt')), [i32(7)]),
+        expectDeniedAs(await readAt(instance, utf8('/data/hello.txt')), 'read_file', 'file:/data/hello.txt'),
+      );
     },
   }),
   defineCase({
@@ -102,7 +111,12 @@ export const capabilityCases: Case[] = [
         await writeGuestBytes(instance, 2048, utf8(name));
         return call(instance, 'call', [i32(2048), i32(utf8(name).length), i32(1024), i32(0), i32(CAP)], ['i32']);
       };
-      return all(expectOk(await invoke('reverse'), [i32(0)]), expectDeniedAs(await invoke('REVERSE'), 'call', 'call:REVERSE'), expectDeniedAs(await invoke('reverse '), 'call', 'call:reverse '), expectDeniedAs(await invoke('upper'), 'call', 'call:upper'));
+      return all(
+        expectOk(await invoke('reverse'), [i32(0)]),
+        expectDeniedAs(await invoke('REVERSE'), 'call', 'call:REVERSE'),
+        expectDeniedAs(await invoke('reverse '), 'call', 'call:reverse '),
+        expectDeniedAs(await invoke('upper'), 'call', 'call:upper'),
+      );
     },
   }),
   ...TRAVERSALS.map(([name, path]) =>
@@ -160,7 +174,10 @@ export const capabilityCases: Case[] = [
       await writeGuestBytes(instance, 0, path);
       const o = await call(instance, 'read_file_to', [i32(0), i32(path.length), i32(MEMORY_BYTES - 4), i32(4096)], ['i32']);
       const evidence = { outcome: outcomeToJson(o) };
-      const refused = o.kind === 'host-error' && (o.code === ErrorCode.BAD_POINTER || o.code === ErrorCode.TOO_LARGE) ? pass(evidence) : fail(`expected BAD_POINTER or TOO_LARGE, got ${formatOutcome(o)}`, evidence);
+      const refused =
+        o.kind === 'host-error' && (o.code === ErrorCode.BAD_POINTER || o.code === ErrorCode.TOO_LARGE)
+          ? pass(evidence)
+          : fail(`expected BAD_POINTER or TOO_LARGE, got ${formatOutcome(o)}`, evidence);
       return all(refused, await stillWorks(instance));
     },
   }),
@@ -181,7 +198,12 @@ export const capabilityCases: Case[] = [
     async run(ctx) {
       const port = new URL(ctx.env.httpOrigin).port;
       const instance = await ctx.instantiate(FIXTURE, { grants: { http: { origins: [`http://localhost:${port}`] } } });
-      const urls = [`https://localhost:${port}/hello`, `http://localhost.evil:${port}/hello`, `http://localhost:${port}@127.0.0.2:${port}/hello`, `http://127.0.0.1:${port}/hello`];
+      const urls = [
+        `https://localhost:${port}/hello`,
+        `http://localhost.evil:${port}/hello`,
+        `http://localhost:${port}@127.0.0.2:${port}/hello`,
+        `http://127.0.0.1:${port}/hello`,
+      ];
       const verdicts = [];
       for (const url of urls) verdicts.push(expectDeniedAs(await getAt(instance, url), 'http_get', httpCapability(url), { url }));
       return all(...verdicts);
@@ -198,7 +220,11 @@ export const capabilityCases: Case[] = [
       await writeGuestRun(instance, 0, head, 0x61, 10_000 - head.length);
       const o = await call(instance, 'http_get', [i32(0), i32(10_000), i32(CAP)], ['i32']);
       const reached = ctx.env.httpRequests.slice(before).some((r) => r.length > 8000);
-      return all(expectHostError(o, 'http_get', ErrorCode.TOO_LARGE), reached ? fail('the over-long URL reached the server') : pass(), await stillWorks(instance));
+      return all(
+        expectHostError(o, 'http_get', ErrorCode.TOO_LARGE),
+        reached ? fail('the over-long URL reached the server') : pass(),
+        await stillWorks(instance),
+      );
     },
   }),
   defineCase({
@@ -226,7 +252,10 @@ export const capabilityCases: Case[] = [
     requirement: 'CAP-GRANT',
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE, { grants: files(ctx, ['*.txt']) });
-      return all(expectOk(await readAt(instance, utf8('/data/hello.txt')), [i32(12)]), expectDenied(await readAt(instance, utf8('/data/sub/nested.txt')), 'read_file'));
+      return all(
+        expectOk(await readAt(instance, utf8('/data/hello.txt')), [i32(12)]),
+        expectDenied(await readAt(instance, utf8('/data/sub/nested.txt')), 'read_file'),
+      );
     },
   }),
   defineCase({
@@ -245,7 +274,8 @@ export const capabilityCases: Case[] = [
     async run(ctx) {
       const instance = await ctx.instantiate(FIXTURE, { grants: files(ctx, ['**']) });
       const o = await readAt(instance, utf8('/data/sub'));
-      const refused = o.kind === 'host-error' ? pass({ outcome: outcomeToJson(o) }) : fail(`expected a host error, got ${formatOutcome(o)}`, { outcome: outcomeToJson(o) });
+      const refused =
+        o.kind === 'host-error' ? pass({ outcome: outcomeToJson(o) }) : fail(`expected a host error, got ${formatOutcome(o)}`, { outcome: outcomeToJson(o) });
       return all(refused, await stillWorks(instance));
     },
   }),

@@ -9,8 +9,10 @@ import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcom
 
 export function expectDeniedAs(actual: Outcome, fn: string, capability: string, extra: Evidence = {}): Verdict {
   const evidence = { expected: { kind: 'denied', function: fn, capability }, actual: outcomeToJson(actual), ...extra };
-  if (actual.kind !== 'denied' || actual.function !== fn) return fail(`expected denied from ${fn} naming ${capability}, got ${formatOutcome(actual)}`, evidence);
-  if (actual.capability !== capability) return fail(`denied, but naming the capability ${JSON.stringify(actual.capability)} instead of exactly ${JSON.stringify(capability)}`, evidence);
+  if (actual.kind !== 'denied' || actual.function !== fn)
+    return fail(`expected denied from ${fn} naming ${capability}, got ${formatOutcome(actual)}`, evidence);
+  if (actual.capability !== capability)
+    return fail(`denied, but naming the capability ${JSON.stringify(actual.capability)} instead of exactly ${JSON.stringify(capability)}`, evidence);
   if (!actual.message.trim()) return fail('the denial carries no message', evidence);
   return pass(evidence);
 }

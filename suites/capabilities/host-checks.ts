@@ -6,7 +6,7 @@
 import type { Grants, HostEvent, Instance } from '../../harness/adapter.ts';
 import { ErrorCode } from '../../harness/abi.ts';
 import type { Case, CaseContext } from '../../harness/case.ts';
-import { all, expectDenied, expectHostError, expectOk, fail, pass } from '../../harness/check.ts';
+import { all, expectHostError, expectOk, fail, pass } from '../../harness/check.ts';
 import { DATA_FILES } from '../../harness/env/data-dir.ts';
 import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcome.ts';
 import { i32 } from '../../harness/values.ts';
@@ -39,7 +39,8 @@ async function invoke(instance: Instance, name: Uint8Array, input = 1024, inputL
 function expectDeniedExactly(outcome: Outcome, fn: string, capability: string, what: string) {
   const evidence = { what, expected: { kind: 'denied', function: fn, capability }, actual: outcomeToJson(outcome) };
   if (outcome.kind !== 'denied' || outcome.function !== fn) return fail(`${what}: expected denied from ${fn}, got ${formatOutcome(outcome)}`, evidence);
-  if (outcome.capability !== capability) return fail(`${what}: the denial names ${JSON.stringify(outcome.capability)}, not ${JSON.stringify(capability)}`, evidence);
+  if (outcome.capability !== capability)
+    return fail(`${what}: the denial names ${JSON.stringify(outcome.capability)}, not ${JSON.stringify(capability)}`, evidence);
   return pass(evidence);
 }
 
@@ -104,27 +105,73 @@ export const hostCheckCases: Case[] = [
   }),
   defineCase({
     id: 'capabilities.bounds.error-codes',
-    title: 'one code per malformed argument, in the order of §2.6/§2.8: over-long path/URL/name/input TOO_LARGE, range outside memory BAD_POINTER, a granted name without a function NOT_FOUND, NUL, backslash and relative paths DENIED',
+    title:
+      'one code per malformed argument, in the order of §2.6/§2.8: over-long path/URL/name/input TOO_LARGE, range outside memory BAD_POINTER, a granted name without a function NOT_FOUND, NUL, backslash and relative paths DENIED',
     requirement: 'CAP-ARG-CODES',
     async run(ctx) {
       const instance = await ctx.instantiate(IO, { grants: { ...files(ctx, ['**']), http: { origins: [ctx.env.httpOrigin] }, calls: ['reverse', 'nosuch'] } });
       const verdicts = [];
       // call, in the order of §2.6: function exists, then input length, then input range.
-      verdicts.push(withWhat('a granted name without a function, with 16 MiB + 1 of input', expectHostError(await invoke(instance, utf8('nosuch'), 1024, 16 * 1024 * 1024 + 1), 'call', ErrorCode.NOT_FOUND)));
-      verdicts.push(withWhat('reverse with 16 MiB + 1 of input', expectHostError(await invoke(instance, utf8('reverse'), 1024, 16 * 1024 * 1024 + 1), 'call', ErrorCode.TOO_LARGE)));
-      verdicts.push(withWhat('reverse with an input running past memory', expectHostError(await invoke(instance, utf8('reverse'), MEMORY_BYTES - 4, 16), 'call', ErrorCode.BAD_POINTER)));
+      verdicts.push(
+        withWhat(
+          'a granted name without a function, with 16 MiB + 1 of input',
+          expectHostError(await invoke(instance, utf8('nosuch'), 1024, 16 * 1024 * 1024 + 1), 'call', ErrorCode.NOT_FOUND),
+        ),
+      );
+      verdicts.push(
+        withWhat(
+          'reverse with 16 MiB + 1 of input',
+          expectHostError(await invoke(instance, utf8('reverse'), 1024, 16 * 1024 * 1024 + 1), 'call', ErrorCode.TOO_LARGE),
+        ),
+      );
+      verdicts.push(
+        withWhat(
+          'reverse with an input running past memory',
+          expectHostError(await invoke(instance, utf8('reverse'), MEMORY_BYTES - 4, 16), 'call', ErrorCode.BAD_POINTER),
+        ),
+      );
       // 4097 bytes: one over the limit (SPEC.md §2.8).
       await writeGuestRun(instance, 0, utf8('/data/'), 0x61, 4097 - 6);
-      verdicts.push(withWhat('a 4097-byte path', expectHostError(await call(instance, 'read_file', [i32(0), i32(4097), i32(CAP)], ['i32']), 'read_file', ErrorCode.TOO_LARGE)));
+      verdicts.push(
+        withWhat(
+          'a 4097-byte path',
+          expectHostError(await call(instance, 'read_file', [i32(0), i32(4097), i32(CAP)], ['i32']), 'read_file', ErrorCode.TOO_LARGE),
+        ),
+      );
       const head = utf8(`${ctx.env.httpOrigin}/`);
       await writeGuestRun(instance, 0, head, 0x61, 8193 - head.length);
-      verdicts.push(withWhat('an 8193-byte URL', expectHostError(await call(instance, 'http_get', [i32(0), i32(8193), i32(CAP)], ['i32']), 'http_get', ErrorCode.TOO_LARGE)));
+      verdicts.push(
+        withWhat(
+          'an 8193-byte URL',
+          expectHostError(await call(instance, 'http_get', [i32(0), i32(8193), i32(CAP)], ['i32']), 'http_get', ErrorCode.TOO_LARGE),
+        ),
+      );
       await writeGuestRun(instance, NAME_AT, new Uint8Array(0), 0x61, 257);
-      verdicts.push(withWhat('a 257-byte call name', expectHostError(await call(instance, 'call', [i32(NAME_AT), i32(257), i32(1024), i32(0), i32(CAP)], ['i32']), 'call', ErrorCode.TOO_LARGE)));
+      verdicts.push(
+        withWhat(
+          'a 257-byte call name',
+          expectHostError(await call(instance, 'call', [i32(NAME_AT), i32(257), i32(1024), i32(0), i32(CAP)], ['i32']), 'call', ErrorCode.TOO_LARGE),
+        ),
+      );
       // The length limit is checked before the range: 0xffffffff is over it.
-      verdicts.push(withWhat('a path of length 0xffffffff', expectHostError(await call(instance, 'read_file', [i32(0), i32(-1), i32(CAP)], ['i32']), 'read_file', ErrorCode.TOO_LARGE)));
-      verdicts.push(withWhat('a path running past memory', expectHostError(await call(instance, 'read_file', [i32(MEMORY_BYTES - 4), i32(16), i32(CAP)], ['i32']), 'read_file', ErrorCode.BAD_POINTER)));
-      verdicts.push(withWhat('a URL running past memory', expectHostError(await call(instance, 'http_get', [i32(MEMORY_BYTES - 4), i32(16), i32(CAP)], ['i32']), 'http_get', ErrorCode.BAD_POINTER)));
+      verdicts.push(
+        withWhat(
+          'a path of length 0xffffffff',
+          expectHostError(await call(instance, 'read_file', [i32(0), i32(-1), i32(CAP)], ['i32']), 'read_file', ErrorCode.TOO_LARGE),
+        ),
+      );
+      verdicts.push(
+        withWhat(
+          'a path running past memory',
+          expectHostError(await call(instance, 'read_file', [i32(MEMORY_BYTES - 4), i32(16), i32(CAP)], ['i32']), 'read_file', ErrorCode.BAD_POINTER),
+        ),
+      );
+      verdicts.push(
+        withWhat(
+          'a URL running past memory',
+          expectHostError(await call(instance, 'http_get', [i32(MEMORY_BYTES - 4), i32(16), i32(CAP)], ['i32']), 'http_get', ErrorCode.BAD_POINTER),
+        ),
+      );
       for (const path of ['/data/hello.txt\0.png', '/data\\hello.txt', 'data/hello.txt']) {
         verdicts.push(expectDeniedExactly(await readAt(instance, utf8(path)), 'read_file', `file:${path}`, JSON.stringify(path)));
       }
@@ -134,7 +181,8 @@ export const hostCheckCases: Case[] = [
   }),
   defineCase({
     id: 'capabilities.origin.port-extension',
-    title: 'granted an origin whose port is a prefix of the asked one (…:4123 granted, …:41234 asked; :6553 granted, :65535 asked): denied, and no request arrives',
+    title:
+      'granted an origin whose port is a prefix of the asked one (…:4123 granted, …:41234 asked; :6553 granted, :65535 asked): denied, and no request arrives',
     requirement: 'CAP-ORIGIN',
     async run(ctx) {
       const real = new URL(ctx.env.httpOrigin);
@@ -142,8 +190,18 @@ export const hostCheckCases: Case[] = [
       const instance = await ctx.instantiate(IO, { grants: { http: { origins: [shortened, `http://${real.hostname}:6553`] } } });
       const probe = `/hello?port-extension-${Math.random().toString(36).slice(2)}`;
       const verdict = all(
-        expectDeniedExactly(await getAt(instance, utf8(`${ctx.env.httpOrigin}${probe}`)), 'http_get', `http:${ctx.env.httpOrigin}`, `${ctx.env.httpOrigin} with ${shortened} granted`),
-        expectDeniedExactly(await getAt(instance, utf8(`http://${real.hostname}:65535/hello`)), 'http_get', `http:http://${real.hostname}:65535`, ':65535 with :6553 granted'),
+        expectDeniedExactly(
+          await getAt(instance, utf8(`${ctx.env.httpOrigin}${probe}`)),
+          'http_get',
+          `http:${ctx.env.httpOrigin}`,
+          `${ctx.env.httpOrigin} with ${shortened} granted`,
+        ),
+        expectDeniedExactly(
+          await getAt(instance, utf8(`http://${real.hostname}:65535/hello`)),
+          'http_get',
+          `http:http://${real.hostname}:65535`,
+          ':65535 with :6553 granted',
+        ),
       );
       if (verdict.pass && ctx.env.httpRequests.includes(probe)) return fail('http_get was denied but the request reached the server', verdict.evidence);
       return verdict;
@@ -151,7 +209,8 @@ export const hostCheckCases: Case[] = [
   }),
   defineCase({
     id: 'capabilities.host.gate-twice',
-    title: 'two calls into one instance await gate 1: the second ends at once with host-error INVALID_ARGUMENT from gate; the first still waits (pending() = 1) and gets the value',
+    title:
+      'two calls into one instance await gate 1: the second ends at once with host-error INVALID_ARGUMENT from gate; the first still waits (pending() = 1) and gets the value',
     requirement: 'CAP-GATE-TWICE',
     requires: ['reentrancy-interleave'],
     async run(ctx) {
@@ -197,13 +256,16 @@ export const hostCheckCases: Case[] = [
         expectOk(afterError, [i32(0)], { what: 'pending() after the host error' }),
         cancelled.kind === 'cancelled' ? pass() : fail(`the sleeping call was not cancelled: ${formatOutcome(cancelled)}`),
         expectOk(afterCancel, [i32(0)], { what: 'pending() after the cancel' }),
-        state.counters.pending === 0 ? pass({ counters: state.counters }) : fail(`inspect says ${state.counters.pending} pending`, { counters: state.counters }),
+        state.counters.pending === 0
+          ? pass({ counters: state.counters })
+          : fail(`inspect says ${state.counters.pending} pending`, { counters: state.counters }),
       );
     },
   }),
   defineCase({
     id: 'capabilities.host.denial-events',
-    title: 'denials and argument failures are host operations: each logs start then error (detail = the code), counters.failed counts them, nothing stays pending; capabilities are file:<path>, http:<origin>, call:<name>',
+    title:
+      'denials and argument failures are host operations: each logs start then error (detail = the code), counters.failed counts them, nothing stays pending; capabilities are file:<path>, http:<origin>, call:<name>',
     requirement: 'CAP-EVENTS',
     async run(ctx) {
       const port = Number(new URL(ctx.env.httpOrigin).port);
@@ -228,7 +290,11 @@ export const hostCheckCases: Case[] = [
       const expected = outcomes.map(([fn, , , code]) => `${fn}:start ${fn}:error:${code}`);
       const evidence = { expected, seen, counters: state.counters };
       const counted = state.counters.failed - before.counters.failed;
-      verdicts.push(JSON.stringify(seen) === JSON.stringify(expected) ? pass(evidence) : fail(`host operations of the refused calls: expected ${expected.join(', ')}; the log shows ${seen.join(', ') || 'none'}`, evidence));
+      verdicts.push(
+        JSON.stringify(seen) === JSON.stringify(expected)
+          ? pass(evidence)
+          : fail(`host operations of the refused calls: expected ${expected.join(', ')}; the log shows ${seen.join(', ') || 'none'}`, evidence),
+      );
       verdicts.push(counted === outcomes.length ? pass(evidence) : fail(`counters.failed rose by ${counted}, not ${outcomes.length}`, evidence));
       verdicts.push(state.counters.pending === 0 ? pass(evidence) : fail(`${state.counters.pending} operation(s) still pending`, evidence));
       return all(...verdicts);

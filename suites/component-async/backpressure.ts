@@ -28,7 +28,12 @@ async function stillHeld(instance: Instance, flight: Flight, when: string): Prom
 
 /** After the last release: park(1) enters (bounded), and completes with the gate's value. */
 async function entersAndCompletes(instance: Instance, flight: Flight, signal: AbortSignal): Promise<string | undefined> {
-  const entered = await waitFor('park(1) to start its gate after the release', async () => ((await gateStarts(instance)) > 0 ? true : undefined), SETTLE_MS, signal).catch((e: Error) => e);
+  const entered = await waitFor(
+    'park(1) to start its gate after the release',
+    async () => ((await gateStarts(instance)) > 0 ? true : undefined),
+    SETTLE_MS,
+    signal,
+  ).catch((e: Error) => e);
   if (entered instanceof Error) return `${entered.message}${flight.settled ? `; park(1) ended ${formatOutcome(flight.outcome!)}` : ''}`;
   await instance.openGate(1, 77);
   const outcome = await flight.promise;

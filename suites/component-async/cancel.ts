@@ -22,10 +22,15 @@ async function settledOps(instance: Instance, fn: string, signal: AbortSignal): 
     const { events } = await instance.inspect();
     return { kinds: events.filter((e) => e.fn === fn && e.op !== undefined).map((e) => e.kind), events };
   };
-  const ended = await waitFor(`${fn} to end in the host log`, async () => {
-    const r = await read();
-    return r.kinds.length === 0 || r.kinds.some((k) => k !== 'start') ? r : undefined;
-  }, ABORT_MS, signal).catch(() => undefined);
+  const ended = await waitFor(
+    `${fn} to end in the host log`,
+    async () => {
+      const r = await read();
+      return r.kinds.length === 0 || r.kinds.some((k) => k !== 'start') ? r : undefined;
+    },
+    ABORT_MS,
+    signal,
+  ).catch(() => undefined);
   return ended ?? read();
 }
 
@@ -33,7 +38,10 @@ async function settledOps(instance: Instance, fn: string, signal: AbortSignal): 
 function consistent(state: number, kinds: string[]): string | undefined {
   const log = JSON.stringify(kinds);
   if (state === 2) return log === '["start","ok"]' ? undefined : `the guest got RETURNED but the host log is ${log}`;
-  if (state === 4) return log === '["start","abort"]' ? undefined : `the guest got CANCELLED_BEFORE_RETURNED but the host log is ${log}: the host operation was ${kinds.includes('ok') ? 'completed anyway' : 'never aborted'}`;
+  if (state === 4)
+    return log === '["start","abort"]'
+      ? undefined
+      : `the guest got CANCELLED_BEFORE_RETURNED but the host log is ${log}: the host operation was ${kinds.includes('ok') ? 'completed anyway' : 'never aborted'}`;
   if (state === 3) return log === '[]' || log === '["start","abort"]' ? undefined : `the guest got CANCELLED_BEFORE_STARTED but the host log is ${log}`;
   return `subtask.cancel returned ${state}, not a terminal state (2, 3 or 4)`;
 }

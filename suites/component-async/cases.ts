@@ -11,7 +11,6 @@ import { formatOutcome, outcomeToJson, type Outcome } from '../../harness/outcom
 import { delay } from '../define.ts';
 import { cmaCase, gatesStarted, GUEST, indexOf, MARK, marks, okU32, start, u32 } from './shared.ts';
 
-
 /** Opens gates in `order` on calls park(id) and checks each call gets its own value; ids are 1..n. */
 export async function parkAndRelease(instance: Instance, order: number[], signal: AbortSignal) {
   const flights = order.map((_, i) => start(instance, 'park', [u32(i + 1)]));
@@ -24,7 +23,10 @@ export async function parkAndRelease(instance: Instance, order: number[], signal
   // A gate cannot complete before the harness opens it: each async-lowered gate call blocked, so
   // the guest got a subtask (STARTED or STARTING), never RETURNED.
   const early = marks(parked.state.events);
-  if (early.length < order.length || early.some((m) => m !== MARK.STARTED && m !== MARK.STARTING)) return { error: `before any gate was opened the guest saw subtask states ${JSON.stringify(early.map((m) => m - MARK.STARTING))}, expected STARTED (1) or STARTING (0) for each call` };
+  if (early.length < order.length || early.some((m) => m !== MARK.STARTED && m !== MARK.STARTING))
+    return {
+      error: `before any gate was opened the guest saw subtask states ${JSON.stringify(early.map((m) => m - MARK.STARTING))}, expected STARTED (1) or STARTING (0) for each call`,
+    };
   const settledBefore: number[] = [];
   for (const id of order) {
     await instance.openGate(id, id * 100 + 7);
@@ -79,7 +81,10 @@ export const componentAsyncCases: Case[] = [
       await delay(200);
       const during = await instance.inspect();
       const gateStarts = during.events.filter((e) => e.fn === 'gate' && e.kind === 'start').map((e) => e.detail);
-      if (gateStarts.length !== 1) return fail(`while the first sync-lifted call was blocked, ${gateStarts.length} gate operations started (the second call entered the instance)`, { events: during.events });
+      if (gateStarts.length !== 1)
+        return fail(`while the first sync-lifted call was blocked, ${gateStarts.length} gate operations started (the second call entered the instance)`, {
+          events: during.events,
+        });
       await instance.openGate(1, 111);
       const a = await first.promise;
       if (okU32(a) !== 111) return fail(`park-sync(1) returned ${formatOutcome(a)}, expected 111`, { first: outcomeToJson(a) });
@@ -106,7 +111,8 @@ export const componentAsyncCases: Case[] = [
   }),
   cmaCase(GUEST, {
     id: 'component-async.subtask.progress',
-    title: 'an async-lowered call of a host function that completes later: STARTED then SUBTASK events rising to RETURNED (or RETURNED at once), never before the host operation ended',
+    title:
+      'an async-lowered call of a host function that completes later: STARTED then SUBTASK events rising to RETURNED (or RETURNED at once), never before the host operation ended',
     requirement: 'CMA-SUBTASK',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
@@ -124,9 +130,11 @@ export const componentAsyncCases: Case[] = [
         if (seen.length !== 1) return fail(`after RETURNED at once the guest still got events: ${JSON.stringify(seen)}`, evidence);
         return pass({ marks: seen, atOnce: true });
       }
-      if (seen[0] !== MARK.STARTED && seen[0] !== MARK.STARTING) return fail(`the async-lowered call returned state ${seen[0]! - MARK.STARTING}, not a subtask state`, evidence);
+      if (seen[0] !== MARK.STARTED && seen[0] !== MARK.STARTING)
+        return fail(`the async-lowered call returned state ${seen[0]! - MARK.STARTING}, not a subtask state`, evidence);
       const progress = seen.slice(1).map((m) => m - MARK.EVENT_BASE);
-      if (progress.at(-1) !== 2 || progress.some((s, i) => i > 0 && s <= progress[i - 1]!)) return fail(`subtask events went ${JSON.stringify(progress)}: expected states rising to RETURNED (2), each once`, evidence);
+      if (progress.at(-1) !== 2 || progress.some((s, i) => i > 0 && s <= progress[i - 1]!))
+        return fail(`subtask events went ${JSON.stringify(progress)}: expected states rising to RETURNED (2), each once`, evidence);
       return pass({ marks: seen, atOnce: false });
     },
   }),
@@ -141,9 +149,16 @@ export const componentAsyncCases: Case[] = [
       const seen = marks(events);
       const evidence = { outcome: outcomeToJson(outcome), marks: seen, events };
       if (okU32(outcome) !== -5 >>> 0) return fail(`ready(-5) returned ${formatOutcome(outcome)}`, evidence);
-      const shapes = [[MARK.RETURNED_AT_ONCE], [MARK.STARTED, MARK.EVENT_RETURNED], [MARK.STARTING, MARK.EVENT_RETURNED], [MARK.STARTING, MARK.EVENT_BASE + 1, MARK.EVENT_RETURNED]];
-      if (!shapes.some((s) => JSON.stringify(s) === JSON.stringify(seen))) return fail(`the guest saw ${JSON.stringify(seen)}: not a valid subtask progression`, evidence);
-      if (!events.some((e) => e.fn === 'ready-s32' && e.kind === 'ok')) return fail('the host operation ready-s32 is not in the event log as completed', evidence);
+      const shapes = [
+        [MARK.RETURNED_AT_ONCE],
+        [MARK.STARTED, MARK.EVENT_RETURNED],
+        [MARK.STARTING, MARK.EVENT_RETURNED],
+        [MARK.STARTING, MARK.EVENT_BASE + 1, MARK.EVENT_RETURNED],
+      ];
+      if (!shapes.some((s) => JSON.stringify(s) === JSON.stringify(seen)))
+        return fail(`the guest saw ${JSON.stringify(seen)}: not a valid subtask progression`, evidence);
+      if (!events.some((e) => e.fn === 'ready-s32' && e.kind === 'ok'))
+        return fail('the host operation ready-s32 is not in the event log as completed', evidence);
       return pass({ marks: seen, atOnce: seen[0] === MARK.RETURNED_AT_ONCE });
     },
   }),
@@ -191,12 +206,16 @@ export const componentAsyncCases: Case[] = [
       const waiting = start(instance, 'wait-empty', []);
       // Bounded look for a wrong early end (a trap for an empty set): 100 ms is ample for that.
       await delay(100);
-      if (waiting.settled) return fail(`wait-empty ended while its set was empty and another task could still join it: ${formatOutcome(waiting.outcome!)}`, { outcome: outcomeToJson(waiting.outcome!) });
+      if (waiting.settled)
+        return fail(`wait-empty ended while its set was empty and another task could still join it: ${formatOutcome(waiting.outcome!)}`, {
+          outcome: outcomeToJson(waiting.outcome!),
+        });
       const woke = await start(instance, 'wake', [u32(5)]).promise;
       const outcome = await waiting.promise;
       const evidence = { wake: outcomeToJson(woke), waitEmpty: outcomeToJson(outcome) };
       if (okU32(woke) !== 5) return fail(`wake(5) returned ${formatOutcome(woke)}`, evidence);
-      if (okU32(outcome) !== 1002) return fail(`wait-empty returned ${formatOutcome(outcome)}, expected 1002 (woken by the other task's subtask, RETURNED)`, evidence);
+      if (okU32(outcome) !== 1002)
+        return fail(`wait-empty returned ${formatOutcome(outcome)}, expected 1002 (woken by the other task's subtask, RETURNED)`, evidence);
       return pass(evidence);
     },
   }),
@@ -211,14 +230,16 @@ export const componentAsyncCases: Case[] = [
         const outcome = await start(instance, 'fail', [u32(code)], { results: [] }).promise;
         seen.push(outcomeToJson(outcome));
         if (outcome.kind !== 'host-error') return fail(`fail(${code}) ended ${formatOutcome(outcome)}, expected host-error`, { outcomes: seen });
-        if (outcome.function !== 'fail' || outcome.code >>> 0 !== code || outcome.message.trim() === '') return fail(`fail(${code}) came back as host-error ${outcome.function}/${outcome.code}/${JSON.stringify(outcome.message)}`, { outcomes: seen });
+        if (outcome.function !== 'fail' || outcome.code >>> 0 !== code || outcome.message.trim() === '')
+          return fail(`fail(${code}) came back as host-error ${outcome.function}/${outcome.code}/${JSON.stringify(outcome.message)}`, { outcomes: seen });
       }
       return pass({ outcomes: seen });
     },
   }),
   cmaCase(GUEST, {
     id: 'component-async.errors.trap-after-await',
-    title: 'a guest trap after an async-lowered import completed (in the callback, a later turn) reaches the caller as a trap of its own kind: unreachable, divide-by-zero, integer-overflow, invalid-conversion, out-of-bounds-memory; the import itself completed',
+    title:
+      'a guest trap after an async-lowered import completed (in the callback, a later turn) reaches the caller as a trap of its own kind: unreachable, divide-by-zero, integer-overflow, invalid-conversion, out-of-bounds-memory; the import itself completed',
     requirement: 'CMA-ERRORS',
     async run(ctx) {
       const kinds = ['unreachable', 'divide-by-zero', 'integer-overflow', 'invalid-conversion', 'out-of-bounds-memory'] as const;
@@ -231,7 +252,8 @@ export const componentAsyncCases: Case[] = [
         seen.push({ kind, outcome: outcomeToJson(outcome), echo });
         const verdict = expectTrap(outcome, kind, { seen });
         if (!verdict.pass) return verdict;
-        if (JSON.stringify(echo) !== '["start","ok"]') return fail(`the async import before the ${kind} trap logged ${JSON.stringify(echo)}, expected start then ok`, { seen });
+        if (JSON.stringify(echo) !== '["start","ok"]')
+          return fail(`the async import before the ${kind} trap logged ${JSON.stringify(echo)}, expected start then ok`, { seen });
       }
       return pass({ seen });
     },
@@ -247,7 +269,8 @@ export const componentAsyncCases: Case[] = [
       const ops = state.events.filter((e) => e.fn === 'fail').map((e) => `${e.kind}${e.detail === undefined ? '' : `:${e.detail}`}`);
       const evidence = { outcome: outcomeToJson(outcome), ops, counters: state.counters };
       if (outcome.kind !== 'host-error') return fail(`fail(4) ended ${formatOutcome(outcome)}`, evidence);
-      if (JSON.stringify(ops) !== JSON.stringify(['start', 'error:4'])) return fail(`the host log for fail is ${JSON.stringify(ops)}, expected ["start","error:4"]`, evidence);
+      if (JSON.stringify(ops) !== JSON.stringify(['start', 'error:4']))
+        return fail(`the host log for fail is ${JSON.stringify(ops)}, expected ["start","error:4"]`, evidence);
       if (state.counters.failed !== 1 || state.counters.pending !== 0) return fail('counters: expected failed 1, pending 0', evidence);
       return pass(evidence);
     },

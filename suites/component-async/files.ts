@@ -29,7 +29,8 @@ const HELLO = DATA_FILES['data/hello.txt'];
 export const componentAsyncFileCases = [
   cmaCase(GUEST, {
     id: 'component-async.errors.read-file-grant',
-    title: 'an async-lowered read-file with allow ["hello.txt"]: /data/hello.txt arrives whole; /data/sub/nested.txt and, with no grant at all, /data/hello.txt are denied naming the file capability',
+    title:
+      'an async-lowered read-file with allow ["hello.txt"]: /data/hello.txt arrives whole; /data/sub/nested.txt and, with no grant at all, /data/hello.txt are denied naming the file capability',
     requirement: 'CMA-ERRORS',
     async run(ctx) {
       const granted = await ctx.instantiateComponent(GUEST, { grants: files(ctx, ['hello.txt']) });
@@ -47,7 +48,8 @@ export const componentAsyncFileCases = [
   }),
   cmaCase(GUEST, {
     id: 'component-async.errors.read-file-codes',
-    title: 'an async-lowered read-file that fails keeps its code: a file larger than max is TOO_LARGE, a missing granted file NOT_FOUND, both from function read-file with a message',
+    title:
+      'an async-lowered read-file that fails keeps its code: a file larger than max is TOO_LARGE, a missing granted file NOT_FOUND, both from function read-file with a message',
     requirement: 'CMA-ERRORS',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST, { grants: files(ctx, ['**']) });
@@ -58,7 +60,8 @@ export const componentAsyncFileCases = [
   }),
   cmaCase(GUEST, {
     id: 'component-async.errors.read-file-max-u32',
-    title: 'an async-lowered read-file with max = 0xffffffff (the largest u32) of a small granted file returns the file whole: the host bounds its reads by the file, not by the guest\'s max',
+    title:
+      "an async-lowered read-file with max = 0xffffffff (the largest u32) of a small granted file returns the file whole: the host bounds its reads by the file, not by the guest's max",
     requirement: 'CMA-ERRORS',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST, { grants: files(ctx, ['hello.txt']) });

@@ -82,7 +82,8 @@ export const componentAsyncFutureCases: Case[] = [
   ),
   cmaCase(FUTURE_GUEST, {
     id: 'component-async.future.cancel-copy',
-    title: 'future.cancel-read and future.cancel-write of a blocked copy return CANCELLED, move no value, and leave the end usable: the next copies deliver the value',
+    title:
+      'future.cancel-read and future.cancel-write of a blocked copy return CANCELLED, move no value, and leave the end usable: the next copies deliver the value',
     requirement: 'CMA-FUTURE-CANCEL',
     async run(ctx) {
       return expectGuestSteps(await ctx.instantiateComponent(FUTURE_GUEST), 'cancel', [u32(0x5eed)], CANCEL_STEPS, { rawSteps: [5, 16], value: 0x5eed });
@@ -90,7 +91,8 @@ export const componentAsyncFutureCases: Case[] = [
   }),
   cmaCase(FUTURE_GUEST, {
     id: 'component-async.future.reader-dropped',
-    title: 'dropping the readable end of a future before reading is allowed: the write then returns DROPPED, and dropping the writable end after that does not trap',
+    title:
+      'dropping the readable end of a future before reading is allowed: the write then returns DROPPED, and dropping the writable end after that does not trap',
     requirement: 'CMA-FUTURE-DROP',
     async run(ctx) {
       const steps = { 1: 'future.write after the reader dropped its end did not return DROPPED (1)' };
@@ -99,15 +101,27 @@ export const componentAsyncFutureCases: Case[] = [
   }),
   cmaCase(FUTURE_GUEST, {
     id: 'component-async.future.across-tasks',
-    title: 'a task waiting (callback WAIT) on a future\'s FUTURE_READ event is woken by another task of the instance writing it, and returns the value written',
+    title: "a task waiting (callback WAIT) on a future's FUTURE_READ event is woken by another task of the instance writing it, and returns the value written",
     requirement: 'CMA-FUTURE',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(FUTURE_GUEST);
       const waiter = start(instance, 'await-value', [], { deadlineMs: SETTLE_MS });
       const writer = start(instance, 'resolve', [u32(0xc0ffee)], { deadlineMs: SETTLE_MS });
       const [wo, ro] = await Promise.all([waiter.promise, writer.promise]);
-      const errors: Record<number, string> = { 1: 'resolve never saw the future', 2: 'the write to a pending reader did not complete at once', 3: 'await-value got an event other than FUTURE_READ', 4: 'the FUTURE_READ event was not COMPLETED', 5: 'the first read did not return BLOCKED' };
-      return expectTaskResults([{ who: 'await-value', outcome: wo, expected: 0xc0ffee }, { who: 'resolve', outcome: ro, expected: 0 }], errors);
+      const errors: Record<number, string> = {
+        1: 'resolve never saw the future',
+        2: 'the write to a pending reader did not complete at once',
+        3: 'await-value got an event other than FUTURE_READ',
+        4: 'the FUTURE_READ event was not COMPLETED',
+        5: 'the first read did not return BLOCKED',
+      };
+      return expectTaskResults(
+        [
+          { who: 'await-value', outcome: wo, expected: 0xc0ffee },
+          { who: 'resolve', outcome: ro, expected: 0 },
+        ],
+        errors,
+      );
     },
   }),
 ];

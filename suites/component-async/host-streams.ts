@@ -35,7 +35,7 @@ export function streamPattern(n: number): Uint8Array {
 
 /** What each step of the guest's reading checks (source-read, early-drop, http-staged). */
 const READ_STEPS: Record<number, string> = {
-  1: 'the guest got an event other than its stream\'s STREAM_READ (the code seen)',
+  1: "the guest got an event other than its stream's STREAM_READ (the code seen)",
   2: 'a read ended other than COMPLETED or DROPPED',
   3: 'a read moved more bytes than it asked for',
   4: 'a byte arrived wrong (at the stream offset seen)',
@@ -50,8 +50,8 @@ const SINK_STEPS: Record<number, string> = {
   2: 'a write ended other than COMPLETED (DROPPED: the host dropped its readable end early)',
   3: 'a write reported more progress than it offered',
   6: '1000 writes in a row completed with no progress',
-  7: 'the guest got an event other than its stream\'s STREAM_WRITE or its subtask\'s',
-  8: 'sink\'s subtask returned at once, before any byte was written',
+  7: "the guest got an event other than its stream's STREAM_WRITE or its subtask's",
+  8: "sink's subtask returned at once, before any byte was written",
 };
 
 const SIZES: { id: string; n: number; chunk: number; title: string }[] = [
@@ -63,7 +63,11 @@ const SIZES: { id: string; n: number; chunk: number; title: string }[] = [
 ];
 
 /** The host operations of function `fn`, waited for (bounded) until every one of them ended. */
-async function ended(instance: Instance, fn: string, signal: AbortSignal): Promise<{ events: HostEvent[]; pending: number } | { error: string; events: HostEvent[] }> {
+async function ended(
+  instance: Instance,
+  fn: string,
+  signal: AbortSignal,
+): Promise<{ events: HostEvent[]; pending: number } | { error: string; events: HostEvent[] }> {
   let last: HostEvent[] = [];
   try {
     return await waitFor(
@@ -88,8 +92,10 @@ async function expectOneOp(instance: Instance, fn: string, end: 'ok' | 'abort', 
   const log = await ended(instance, fn, signal);
   const kinds = log.events.map((e) => e.kind);
   const evidence = { [`${fn}Events`]: log.events };
-  if ('error' in log) return fail(`the host's ${fn} operation never ended (log ${JSON.stringify(kinds)}): the host's end of the stream is still open`, evidence);
-  if (kinds.length !== 2 || kinds[0] !== 'start' || kinds[1] !== end) return fail(`the host logged ${fn} as ${JSON.stringify(kinds)}, expected ["start", "${end}"]`, evidence);
+  if ('error' in log)
+    return fail(`the host's ${fn} operation never ended (log ${JSON.stringify(kinds)}): the host's end of the stream is still open`, evidence);
+  if (kinds.length !== 2 || kinds[0] !== 'start' || kinds[1] !== end)
+    return fail(`the host logged ${fn} as ${JSON.stringify(kinds)}, expected ["start", "${end}"]`, evidence);
   if (log.pending !== 0) return fail(`${log.pending} host operation(s) still pending after ${fn} ended`, evidence);
   return pass(evidence);
 }
@@ -139,17 +145,25 @@ export const componentAsyncHostStreamCases: Case[] = [
         const got = BigInt.asUintN(64, raw);
         if (got >> 48n === 0xffffn) {
           const step = Number((got >> 32n) & 0xffffn);
-          return fail(`sink-write(${s.n}, ${s.chunk}): step ${step}: ${SINK_STEPS[step] ?? 'unknown step'} (saw 0x${(got & 0xffffffffn).toString(16)})`, evidence);
+          return fail(
+            `sink-write(${s.n}, ${s.chunk}): step ${step}: ${SINK_STEPS[step] ?? 'unknown step'} (saw 0x${(got & 0xffffffffn).toString(16)})`,
+            evidence,
+          );
         }
         const want = summary(streamPattern(s.n));
-        if (got !== want) return fail(`sink returned length ${got >> 32n}, hash 0x${(got & 0xffffffffn).toString(16)}; the guest wrote ${s.n} bytes, hash 0x${(want & 0xffffffffn).toString(16)}: the host did not receive exactly the bytes written`, evidence);
+        if (got !== want)
+          return fail(
+            `sink returned length ${got >> 32n}, hash 0x${(got & 0xffffffffn).toString(16)}; the guest wrote ${s.n} bytes, hash 0x${(want & 0xffffffffn).toString(16)}: the host did not receive exactly the bytes written`,
+            evidence,
+          );
         return all(pass(evidence), await expectOneOp(instance, 'sink', 'ok', ctx.signal));
       },
     }),
   ),
   cmaCase(HOST_STREAM_GUEST, {
     id: 'component-async.host-stream.zero-length-read',
-    title: 'a zero-length read of a host-written stream (source(4096)) moves no data: it ends COMPLETED with 0 bytes, at once or by its event, and the reads after it get all 4096 bytes from the first',
+    title:
+      'a zero-length read of a host-written stream (source(4096)) moves no data: it ends COMPLETED with 0 bytes, at once or by its event, and the reads after it get all 4096 bytes from the first',
     requirement: 'CMA-HOST-STREAM-ZERO-LENGTH',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(HOST_STREAM_GUEST);
@@ -163,7 +177,8 @@ export const componentAsyncHostStreamCases: Case[] = [
   }),
   cmaCase(HOST_STREAM_GUEST, {
     id: 'component-async.host-stream.early-drop',
-    title: 'the guest reads 4 KiB of a 1 MiB host source and drops the readable end: the host sees it, stops producing, and logs the operation as abort (not ok) within 2 s, with nothing pending',
+    title:
+      'the guest reads 4 KiB of a 1 MiB host source and drops the readable end: the host sees it, stops producing, and logs the operation as abort (not ok) within 2 s, with nothing pending',
     requirement: 'CMA-HOST-STREAM-DROP',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(HOST_STREAM_GUEST);
@@ -177,7 +192,8 @@ export const componentAsyncHostStreamCases: Case[] = [
   }),
   cmaCase(HOST_STREAM_GUEST, {
     id: 'component-async.host-stream.cancel-mid-stream',
-    title: 'the embedder cancels a call whose task holds a host source stream it has read 4 KiB of (parked on a gate): outcome cancelled, and the host aborts the stream operation (source logged start then abort within 2 s), nothing pending',
+    title:
+      'the embedder cancels a call whose task holds a host source stream it has read 4 KiB of (parked on a gate): outcome cancelled, and the host aborts the stream operation (source logged start then abort within 2 s), nothing pending',
     requirement: 'CMA-HOST-STREAM-CANCEL',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(HOST_STREAM_GUEST);
@@ -196,13 +212,15 @@ export const componentAsyncHostStreamCases: Case[] = [
       if (flight.settled) return fail(`read-then-park ended before the cancel: ${formatOutcome(flight.outcome!)}`, { outcome: outcomeToJson(flight.outcome!) });
       controller.abort();
       const outcome = await flight.promise;
-      if (outcome.kind !== 'cancelled') return fail(`the cancelled call ended ${formatOutcome(outcome)}, expected cancelled`, { outcome: outcomeToJson(outcome) });
+      if (outcome.kind !== 'cancelled')
+        return fail(`the cancelled call ended ${formatOutcome(outcome)}, expected cancelled`, { outcome: outcomeToJson(outcome) });
       return expectOneOp(instance, 'source', 'abort', ctx.signal);
     },
   }),
   cmaCase(HOST_STREAM_GUEST, {
     id: 'component-async.host-stream.http-granted',
-    title: 'http-get of a granted origin: the request reaches the loopback server once and the 70 001-byte body arrives intact through the stream (read in 4 KiB copies); the host logs start then ok',
+    title:
+      'http-get of a granted origin: the request reaches the loopback server once and the 70 001-byte body arrives intact through the stream (read in 4 KiB copies); the host logs start then ok',
     requirement: 'CMA-HOST-STREAM-HTTP',
     async run(ctx) {
       const path = '/bytes/70001';
@@ -219,7 +237,8 @@ export const componentAsyncHostStreamCases: Case[] = [
   }),
   cmaCase(HOST_STREAM_GUEST, {
     id: 'component-async.host-stream.http-denied',
-    title: 'http-get of an origin not granted (another origin is): err(host-error) denied naming the http capability, no stream, and the request never reaches the loopback server; the host logs start then error 1',
+    title:
+      'http-get of an origin not granted (another origin is): err(host-error) denied naming the http capability, no stream, and the request never reaches the loopback server; the host logs start then error 1',
     requirement: 'CMA-HOST-STREAM-HTTP',
     async run(ctx) {
       const path = '/bytes/70003';
@@ -232,13 +251,20 @@ export const componentAsyncHostStreamCases: Case[] = [
         expectDenied(outcome, 'http-get'),
         expectNamesCapability(outcome, `http:${ctx.env.httpOrigin}`),
         seen === 0 ? pass() : fail(`http-get was denied but the request reached the server (${seen} request(s) for ${path})`),
-        JSON.stringify(log) === JSON.stringify([['start', undefined], ['error', ErrorCode.DENIED]]) ? pass() : fail(`the host logged http-get as ${JSON.stringify(log)}, expected start then error 1`, { log }),
+        JSON.stringify(log) ===
+          JSON.stringify([
+            ['start', undefined],
+            ['error', ErrorCode.DENIED],
+          ])
+          ? pass()
+          : fail(`the host logged http-get as ${JSON.stringify(log)}, expected start then error 1`, { log }),
       );
     },
   }),
   cmaCase(HOST_STREAM_GUEST, {
     id: 'component-async.host-stream.http-too-large',
-    title: 'http-get of a granted 70 001-byte body with max 70 000: err(host-error) http-get TOO_LARGE (3) before any stream; with max 70 001 the body arrives whole',
+    title:
+      'http-get of a granted 70 001-byte body with max 70 000: err(host-error) http-get TOO_LARGE (3) before any stream; with max 70 001 the body arrives whole',
     requirement: 'CMA-HOST-STREAM-HTTP',
     async run(ctx) {
       const url = `${ctx.env.httpOrigin}/bytes/70001`;

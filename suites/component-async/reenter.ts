@@ -30,11 +30,14 @@ async function expectReentryTrap(instance: Instance, exportName: string) {
   const { events } = await instance.inspect();
   const evidence: Record<string, unknown> = { outcome: outcomeToJson(outcome), reenterLog: opKinds(events, 'reenter'), marks: marks(events) };
   if (!opKinds(events, 'reenter').includes('start')) return fail(`${exportName}() never called the host's reenter (ended ${formatOutcome(outcome)})`, evidence);
-  if (marks(events).includes(LEAF_MARK)) return fail(`leaf ran inside the reentrant call (its mark ${LEAF_MARK} is in the log): the instance was entered while it was on the stack`, evidence);
-  if (outcome.kind !== 'trap') return fail(`reentering the instance from inside its sync import must trap; ${exportName}() ended ${formatOutcome(outcome)}`, evidence);
+  if (marks(events).includes(LEAF_MARK))
+    return fail(`leaf ran inside the reentrant call (its mark ${LEAF_MARK} is in the log): the instance was entered while it was on the stack`, evidence);
+  if (outcome.kind !== 'trap')
+    return fail(`reentering the instance from inside its sync import must trap; ${exportName}() ended ${formatOutcome(outcome)}`, evidence);
   const later = await start(instance, 'leaf', []).promise;
   evidence['later'] = outcomeToJson(later);
-  if (later.kind === 'ok') return fail(`after the trap the instance still served leaf() (${formatOutcome(later)}): a trapped instance must not be entered again`, evidence);
+  if (later.kind === 'ok')
+    return fail(`after the trap the instance still served leaf() (${formatOutcome(later)}): a trapped instance must not be entered again`, evidence);
   return pass(evidence);
 }
 
@@ -57,22 +60,35 @@ export const componentAsyncReenterCases: Case[] = [
   }),
   cmaCase(REENTER_GUEST, {
     id: 'component-async.reenter.after-block-allowed',
-    title: 'the control: an async-lifted task async-lowers reenter-after-turn; once the task blocked the host calls leaf, which runs once and returns 42; the instance serves later calls',
+    title:
+      'the control: an async-lifted task async-lowers reenter-after-turn; once the task blocked the host calls leaf, which runs once and returns 42; the instance serves later calls',
     requirement: 'CMA-REENTER',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(REENTER_GUEST);
       const outcome = await start(instance, 'reenter-later', []).promise;
       const { events, counters } = await instance.inspect();
-      const evidence: Record<string, unknown> = { outcome: outcomeToJson(outcome), hostLog: opKinds(events, 'reenter-after-turn'), marks: marks(events), counters };
-      if (okU32(outcome) !== LEAF_VALUE) return fail(`reenter-later() ended ${formatOutcome(outcome)}, expected leaf's ${LEAF_VALUE}: the host calling the instance after its task blocked is allowed`, evidence);
-      if (marks(events).filter((m) => m === LEAF_MARK).length !== 1) return fail(`leaf's mark ${LEAF_MARK} is in the log ${marks(events).filter((m) => m === LEAF_MARK).length} time(s), expected once`, evidence);
-      if (JSON.stringify(opKinds(events, 'reenter-after-turn')) !== '["start","ok"]') return fail(`the host log of reenter-after-turn is ${JSON.stringify(opKinds(events, 'reenter-after-turn'))}, expected ["start","ok"]`, evidence);
+      const evidence: Record<string, unknown> = {
+        outcome: outcomeToJson(outcome),
+        hostLog: opKinds(events, 'reenter-after-turn'),
+        marks: marks(events),
+        counters,
+      };
+      if (okU32(outcome) !== LEAF_VALUE)
+        return fail(
+          `reenter-later() ended ${formatOutcome(outcome)}, expected leaf's ${LEAF_VALUE}: the host calling the instance after its task blocked is allowed`,
+          evidence,
+        );
+      if (marks(events).filter((m) => m === LEAF_MARK).length !== 1)
+        return fail(`leaf's mark ${LEAF_MARK} is in the log ${marks(events).filter((m) => m === LEAF_MARK).length} time(s), expected once`, evidence);
+      if (JSON.stringify(opKinds(events, 'reenter-after-turn')) !== '["start","ok"]')
+        return fail(`the host log of reenter-after-turn is ${JSON.stringify(opKinds(events, 'reenter-after-turn'))}, expected ["start","ok"]`, evidence);
       if (counters.pending !== 0) return fail(`${counters.pending} host operation(s) still pending`, evidence);
       // Nothing trapped: the instance serves direct and reentering calls again.
       const direct = await start(instance, 'leaf', []).promise;
       const again = await start(instance, 'reenter-later', []).promise;
       Object.assign(evidence, { direct: outcomeToJson(direct), again: outcomeToJson(again) });
-      if (okU32(direct) !== LEAF_VALUE || okU32(again) !== LEAF_VALUE) return fail(`afterwards leaf() ended ${formatOutcome(direct)} and reenter-later() ${formatOutcome(again)}, expected ${LEAF_VALUE} each`, evidence);
+      if (okU32(direct) !== LEAF_VALUE || okU32(again) !== LEAF_VALUE)
+        return fail(`afterwards leaf() ended ${formatOutcome(direct)} and reenter-later() ${formatOutcome(again)}, expected ${LEAF_VALUE} each`, evidence);
       return pass(evidence);
     },
   }),

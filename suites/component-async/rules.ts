@@ -10,7 +10,6 @@ import { cmaCase, gatesStarted, okU32, start, u32 } from './shared.ts';
 
 export const RULES_GUEST = 'component-async/rules.wat';
 
-
 /** ctx-park(id) returns (context << 16) | (gate value & 0xffff); the context must be the id. */
 const expected = (id: number, value: number) => ((id << 16) | value) >>> 0;
 const describeCtx = (o: Outcome) => {
@@ -43,7 +42,12 @@ export const componentAsyncRulesCases: Case[] = [
         await instance.openGate(id, value);
         const outcome = await flights[id - 1]!.promise;
         seen[id] = describeCtx(outcome);
-        if (okU32(outcome) !== expected(id, value)) return fail(`ctx-park(${id}) saw ${seen[id]} after its suspension, expected context ${id}, gate value ${value}`, { order, seen, outcome: outcomeToJson(outcome) });
+        if (okU32(outcome) !== expected(id, value))
+          return fail(`ctx-park(${id}) saw ${seen[id]} after its suspension, expected context ${id}, gate value ${value}`, {
+            order,
+            seen,
+            outcome: outcomeToJson(outcome),
+          });
       }
       return pass({ order, seen });
     },
@@ -67,7 +71,10 @@ export const componentAsyncRulesCases: Case[] = [
       const instance = await ctx.instantiateComponent(RULES_GUEST);
       // The control first: waitable-set.drop itself works, so the trap below is about the member.
       const control = await start(instance, 'drop-empty-set', []).promise;
-      if (okU32(control) !== 1) return fail(`drop-empty-set() ended ${formatOutcome(control)}, expected 1: dropping an empty set with no waiter is allowed`, { control: outcomeToJson(control) });
+      if (okU32(control) !== 1)
+        return fail(`drop-empty-set() ended ${formatOutcome(control)}, expected 1: dropping an empty set with no waiter is allowed`, {
+          control: outcomeToJson(control),
+        });
       const joined = await ctx.instantiateComponent(RULES_GUEST);
       const outcome = await start(joined, 'drop-joined-set', [u32(1)]).promise;
       if (okU32(outcome) === 0xffff) return fail('gate(1) returned at once although the gate was never opened', { outcome: outcomeToJson(outcome) });

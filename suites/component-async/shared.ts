@@ -87,7 +87,13 @@ export function cmaCase(fixture: string, spec: CaseSpec): Case {
  * Calls `fn` (a step-coded u64 export) and passes if every step held — and, with `value`, the
  * low half is that value; `hint` is added to a failure's message.
  */
-export async function expectGuestSteps(instance: Instance, fn: string, args: Value[], steps: Record<number, string>, options: { rawSteps?: readonly number[] | 'all'; value?: number; hint?: string; evidence?: Evidence } = {}): Promise<Verdict> {
+export async function expectGuestSteps(
+  instance: Instance,
+  fn: string,
+  args: Value[],
+  steps: Record<number, string>,
+  options: { rawSteps?: readonly number[] | 'all'; value?: number; hint?: string; evidence?: Evidence } = {},
+): Promise<Verdict> {
   const outcome = await callU64(instance, fn, args);
   const evidence = { ...options.evidence, outcome: outcomeToJson(outcome) };
   const verdict = guestVerdict(outcome, steps, options.rawSteps);

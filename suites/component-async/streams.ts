@@ -28,15 +28,15 @@ const ZERO_STEPS: Record<number, string> = {
   2: 'a write of 4 bytes to a reader waiting with a zero-length read did not return BLOCKED (a zero-length read takes no data)',
   3: 'the zero-length read got no STREAM_READ event (or another event) when the writer came',
   4: 'the STREAM_READ event named another waitable',
-  5: 'the zero-length read\'s event was not COMPLETED with 0 bytes',
-  6: 'the read after the readiness event did not take the writer\'s 4 bytes',
+  5: "the zero-length read's event was not COMPLETED with 0 bytes",
+  6: "the read after the readiness event did not take the writer's 4 bytes",
   7: 'those 4 bytes arrived wrong',
   8: 'the writer got no STREAM_WRITE event reporting 4 bytes',
   11: 'a zero-length write with no reader did not return BLOCKED',
   12: 'a read of 4 bytes from a zero-length writer did not return BLOCKED (a zero-length write gives no data)',
   13: 'the zero-length write got no STREAM_WRITE event (or another event) when the reader came',
   14: 'the STREAM_WRITE event named another waitable',
-  15: 'the zero-length write\'s event was not COMPLETED with 0 bytes',
+  15: "the zero-length write's event was not COMPLETED with 0 bytes",
   16: 'a write of 4 bytes to the pending reader did not complete at once with 4 bytes',
   17: 'the reader got no STREAM_READ event reporting 4 bytes',
   18: 'those 4 bytes arrived wrong',
@@ -61,7 +61,13 @@ const DROP_STEPS: Record<number, string> = {
 };
 
 /** What a pipe task's `0xffffff00 | step` error means (stream.wat, pipe-write / pipe-read). */
-const PIPE_ERRORS: Record<number, string> = { 1: 'the reader never saw the stream opened', 2: 'a byte arrived wrong', 3: "a task got an event other than its stream's", 4: 'a read ended other than COMPLETED or DROPPED', 5: 'a write ended other than COMPLETED' };
+const PIPE_ERRORS: Record<number, string> = {
+  1: 'the reader never saw the stream opened',
+  2: 'a byte arrived wrong',
+  3: "a task got an event other than its stream's",
+  4: 'a read ended other than COMPLETED or DROPPED',
+  5: 'a write ended other than COMPLETED',
+};
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
@@ -89,15 +95,26 @@ export const componentAsyncStreamCases: Case[] = [
   ),
   cmaCase(STREAM_GUEST, {
     id: 'component-async.stream.zero-length',
-    title: 'a zero-length stream.read or stream.write waits for the other end without moving data: its event is COMPLETED with 0 bytes, and the data then moves intact',
+    title:
+      'a zero-length stream.read or stream.write waits for the other end without moving data: its event is COMPLETED with 0 bytes, and the data then moves intact',
     requirement: 'CMA-STREAM-ZERO-LENGTH',
     async run(ctx) {
       return expectGuestSteps(await ctx.instantiateComponent(STREAM_GUEST), 'zero-length', [], ZERO_STEPS);
     },
   }),
   ...[
-    { id: 'cancel-copy', fn: 'cancel', title: 'stream.cancel-read and stream.cancel-write of a blocked copy return CANCELLED with 0 bytes and leave the end usable; the cancelled copy moves no data (an async-typed export)' },
-    { id: 'cancel-in-sync-func', fn: 'cancel-in-sync-func', title: 'the same sync cancels in a non-async export, which may not block: each completes at once (same-instance ends), so nothing blocks and nothing traps' },
+    {
+      id: 'cancel-copy',
+      fn: 'cancel',
+      title:
+        'stream.cancel-read and stream.cancel-write of a blocked copy return CANCELLED with 0 bytes and leave the end usable; the cancelled copy moves no data (an async-typed export)',
+    },
+    {
+      id: 'cancel-in-sync-func',
+      fn: 'cancel-in-sync-func',
+      title:
+        'the same sync cancels in a non-async export, which may not block: each completes at once (same-instance ends), so nothing blocks and nothing traps',
+    },
   ].map((t) =>
     cmaCase(STREAM_GUEST, {
       id: `component-async.stream.${t.id}`,
@@ -110,7 +127,8 @@ export const componentAsyncStreamCases: Case[] = [
   ),
   cmaCase(STREAM_GUEST, {
     id: 'component-async.stream.drop-seen',
-    title: 'dropping the writable end is seen by the reader (read returns DROPPED), dropping the readable end by the writer (write returns DROPPED); neither traps',
+    title:
+      'dropping the writable end is seen by the reader (read returns DROPPED), dropping the readable end by the writer (write returns DROPPED); neither traps',
     requirement: 'CMA-STREAM-DROP',
     async run(ctx) {
       return expectGuestSteps(await ctx.instantiateComponent(STREAM_GUEST), 'drop-seen', [], DROP_STEPS);
@@ -121,7 +139,13 @@ export const componentAsyncStreamCases: Case[] = [
     title: 'dropping both ends of a stream removes them from their waitable set, so dropping that set afterwards does not trap',
     requirement: 'CMA-WAITABLE-SET-DROP',
     async run(ctx) {
-      return expectGuestSteps(await ctx.instantiateComponent(STREAM_GUEST), 'drop-members-then-set', [], {}, { hint: 'a dropped end must leave its set: Waitable.drop' });
+      return expectGuestSteps(
+        await ctx.instantiateComponent(STREAM_GUEST),
+        'drop-members-then-set',
+        [],
+        {},
+        { hint: 'a dropped end must leave its set: Waitable.drop' },
+      );
     },
   }),
   ...[
@@ -150,9 +174,20 @@ export const componentAsyncStreamCases: Case[] = [
         const instance = await ctx.instantiateComponent(STREAM_GUEST);
         const write = () => start(instance, 'pipe-write', [u32(p.n), u32(p.wchunk)], { deadlineMs: SETTLE_MS });
         const read = () => start(instance, 'pipe-read', [u32(p.rchunk)], { deadlineMs: SETTLE_MS });
-        const [w, r] = p.writerFirst ? [write(), read()] : (() => { const rr = read(); return [write(), rr]; })();
+        const [w, r] = p.writerFirst
+          ? [write(), read()]
+          : (() => {
+              const rr = read();
+              return [write(), rr];
+            })();
         const [wo, ro] = await Promise.all([w.promise, r.promise]);
-        return expectTaskResults([{ who: 'pipe-write', outcome: wo, expected: p.n }, { who: 'pipe-read', outcome: ro, expected: p.n }], PIPE_ERRORS);
+        return expectTaskResults(
+          [
+            { who: 'pipe-write', outcome: wo, expected: p.n },
+            { who: 'pipe-read', outcome: ro, expected: p.n },
+          ],
+          PIPE_ERRORS,
+        );
       },
     }),
   ),

@@ -49,7 +49,11 @@ async function gateStarted(instance: Instance, id: number, count: number, signal
 /** The gate log once it has a terminal event (bounded), or as it is. */
 async function settledGate(instance: Instance, id: number, signal: AbortSignal): Promise<string[]> {
   const read = async () => gateKinds((await instance.inspect()).events, id);
-  return (await waitFor(`gate ${id} to end in the host log`, async () => ((await read()).some((k) => k !== 'start') ? read() : undefined), ABORT_MS, signal).catch(() => undefined)) ?? read();
+  return (
+    (await waitFor(`gate ${id} to end in the host log`, async () => ((await read()).some((k) => k !== 'start') ? read() : undefined), ABORT_MS, signal).catch(
+      () => undefined,
+    )) ?? read()
+  );
 }
 
 /** A later call on the same instance still works: `exportName(id)` parks on its gate and returns the value given. */
@@ -59,13 +63,16 @@ async function laterCall(instance: Instance, exportName: string, id: number, gat
   if (started !== true) return `a later ${exportName}(${id}) never reached its gate (${started})`;
   await instance.openGate(id, 5);
   const outcome = await later.promise;
-  return okU32(outcome) === 5 ? undefined : `a later ${exportName}(${id}) with its gate opened with 5 ended ${formatOutcome(outcome)} (marks ${JSON.stringify(marks((await instance.inspect()).events))}): the instance must still serve calls after a cancelled task`;
+  return okU32(outcome) === 5
+    ? undefined
+    : `a later ${exportName}(${id}) with its gate opened with 5 ended ${formatOutcome(outcome)} (marks ${JSON.stringify(marks((await instance.inspect()).events))}): the instance must still serve calls after a cancelled task`;
 }
 
 export const componentAsyncTaskCancelCases: Case[] = [
   cmaCase(TASK_CANCEL_GUEST, {
     id: 'component-async.task-cancel.confirmed',
-    title: 'the harness cancels a call parked on gate(): the task gets TASK_CANCELLED, cancels its gate subtask (aborted in the host) and confirms with task.cancel; outcome cancelled, nothing pending, the instance serves a later call',
+    title:
+      'the harness cancels a call parked on gate(): the task gets TASK_CANCELLED, cancels its gate subtask (aborted in the host) and confirms with task.cancel; outcome cancelled, nothing pending, the instance serves a later call',
     requirement: 'CMA-TASK-CANCEL',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(TASK_CANCEL_GUEST);
@@ -80,9 +87,15 @@ export const componentAsyncTaskCancelCases: Case[] = [
       const { events, counters } = await instance.inspect();
       const seen = marks(events);
       const evidence = { outcome: outcomeToJson(outcome), marks: seen, subtaskCancelState: stateOf(seen), gateLog, counters, events };
-      if (!seen.includes(MARK_CONFIRM)) return fail(`the guest task never got TASK_CANCELLED (no mark ${MARK_CONFIRM}); the call ended ${formatOutcome(outcome)}: a cancel must be delivered to the task, not answered over its head`, { ...evidence, afterwards: (await laterCall(instance, 'confirm', 2, 1, ctx.signal)) ?? 'a later call works' });
-      if (outcome.kind !== 'cancelled') return fail(`the task confirmed the cancel with task.cancel, but the call ended ${formatOutcome(outcome)}, expected cancelled`, evidence);
-      if (JSON.stringify(gateLog) !== '["start","abort"]') return fail(`the gate operation the task cancelled has the host log ${JSON.stringify(gateLog)}, expected ["start","abort"]`, evidence);
+      if (!seen.includes(MARK_CONFIRM))
+        return fail(
+          `the guest task never got TASK_CANCELLED (no mark ${MARK_CONFIRM}); the call ended ${formatOutcome(outcome)}: a cancel must be delivered to the task, not answered over its head`,
+          { ...evidence, afterwards: (await laterCall(instance, 'confirm', 2, 1, ctx.signal)) ?? 'a later call works' },
+        );
+      if (outcome.kind !== 'cancelled')
+        return fail(`the task confirmed the cancel with task.cancel, but the call ended ${formatOutcome(outcome)}, expected cancelled`, evidence);
+      if (JSON.stringify(gateLog) !== '["start","abort"]')
+        return fail(`the gate operation the task cancelled has the host log ${JSON.stringify(gateLog)}, expected ["start","abort"]`, evidence);
       if (counters.pending !== 0) return fail(`${counters.pending} host operation(s) still pending after the task was cancelled`, evidence);
       const later = await laterCall(instance, 'confirm', 2, 1, ctx.signal);
       return later ? fail(later, evidence) : pass(evidence);
@@ -90,7 +103,8 @@ export const componentAsyncTaskCancelCases: Case[] = [
   }),
   cmaCase(TASK_CANCEL_GUEST, {
     id: 'component-async.task-cancel.ignored',
-    title: 'the harness cancels a call whose task ignores TASK_CANCELLED and waits on: its gate keeps running, and once opened the call returns its value (cancellation is cooperative)',
+    title:
+      'the harness cancels a call whose task ignores TASK_CANCELLED and waits on: its gate keeps running, and once opened the call returns its value (cancellation is cooperative)',
     requirement: 'CMA-TASK-CANCEL',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(TASK_CANCEL_GUEST);
@@ -101,18 +115,44 @@ export const componentAsyncTaskCancelCases: Case[] = [
       if (flight.settled) return fail(`ignore(3) ended ${formatOutcome(flight.outcome!)} before it was cancelled (its gate is closed)`, {});
       controller.abort();
       // Bounded: the task's mark, or the call ending without it.
-      const delivered = await waitFor(`the guest's mark ${MARK_IGNORE}`, async () => (marks((await instance.inspect()).events).includes(MARK_IGNORE) || flight.settled ? true : undefined), SETTLE_MS, ctx.signal).catch(() => false);
+      const delivered = await waitFor(
+        `the guest's mark ${MARK_IGNORE}`,
+        async () => (marks((await instance.inspect()).events).includes(MARK_IGNORE) || flight.settled ? true : undefined),
+        SETTLE_MS,
+        ctx.signal,
+      ).catch(() => false);
       const before = await instance.inspect();
-      const evidence: Record<string, unknown> = { marks: marks(before.events), gateLogAfterCancel: gateKinds(before.events, 3), ...(flight.settled ? { outcome: outcomeToJson(flight.outcome!) } : {}) };
-      if (!marks(before.events).includes(MARK_IGNORE)) return fail(`the guest task never got TASK_CANCELLED (no mark ${MARK_IGNORE})${flight.settled ? `; the call ended ${formatOutcome(flight.outcome!)}` : delivered ? '' : ` within ${SETTLE_MS} ms`}`, { ...evidence, afterwards: (await laterCall(instance, 'ignore', 4, 1, ctx.signal)) ?? 'a later call works' });
-      if (flight.settled) return fail(`the call ended ${formatOutcome(flight.outcome!)} while its task, which did not confirm the cancel, was still waiting on its gate`, evidence);
-      if (JSON.stringify(gateKinds(before.events, 3)) !== '["start"]') return fail(`the task's gate operation has the host log ${JSON.stringify(gateKinds(before.events, 3))} before the gate was opened, expected ["start"]: the task's subtasks are its own to cancel`, evidence);
+      const evidence: Record<string, unknown> = {
+        marks: marks(before.events),
+        gateLogAfterCancel: gateKinds(before.events, 3),
+        ...(flight.settled ? { outcome: outcomeToJson(flight.outcome!) } : {}),
+      };
+      if (!marks(before.events).includes(MARK_IGNORE))
+        return fail(
+          `the guest task never got TASK_CANCELLED (no mark ${MARK_IGNORE})${flight.settled ? `; the call ended ${formatOutcome(flight.outcome!)}` : delivered ? '' : ` within ${SETTLE_MS} ms`}`,
+          { ...evidence, afterwards: (await laterCall(instance, 'ignore', 4, 1, ctx.signal)) ?? 'a later call works' },
+        );
+      if (flight.settled)
+        return fail(
+          `the call ended ${formatOutcome(flight.outcome!)} while its task, which did not confirm the cancel, was still waiting on its gate`,
+          evidence,
+        );
+      if (JSON.stringify(gateKinds(before.events, 3)) !== '["start"]')
+        return fail(
+          `the task's gate operation has the host log ${JSON.stringify(gateKinds(before.events, 3))} before the gate was opened, expected ["start"]: the task's subtasks are its own to cancel`,
+          evidence,
+        );
       await instance.openGate(3, 9);
       const outcome = await flight.promise;
       const after = await instance.inspect();
       Object.assign(evidence, { outcome: outcomeToJson(outcome), gateLog: gateKinds(after.events, 3), counters: after.counters });
-      if (okU32(outcome) !== 9) return fail(`the task returned after ignoring the cancel, but the call ended ${formatOutcome(outcome)}, expected the gate's value 9`, evidence);
-      if (JSON.stringify(gateKinds(after.events, 3)) !== '["start","ok"]' || after.counters.pending !== 0) return fail(`the gate's host log is ${JSON.stringify(gateKinds(after.events, 3))} with ${after.counters.pending} pending, expected ["start","ok"] and none`, evidence);
+      if (okU32(outcome) !== 9)
+        return fail(`the task returned after ignoring the cancel, but the call ended ${formatOutcome(outcome)}, expected the gate's value 9`, evidence);
+      if (JSON.stringify(gateKinds(after.events, 3)) !== '["start","ok"]' || after.counters.pending !== 0)
+        return fail(
+          `the gate's host log is ${JSON.stringify(gateKinds(after.events, 3))} with ${after.counters.pending} pending, expected ["start","ok"] and none`,
+          evidence,
+        );
       const later = await laterCall(instance, 'ignore', 4, 1, ctx.signal);
       return later ? fail(later, evidence) : pass(evidence);
     },

@@ -31,7 +31,8 @@ export const componentCancellationCases: Case[] = [
       const evidence = { outcome: outcomeToJson(outcome), cancelMs: Math.round(cancelMs), counters: state.counters };
       const cancelled = expectCancelled(outcome, evidence, { timing: { cancelMs, withinMs: BOUND_MS } });
       if (!cancelled.pass) return cancelled;
-      if (state.counters.pending !== 0 || !state.events.some((e) => e.kind === 'abort' && e.fn === 'gate')) return fail('the gate operation was not aborted and cleaned up', { ...evidence, events: state.events });
+      if (state.counters.pending !== 0 || !state.events.some((e) => e.kind === 'abort' && e.fn === 'gate'))
+        return fail('the gate operation was not aborted and cleaned up', { ...evidence, events: state.events });
       return pass(evidence);
     },
   }),
@@ -45,7 +46,8 @@ export const componentCancellationCases: Case[] = [
       const instance = await ctx.instantiateComponent(GUEST);
       const { outcome, elapsedMs: elapsed } = await timedCall(instance, 'gated', [i32(1)], { deadlineMs: 300 });
       const evidence = { outcome: outcomeToJson(outcome), elapsedMs: Math.round(elapsed) };
-      if (!['timeout', 'cancelled', 'trap'].includes(outcome.kind)) return fail(`expected the call to end as timeout, cancelled or trap, got ${formatOutcome(outcome)}`, evidence);
+      if (!['timeout', 'cancelled', 'trap'].includes(outcome.kind))
+        return fail(`expected the call to end as timeout, cancelled or trap, got ${formatOutcome(outcome)}`, evidence);
       if (elapsed > 300 + BOUND_MS) return fail(`the call took ${elapsed.toFixed(0)} ms to settle after a 300 ms deadline`, evidence);
       return pass(evidence);
     },
@@ -67,7 +69,8 @@ export const componentCancellationCases: Case[] = [
       if (policy === 'reusable') return expectOk(next, [i32(5)], evidence);
       // Refused: an immediate error that says so, not a call left waiting until its deadline.
       if (next.kind === 'ok') return fail(`declared refused, but the next call succeeded: ${formatOutcome(next)}`, evidence);
-      if (next.kind === 'timeout' || (next.kind === 'engine-error' && next.name === 'NeverSettled')) return fail(`the next call was neither served nor refused: ${formatOutcome(next)}`, evidence);
+      if (next.kind === 'timeout' || (next.kind === 'engine-error' && next.name === 'NeverSettled'))
+        return fail(`the next call was neither served nor refused: ${formatOutcome(next)}`, evidence);
       if (!('message' in next) || next.message.trim() === '') return fail('the refusal carries no message', evidence);
       return pass(evidence);
     },

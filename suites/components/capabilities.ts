@@ -39,7 +39,14 @@ function expectRefused(outcome: Outcome, what: string) {
   return fail(`${what} was not refused: ${formatOutcome(outcome)}`, evidence);
 }
 
-const TRAVERSALS = ['/data/../secret.txt', '/data/sub/../../secret.txt', '/data/%2e%2e/secret.txt', '/data\\..\\secret.txt', 'data/hello.txt', '/data/escape.txt'];
+const TRAVERSALS = [
+  '/data/../secret.txt',
+  '/data/sub/../../secret.txt',
+  '/data/%2e%2e/secret.txt',
+  '/data\\..\\secret.txt',
+  'data/hello.txt',
+  '/data/escape.txt',
+];
 
 /** Stages `head` then `count` copies of `byte` (one stage-fill call) and calls `exported` on all of it. */
 async function stagedRun(instance: Instance, exported: 'read-staged' | 'get-staged', head: string, byte: number, count: number): Promise<Outcome> {
@@ -62,8 +69,14 @@ export const componentCapabilityCases: Case[] = [
       const probe = `/hello?component-no-grant-${Math.random().toString(36).slice(2)}`;
       const file = await readStaged(instance, '/data/hello.txt');
       const http = await getStaged(instance, `${ctx.env.httpOrigin}${probe}`);
-      const verdict = all(expectDenied(file, 'read-file'), expectNamesCapability(file, '/data/hello.txt'), expectDenied(http, 'http-get'), expectNamesCapability(http, '127.0.0.1'));
-      if (verdict.pass && ctx.env.httpRequests.some((r) => r === probe)) return fail('http-get was denied but the request reached the server', verdict.evidence);
+      const verdict = all(
+        expectDenied(file, 'read-file'),
+        expectNamesCapability(file, '/data/hello.txt'),
+        expectDenied(http, 'http-get'),
+        expectNamesCapability(http, '127.0.0.1'),
+      );
+      if (verdict.pass && ctx.env.httpRequests.some((r) => r === probe))
+        return fail('http-get was denied but the request reached the server', verdict.evidence);
       return verdict;
     },
   }),
@@ -74,7 +87,10 @@ export const componentCapabilityCases: Case[] = [
     guest: 'component',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST, { grants: files(ctx, ['hello.txt']) });
-      return all(expectContents(await readStaged(instance, '/data/hello.txt'), DATA_FILES['data/hello.txt']), expectDenied(await readStaged(instance, '/data/sub/nested.txt'), 'read-file'));
+      return all(
+        expectContents(await readStaged(instance, '/data/hello.txt'), DATA_FILES['data/hello.txt']),
+        expectDenied(await readStaged(instance, '/data/sub/nested.txt'), 'read-file'),
+      );
     },
   }),
   defineCase({
@@ -86,7 +102,9 @@ export const componentCapabilityCases: Case[] = [
       const instance = await ctx.instantiateComponent(GUEST, { grants: files(ctx, ['**']) });
       const verdicts = [];
       for (const path of TRAVERSALS) verdicts.push(expectRefused(await readStaged(instance, path), path));
-      verdicts.push(expectContents(await readStaged(instance, '/data/sub/nested.txt'), DATA_FILES['data/sub/nested.txt'], { what: 'a granted read afterwards' }));
+      verdicts.push(
+        expectContents(await readStaged(instance, '/data/sub/nested.txt'), DATA_FILES['data/sub/nested.txt'], { what: 'a granted read afterwards' }),
+      );
       return all(...verdicts);
     },
   }),
@@ -107,7 +125,8 @@ export const componentCapabilityCases: Case[] = [
   }),
   defineCase({
     id: 'capabilities.component.long-inputs',
-    title: 'read-file of a 5000-byte path and http-get of a 10 000-byte URL on granted grants: err too-large (code 3) each, staged in one stage-fill call; the URL never reaches the server',
+    title:
+      'read-file of a 5000-byte path and http-get of a 10 000-byte URL on granted grants: err too-large (code 3) each, staged in one stage-fill call; the URL never reaches the server',
     requirement: 'CAP-ARG-CODES',
     guest: 'component',
     async run(ctx) {
@@ -132,7 +151,10 @@ export const componentCapabilityCases: Case[] = [
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST, { grants: files(ctx, ['**']) });
       const text = DATA_FILES['data/hello.txt'];
-      return all(expectHostError(await readStaged(instance, '/data/hello.txt', 4), 'read-file', ErrorCode.TOO_LARGE), expectContents(await readStaged(instance, '/data/hello.txt', text.length), text));
+      return all(
+        expectHostError(await readStaged(instance, '/data/hello.txt', 4), 'read-file', ErrorCode.TOO_LARGE),
+        expectContents(await readStaged(instance, '/data/hello.txt', text.length), text),
+      );
     },
   }),
 ];

@@ -24,7 +24,8 @@ export const componentConcurrencyCases: Case[] = [
       const bound = SLEEP_MS * 5;
       const values = all(...outcomes.map((o, k) => expectOk(o, [i32(k)])));
       if (!values.pass) return values;
-      if (elapsed > bound) return fail(`16 concurrent sleeps took ${elapsed.toFixed(0)} ms (bound ${bound} ms): they ran one after another`, { elapsedMs: Math.round(elapsed) });
+      if (elapsed > bound)
+        return fail(`16 concurrent sleeps took ${elapsed.toFixed(0)} ms (bound ${bound} ms): they ran one after another`, { elapsedMs: Math.round(elapsed) });
       return pass({ elapsedMs: Math.round(elapsed), boundMs: bound });
     },
   }),
@@ -35,8 +36,18 @@ export const componentConcurrencyCases: Case[] = [
     guest: 'component',
     async run(ctx) {
       const [a, b] = await Promise.all([ctx.instantiateComponent(GUEST), ctx.instantiateComponent(GUEST)]);
-      const results = await Promise.all([call(a!, 'bump', [], ['i32']), call(b!, 'bump', [], ['i32']), call(a!, 'sleep-then', [i32(20), i32(0)], ['i32']), call(a!, 'bump', [], ['i32'])]);
-      return all(expectOk(results[0]!, [i32(1)]), expectOk(results[1]!, [i32(1)]), expectOk(results[3]!, [i32(2)]), expectOk(await call(b!, 'bump', [], ['i32']), [i32(2)]));
+      const results = await Promise.all([
+        call(a!, 'bump', [], ['i32']),
+        call(b!, 'bump', [], ['i32']),
+        call(a!, 'sleep-then', [i32(20), i32(0)], ['i32']),
+        call(a!, 'bump', [], ['i32']),
+      ]);
+      return all(
+        expectOk(results[0]!, [i32(1)]),
+        expectOk(results[1]!, [i32(1)]),
+        expectOk(results[3]!, [i32(2)]),
+        expectOk(await call(b!, 'bump', [], ['i32']), [i32(2)]),
+      );
     },
   }),
   defineCase({
@@ -47,12 +58,16 @@ export const componentConcurrencyCases: Case[] = [
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const t0 = performance.now();
-      const [first, second] = await Promise.all([call(instance, 'sleep-then', [i32(SLEEP_MS), i32(1)], ['i32']), call(instance, 'sleep-then', [i32(SLEEP_MS), i32(2)], ['i32'])]);
+      const [first, second] = await Promise.all([
+        call(instance, 'sleep-then', [i32(SLEEP_MS), i32(1)], ['i32']),
+        call(instance, 'sleep-then', [i32(SLEEP_MS), i32(2)], ['i32']),
+      ]);
       const elapsed = performance.now() - t0;
       const policy = ctx.adapter.features.reentrancy;
       const evidence = { policy, elapsedMs: Math.round(elapsed), first: outcomeToJson(first!), second: outcomeToJson(second!) };
       if (policy === 'reject') {
-        if (first!.kind !== 'ok' || second!.kind === 'ok') return fail(`declared reject: expected the first call ok and the second refused, got ${formatOutcome(first!)} / ${formatOutcome(second!)}`, evidence);
+        if (first!.kind !== 'ok' || second!.kind === 'ok')
+          return fail(`declared reject: expected the first call ok and the second refused, got ${formatOutcome(first!)} / ${formatOutcome(second!)}`, evidence);
         return pass(evidence);
       }
       const values = all(expectOk(first!, [i32(1)]), expectOk(second!, [i32(2)]));
@@ -77,9 +92,14 @@ export const componentConcurrencyCases: Case[] = [
       const entered = outcomes.map((o) => (o.kind === 'ok' ? Number(o.values[0]?.value) : null));
       const evidence = { policy, entered: entered.map((v) => v ?? 'refused') };
       const served = entered.filter((v): v is number => v !== null);
-      if (served.some((v, i) => i > 0 && v <= served[i - 1]!)) return fail(`calls entered the instance out of the order they were sent: results ${entered.join(', ')}`, evidence);
+      if (served.some((v, i) => i > 0 && v <= served[i - 1]!))
+        return fail(`calls entered the instance out of the order they were sent: results ${entered.join(', ')}`, evidence);
       // reject may refuse calls that overlap; every other policy serves them all.
-      if (policy !== 'reject' && served.length !== FIFO_CALLS) return fail(`declared ${policy}, but ${FIFO_CALLS - served.length} call(s) were not served: ${outcomes.map((o) => formatOutcome(o)).join('; ')}`, evidence);
+      if (policy !== 'reject' && served.length !== FIFO_CALLS)
+        return fail(
+          `declared ${policy}, but ${FIFO_CALLS - served.length} call(s) were not served: ${outcomes.map((o) => formatOutcome(o)).join('; ')}`,
+          evidence,
+        );
       return pass(evidence);
     },
   }),

@@ -19,7 +19,10 @@ export const componentLimitCases: Case[] = [
     async run(ctx) {
       const starved = await ctx.instantiateComponent(GUEST, { limits: { fuel: 100_000 } });
       const fed = await ctx.instantiateComponent(GUEST, { limits: { fuel: 100_000 } });
-      return all(expectTrap(await call(starved, 'countdown', [i32(-1)], ['i32'], 30_000), 'out-of-fuel'), expectOk(await call(fed, 'countdown', [i32(100)], ['i32']), [i32(0)]));
+      return all(
+        expectTrap(await call(starved, 'countdown', [i32(-1)], ['i32'], 30_000), 'out-of-fuel'),
+        expectOk(await call(fed, 'countdown', [i32(100)], ['i32']), [i32(0)]),
+      );
     },
   }),
   defineCase({
@@ -30,7 +33,11 @@ export const componentLimitCases: Case[] = [
     requires: ['memory-limits'],
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST, { limits: { memoryPages: 4 } });
-      return all(expectOk(await call(instance, 'grow', [i32(2)], ['i32']), [i32(2)]), expectOk(await call(instance, 'grow', [i32(1)], ['i32']), [i32(-1)]), expectOk(await call(instance, 'grow', [i32(0)], ['i32']), [i32(4)]));
+      return all(
+        expectOk(await call(instance, 'grow', [i32(2)], ['i32']), [i32(2)]),
+        expectOk(await call(instance, 'grow', [i32(1)], ['i32']), [i32(-1)]),
+        expectOk(await call(instance, 'grow', [i32(0)], ['i32']), [i32(4)]),
+      );
     },
   }),
 ];

@@ -39,7 +39,8 @@ export const componentPropagationCases: Case[] = [
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const verdicts = [];
-      for (const reps of [0, 1, 1000]) verdicts.push(expectOk(await call(instance, 'string-round-trip', [i32(reps)], ['i64']), [i64(summary(stringBytes(reps)))], { reps }));
+      for (const reps of [0, 1, 1000])
+        verdicts.push(expectOk(await call(instance, 'string-round-trip', [i32(reps)], ['i64']), [i64(summary(stringBytes(reps)))], { reps }));
       return all(...verdicts);
     },
   }),
@@ -51,7 +52,8 @@ export const componentPropagationCases: Case[] = [
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
       const verdicts = [];
-      for (const len of [0, 1, 262_144]) verdicts.push(expectOk(await call(instance, 'bytes-round-trip', [i32(len)], ['i64']), [i64(summary(patternBytes(len)))], { len }));
+      for (const len of [0, 1, 262_144])
+        verdicts.push(expectOk(await call(instance, 'bytes-round-trip', [i32(len)], ['i64']), [i64(summary(patternBytes(len)))], { len }));
       return all(...verdicts);
     },
   }),

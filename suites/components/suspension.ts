@@ -18,7 +18,8 @@ export const componentSuspensionCases: Case[] = [
       const parked = await pendingOps(instance, 1, ctx.signal);
       const marksWhileParked = parked.events.filter((e) => e.kind === 'mark').map((e) => e.detail);
       if (flight.settled) return fail(`the call settled before the gate opened: ${formatOutcome(flight.outcome!)}`);
-      if (marksWhileParked.join() !== '1') return fail(`while suspended the host saw marks [${marksWhileParked.join()}], expected [1]`, { events: parked.events });
+      if (marksWhileParked.join() !== '1')
+        return fail(`while suspended the host saw marks [${marksWhileParked.join()}], expected [1]`, { events: parked.events });
       await instance.openGate(1, 41);
       const outcome = await flight.promise;
       const events = (await instance.inspect()).events;
@@ -35,7 +36,10 @@ export const componentSuspensionCases: Case[] = [
     guest: 'component',
     async run(ctx) {
       const instance = await ctx.instantiateComponent(GUEST);
-      return all(expectOk(await call(instance, 'turn-loop', [i32(1000)], ['i32'], 30_000), [i32(1000)]), expectOk(await call(instance, 'ready-loop', [i32(10_000)], ['i32'], 30_000), [i32(10_000)]));
+      return all(
+        expectOk(await call(instance, 'turn-loop', [i32(1000)], ['i32'], 30_000), [i32(1000)]),
+        expectOk(await call(instance, 'ready-loop', [i32(10_000)], ['i32'], 30_000), [i32(10_000)]),
+      );
     },
   }),
   defineCase({

@@ -50,12 +50,22 @@ export const concurrencyCases: Case[] = [
       const runs = await Promise.all(
         instances.map(async (inst, k) => {
           const n = ns[k]!;
-          const [locals, memory, globals] = await Promise.all([call(inst, 'locals', [i32(n)], ['i64']), call(inst, 'memory_bytes', [i32(n)], ['i32']), call(inst, 'globals', [i32(n)], ['i64'])]);
-          return all(expectOk(locals, [i64(localsModel(n))], { n }), expectOk(memory, [i32(memoryModel(n))], { n }), expectOk(globals, [i64(globalsModel(n))], { n }));
+          const [locals, memory, globals] = await Promise.all([
+            call(inst, 'locals', [i32(n)], ['i64']),
+            call(inst, 'memory_bytes', [i32(n)], ['i32']),
+            call(inst, 'globals', [i32(n)], ['i64']),
+          ]);
+          return all(
+            expectOk(locals, [i64(localsModel(n))], { n }),
+            expectOk(memory, [i32(memoryModel(n))], { n }),
+            expectOk(globals, [i64(globalsModel(n))], { n }),
+          );
         }),
       );
       const bad = runs.findIndex((r) => !r.pass);
-      return bad >= 0 ? fail(`instance ${bad} (n=${ns[bad]}): ${(runs[bad] as { message: string }).message}`, runs[bad]!.evidence) : pass({ instances: ns.length });
+      return bad >= 0
+        ? fail(`instance ${bad} (n=${ns[bad]}): ${(runs[bad] as { message: string }).message}`, runs[bad]!.evidence)
+        : pass({ instances: ns.length });
     },
   }),
   defineCase({
@@ -66,7 +76,11 @@ export const concurrencyCases: Case[] = [
       const sleeps = [450, 50, 250];
       const instances = await Promise.all(sleeps.map(() => ctx.instantiate(STATE)));
       const order: number[] = [];
-      await Promise.all(instances.map((inst, i) => call(inst, 'sleep_then', [i32(sleeps[i]!), i32(sleeps[i]!)], ['i32']).then((o) => order.push(o.kind === 'ok' ? (o.values[0]!.value as number) : -1))));
+      await Promise.all(
+        instances.map((inst, i) =>
+          call(inst, 'sleep_then', [i32(sleeps[i]!), i32(sleeps[i]!)], ['i32']).then((o) => order.push(o.kind === 'ok' ? (o.values[0]!.value as number) : -1)),
+        ),
+      );
       const evidence = { completionOrder: order };
       return JSON.stringify(order) === JSON.stringify([50, 250, 450]) ? pass(evidence) : fail(`completed in the order ${order.join(', ')}`, evidence);
     },
@@ -167,13 +181,17 @@ export const concurrencyCases: Case[] = [
         }
         await delay(5);
       }
-      const outcomes = await Promise.all(flights.map((f) => (f.settled ? f.outcome! : { kind: 'timeout' as const, afterMs: 15_000, message: 'still running when the case gave up' })));
+      const outcomes = await Promise.all(
+        flights.map((f) => (f.settled ? f.outcome! : { kind: 'timeout' as const, afterMs: 15_000, message: 'still running when the case gave up' })),
+      );
       entered = (await instance.inspect()).events.filter((e) => e.kind === 'mark' && Number(e.detail) < 1000).map((e) => Number(e.detail));
       const policy = ctx.adapter.features.reentrancy;
       const evidence = { policy, entered, outcomes: outcomes.map(outcomeToJson) };
-      if (entered.some((k, i) => i > 0 && k <= entered[i - 1]!)) return fail(`calls entered the guest out of the order they were sent: ${entered.join(', ')}`, evidence);
+      if (entered.some((k, i) => i > 0 && k <= entered[i - 1]!))
+        return fail(`calls entered the guest out of the order they were sent: ${entered.join(', ')}`, evidence);
       const served = outcomes.flatMap((o, i) => (o.kind === 'ok' ? [ids[i]!] : []));
-      if (policy !== 'reject' && served.length !== FIFO_CALLS) return fail(`declared ${policy}, but not every call was served: ${outcomes.map((o) => formatOutcome(o)).join('; ')}`, evidence);
+      if (policy !== 'reject' && served.length !== FIFO_CALLS)
+        return fail(`declared ${policy}, but not every call was served: ${outcomes.map((o) => formatOutcome(o)).join('; ')}`, evidence);
       // wait(k) returns the gate's value + 1, and gate k was opened with k.
       const wrong = outcomes.findIndex((o, i) => o.kind === 'ok' && o.values[0]?.value !== ids[i]! + 1);
       if (wrong >= 0) return fail(`wait(${ids[wrong]}) returned ${formatOutcome(outcomes[wrong]!)}, expected ok(i32:${ids[wrong]! + 1})`, evidence);
@@ -188,7 +206,13 @@ export const concurrencyCases: Case[] = [
       const instances = await Promise.all(Array.from({ length: 8 }, () => ctx.instantiate(ORDER)));
       const order: number[] = [];
       const flights = instances.map((inst, i) => startCall(inst, 'wait', [i32(i)], { results: ['i32'], deadlineMs: 10_000 }));
-      flights.forEach((f, i) => void f.promise.then(() => order.push(i), () => {}));
+      flights.forEach(
+        (f, i) =>
+          void f.promise.then(
+            () => order.push(i),
+            () => {},
+          ),
+      );
       await Promise.all(instances.map((inst) => pendingOps(inst, 1, ctx.signal)));
       const release = [5, 2, 7, 0, 3, 6, 1, 4];
       for (const i of release) {
@@ -204,11 +228,13 @@ export const concurrencyCases: Case[] = [
   }),
   defineCase({
     id: 'concurrency.isolation.errors-stay-put',
-    title: '8 instances at once, half failing with their own code, half echoing: every outcome is the instance\'s own',
+    title: "8 instances at once, half failing with their own code, half echoing: every outcome is the instance's own",
     requirement: 'CONC-ISOLATION',
     async run(ctx) {
       const instances = await Promise.all(Array.from({ length: 8 }, () => ctx.instantiate('propagation/errors.wat')));
-      const outcomes = await Promise.all(instances.map((inst, i) => (i % 2 ? call(inst, 'fail_after', [i32(20), i32(1000 + i)], ['i32']) : call(inst, 'echo', [i32(i)], ['i32']))));
+      const outcomes = await Promise.all(
+        instances.map((inst, i) => (i % 2 ? call(inst, 'fail_after', [i32(20), i32(1000 + i)], ['i32']) : call(inst, 'echo', [i32(i)], ['i32']))),
+      );
       for (const [i, o] of outcomes.entries()) {
         const ok = i % 2 ? o.kind === 'host-error' && o.code === 1000 + i : o.kind === 'ok' && o.values[0]?.value === i;
         if (!ok) return fail(`instance ${i} got ${formatOutcome(o)}`, { outcomes: outcomes.map(outcomeToJson) });

@@ -23,15 +23,22 @@ export const parallelCases: Case[] = [
       const instance = await ctx.instantiate(LOCK);
       const { calls, rounds, work, sleepMs } = NO_PARALLEL;
       const ids = Array.from({ length: calls }, (_, i) => i + 1);
-      const flights = ids.map((id) => startCall(instance, 'locked_rounds', [i32(id), i32(rounds), i32(work), i32(sleepMs)], { results: ['i32'], deadlineMs: 45_000 }));
+      const flights = ids.map((id) =>
+        startCall(instance, 'locked_rounds', [i32(id), i32(rounds), i32(work), i32(sleepMs)], { results: ['i32'], deadlineMs: 45_000 }),
+      );
       const outcomes = await Promise.all(flights.map((f) => f.promise));
       const policy = ctx.adapter.features.reentrancy;
       const violations = outcomes.map((o) => (o.kind === 'ok' ? Number(o.values[0]?.value) : null));
       const evidence = { policy, calls, rounds, work, violations, outcomes: outcomes.map(outcomeToJson) };
       const broken = violations.findIndex((v) => v !== null && v !== 0);
-      if (broken >= 0) return fail(`call ${ids[broken]} found the lock taken by another call in ${violations[broken]} of ${rounds} rounds: calls ran in parallel inside one instance`, evidence);
+      if (broken >= 0)
+        return fail(
+          `call ${ids[broken]} found the lock taken by another call in ${violations[broken]} of ${rounds} rounds: calls ran in parallel inside one instance`,
+          evidence,
+        );
       const refused = outcomes.filter((o) => o.kind !== 'ok');
-      if (policy !== 'reject' && refused.length > 0) return fail(`declared ${policy}, but not every call was served: ${refused.map((o) => formatOutcome(o)).join('; ')}`, evidence);
+      if (policy !== 'reject' && refused.length > 0)
+        return fail(`declared ${policy}, but not every call was served: ${refused.map((o) => formatOutcome(o)).join('; ')}`, evidence);
       if (refused.length === calls) return fail('every call was refused: none ran', evidence);
       if (refused.some((o) => !('message' in o) || !o.message)) return fail('a refused call carries no message', evidence);
       return pass(evidence);

@@ -30,7 +30,11 @@ export const limitCases: Case[] = [
     requires: ['memory-limits'],
     async run(ctx) {
       const instance = await ctx.instantiate('limits/memory.wat', { limits: { memoryPages: 3 } });
-      return all(expectOk(await call(instance, 'grow', [i32(2)], ['i32']), [i32(1)]), expectOk(await call(instance, 'grow', [i32(1)], ['i32']), [i32(-1)]), expectOk(await call(instance, 'size', [], ['i32']), [i32(3)]));
+      return all(
+        expectOk(await call(instance, 'grow', [i32(2)], ['i32']), [i32(1)]),
+        expectOk(await call(instance, 'grow', [i32(1)], ['i32']), [i32(-1)]),
+        expectOk(await call(instance, 'size', [], ['i32']), [i32(3)]),
+      );
     },
   }),
   defineCase({
@@ -57,7 +61,10 @@ export const limitCases: Case[] = [
     async run(ctx) {
       const starved = await ctx.instantiate('limits/spin.wat', { limits: { fuel: 100_000 } });
       const fed = await ctx.instantiate('limits/spin.wat', { limits: { fuel: 100_000 } });
-      return all(expectTrap(await call(starved, 'countdown', [i32(-1)], ['i32'], 30_000), 'out-of-fuel'), expectOk(await call(fed, 'countdown', [i32(100)], ['i32']), [i32(0)]));
+      return all(
+        expectTrap(await call(starved, 'countdown', [i32(-1)], ['i32'], 30_000), 'out-of-fuel'),
+        expectOk(await call(fed, 'countdown', [i32(100)], ['i32']), [i32(0)]),
+      );
     },
   }),
   defineCase({
@@ -79,7 +86,9 @@ export const limitCases: Case[] = [
     title: 'read_file of 100 000 bytes into a 1000-byte buffer and http_get of 1 MB into 1000 bytes: TOO_LARGE, then a fitting read works',
     requirement: 'LIMIT-HOST-RESULT',
     async run(ctx) {
-      const instance = await ctx.instantiate('propagation/io.wat', { grants: { files: [{ mount: '/data', hostDir: ctx.env.dataDir, allow: ['**'] }], http: { origins: [ctx.env.httpOrigin] } } });
+      const instance = await ctx.instantiate('propagation/io.wat', {
+        grants: { files: [{ mount: '/data', hostDir: ctx.env.dataDir, allow: ['**'] }], http: { origins: [ctx.env.httpOrigin] } },
+      });
       const big = utf8('/data/big.bin');
       await writeGuestBytes(instance, 0, big);
       const file = await call(instance, 'read_file', [i32(0), i32(big.length), i32(1000)], ['i32']);

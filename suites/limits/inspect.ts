@@ -24,7 +24,8 @@ export const inspectCases: Case[] = [
       const after = (await instance.inspect()).memoryBytes;
       const none = (await (await ctx.instantiate('propagation/echo.wat')).inspect()).memoryBytes;
       const evidence = { before, after, withoutMemory: none, sizeBefore: formatOutcome(sizeBefore), sizeAfter: formatOutcome(sizeAfter) };
-      if (sizeBefore.kind !== 'ok' || sizeAfter.kind !== 'ok') return fail(`memory.size failed: ${formatOutcome(sizeBefore)} / ${formatOutcome(sizeAfter)}`, evidence);
+      if (sizeBefore.kind !== 'ok' || sizeAfter.kind !== 'ok')
+        return fail(`memory.size failed: ${formatOutcome(sizeBefore)} / ${formatOutcome(sizeAfter)}`, evidence);
       // The guest's own memory.size is the reference (an Asyncify driver may add pages of its own).
       const pagesBefore = sizeBefore.values[0]!.value as number;
       const pagesAfter = sizeAfter.values[0]!.value as number;

@@ -4,7 +4,7 @@
  * limits only to rows that declare them, so these cases are the only ones that send them to the
  * others.
  */
-import { InstantiationFailure, type Limits } from '../../harness/adapter.ts';
+import { type Instance, InstantiationFailure, type Limits } from '../../harness/adapter.ts';
 import type { Case } from '../../harness/case.ts';
 import { fail, pass } from '../../harness/check.ts';
 import { formatOutcome } from '../../harness/outcome.ts';
@@ -21,18 +21,22 @@ function refusalCase(id: string, what: string, tag: 'no-fuel' | 'no-memory-limit
     requirement: 'LIMIT-UNENFORCEABLE',
     requires: [tag],
     async run(ctx) {
-      let instance;
+      let instance: Instance;
       try {
         instance = await ctx.instantiate(FIXTURE, { limits });
       } catch (err) {
         const evidence = { limits, error: `${(err as Error)?.name}: ${(err as Error)?.message}` };
-        if (!(err instanceof InstantiationFailure)) return fail(`instantiation failed, but not as an InstantiationFailure (protocol: error code instantiation-failed): ${evidence.error}`, evidence);
+        if (!(err instanceof InstantiationFailure))
+          return fail(`instantiation failed, but not as an InstantiationFailure (protocol: error code instantiation-failed): ${evidence.error}`, evidence);
         if (!err.message.trim()) return fail('the refusal carries no message', evidence);
         return pass(evidence);
       }
       // Accepted: show what the guest can do that the limit forbade.
       const grown = await call(instance, 'grow', [i32(1)], ['i32']);
-      return fail(`accepted limits ${JSON.stringify(limits)} it declares it cannot enforce (memory.grow(1) then gave ${formatOutcome(grown)})`, { limits, grow: formatOutcome(grown) });
+      return fail(`accepted limits ${JSON.stringify(limits)} it declares it cannot enforce (memory.grow(1) then gave ${formatOutcome(grown)})`, {
+        limits,
+        grow: formatOutcome(grown),
+      });
     },
   });
 }

@@ -32,9 +32,14 @@ const exportFloats = (type: 'f32' | 'f64'): ExportFloat[] =>
 const F32 = exportFloats('f32');
 const F64 = exportFloats('f64');
 
-const intOfBits = (type: 'f32' | 'f64', hex: string): Value => (type === 'f32' ? i32(Number.parseInt(hex, 16) | 0) : i64(BigInt.asIntN(64, BigInt('0x' + hex))));
+const intOfBits = (type: 'f32' | 'f64', hex: string): Value =>
+  type === 'f32' ? i32(Number.parseInt(hex, 16) | 0) : i64(BigInt.asIntN(64, BigInt('0x' + hex)));
 const hexOfInt = (type: 'f32' | 'f64', v: Value): string =>
-  type === 'f32' ? ((v.value as number) >>> 0).toString(16).padStart(8, '0') : BigInt.asUintN(64, v.value as bigint).toString(16).padStart(16, '0');
+  type === 'f32'
+    ? ((v.value as number) >>> 0).toString(16).padStart(8, '0')
+    : BigInt.asUintN(64, v.value as bigint)
+        .toString(16)
+        .padStart(16, '0');
 
 function verdict(type: 'f32' | 'f64', fc: ExportFloat, got: string, evidence: Record<string, unknown>) {
   const e = { ...evidence, sentBits: fc.bits, gotBits: got };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Grants, Instance } from '../../harness/adapter.ts';
 import { ErrorCode } from '../../harness/abi.ts';
 import type { Case, CaseContext } from '../../harness/case.ts';
-import { all, expectDenied, expectHostError, expectOk, fail } from '../../harness/check.ts';
+import { all, expectHostError, expectOk, fail } from '../../harness/check.ts';
 import type { Outcome } from '../../harness/outcome.ts';
 import { i32 } from '../../harness/values.ts';
 import { call, defineCase, fnv1a, utf8, writeGuestBytes } from '../define.ts';

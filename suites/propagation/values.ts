@@ -39,7 +39,12 @@ const IMPORT_REQUIREMENT: Record<'f32' | 'f64', Record<FloatKind, RequirementId>
   f64: { exact: 'PROP-VALUE-F64', nan: 'PROP-NAN', 'nan-payload': 'PROP-NAN-PAYLOAD', 'nan-signalling': 'PROP-NAN-SIGNALLING' },
 };
 const floatCases = (type: 'f32' | 'f64'): FloatCase[] =>
-  FLOAT_SAMPLES[type].map((s) => ({ name: s.name, bits: s.bits, requirement: IMPORT_REQUIREMENT[type][s.kind], ...(s.kind === 'nan' ? { anyNaN: true } : {}) }));
+  FLOAT_SAMPLES[type].map((s) => ({
+    name: s.name,
+    bits: s.bits,
+    requirement: IMPORT_REQUIREMENT[type][s.kind],
+    ...(s.kind === 'nan' ? { anyNaN: true } : {}),
+  }));
 const F32_VALUES = floatCases('f32');
 const F64_VALUES = floatCases('f64');
 
@@ -137,7 +142,8 @@ export const valueCases: Case[] = [
       for (const [what, args] of wrong) {
         const outcome = await call(instance, 'echo_i32', args, ['i32']);
         const evidence = { what, outcome: outcomeToJson(outcome) };
-        if (outcome.kind === 'ok') verdicts.push(fail(`${what}: the guest ran and returned ${formatOutcome(outcome)} for arguments the export does not take`, evidence));
+        if (outcome.kind === 'ok')
+          verdicts.push(fail(`${what}: the guest ran and returned ${formatOutcome(outcome)} for arguments the export does not take`, evidence));
         else if (!('message' in outcome) || !outcome.message.trim()) verdicts.push(fail(`${what}: refused without a message`, evidence));
         else verdicts.push(pass(evidence));
       }

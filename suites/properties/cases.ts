@@ -22,7 +22,9 @@ async function instantiateProgram(ctx: CaseContext, p: Program): Promise<Instanc
 
 /** Host calls the instance's guest made, in order, with their arguments (the `start` events and their detail). */
 export async function hostCalls(instance: Instance): Promise<HostCall[]> {
-  return (await instance.inspect()).events.filter((e) => e.kind === 'start').map((e) => (e.detail === undefined ? { fn: e.fn } : { fn: e.fn, detail: e.detail }));
+  return (await instance.inspect()).events
+    .filter((e) => e.kind === 'start')
+    .map((e) => (e.detail === undefined ? { fn: e.fn } : { fn: e.fn, detail: e.detail }));
 }
 
 /** Same calls, same arguments, same order (a detail compares by type and value: 5 is not "5"). */
@@ -56,7 +58,14 @@ async function runProgram(ctx: CaseContext, p: Program): Promise<{ outcome: Outc
 }
 
 /** Runs a property with the run's seed (or a replay path) and turns fast-check's answer into a verdict. */
-async function check<T>(ctx: CaseContext, caseId: string, arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<string | undefined>, describe: (value: T) => Record<string, unknown>, runs: number): Promise<Verdict> {
+async function check<T>(
+  ctx: CaseContext,
+  caseId: string,
+  arbitrary: fc.Arbitrary<T>,
+  predicate: (value: T) => Promise<string | undefined>,
+  describe: (value: T) => Record<string, unknown>,
+  runs: number,
+): Promise<Verdict> {
   const { seed, path } = ctx.properties;
   const details = await fc.check(
     fc.asyncProperty(arbitrary, async (value) => (await predicate(value)) === undefined),
@@ -67,10 +76,30 @@ async function check<T>(ctx: CaseContext, caseId: string, arbitrary: fc.Arbitrar
   if (details.counterexample === null) return fail(`the property failed without a counterexample: ${String(details.errorInstance)}`, base);
   const [minimal] = details.counterexample;
   // fast-check reports a predicate that returned false as an Error too; only a thrown one is news.
-  const thrown = details.errorInstance && !/returning false/.test(String(details.errorInstance)) ? `the check threw: ${String(details.errorInstance)}` : undefined;
+  const thrown =
+    details.errorInstance && !/returning false/.test(String(details.errorInstance)) ? `the check threw: ${String(details.errorInstance)}` : undefined;
   const problem = thrown ?? (await predicate(minimal)) ?? 'failed during the search, passes when rerun alone (timing-dependent)';
-  const replay = shellLine(['npx', 'awc', 'replay', ...(ctx.properties.rerunFlags?.(ctx.adapter.id) ?? []), '--adapter', ctx.adapter.id, '--property', caseId, '--seed', String(seed), '--path', details.counterexamplePath ?? '']);
-  return fail(`counterexample after ${details.numShrinks} shrinks: ${problem}`, { ...base, path: details.counterexamplePath, numShrinks: details.numShrinks, replay, ...describe(minimal) });
+  const replay = shellLine([
+    'npx',
+    'awc',
+    'replay',
+    ...(ctx.properties.rerunFlags?.(ctx.adapter.id) ?? []),
+    '--adapter',
+    ctx.adapter.id,
+    '--property',
+    caseId,
+    '--seed',
+    String(seed),
+    '--path',
+    details.counterexamplePath ?? '',
+  ]);
+  return fail(`counterexample after ${details.numShrinks} shrinks: ${problem}`, {
+    ...base,
+    path: details.counterexamplePath,
+    numShrinks: details.numShrinks,
+    replay,
+    ...describe(minimal),
+  });
 }
 
 const describeProgram = (p: Program) => ({ steps: stepCount(p), program: p, wat: toWat(p), expected: runModel(p) });
@@ -143,7 +172,8 @@ export const propertyCases: Case[] = [
           const calls = await hostCalls(instance);
           if (outcome.kind === 'cancelled') {
             const prefix = expected.hostCalls.slice(0, calls.length);
-            if (!sameCalls(prefix, calls)) return `cancelled, but the host calls made are not a prefix of the model's: [${calls.map(formatHostCall).join(', ')}]`;
+            if (!sameCalls(prefix, calls))
+              return `cancelled, but the host calls made are not a prefix of the model's: [${calls.map(formatHostCall).join(', ')}]`;
           } else {
             const problem = mismatch(expected, outcome, calls);
             if (problem) return `neither cancelled nor the model's outcome: ${problem}`;

@@ -24,22 +24,36 @@ export function toWat(p: Program): string {
   const acc = (expr: string) => `(local.set $acc ${expr})`;
   const emit = (s: Step, depth: number): string => {
     switch (s.op) {
-      case 'const': return acc(`(i32.const ${s.value})`);
-      case 'add': return acc(`(i32.add (local.get $acc) (i32.const ${s.value}))`);
-      case 'mul': return acc(`(i32.mul (local.get $acc) (i32.const ${s.value}))`);
-      case 'xor': return acc(`(i32.xor (local.get $acc) (i32.const ${s.value}))`);
-      case 'echo32': return acc(`(call $echo_i32 (local.get $acc))`);
+      case 'const':
+        return acc(`(i32.const ${s.value})`);
+      case 'add':
+        return acc(`(i32.add (local.get $acc) (i32.const ${s.value}))`);
+      case 'mul':
+        return acc(`(i32.mul (local.get $acc) (i32.const ${s.value}))`);
+      case 'xor':
+        return acc(`(i32.xor (local.get $acc) (i32.const ${s.value}))`);
+      case 'echo32':
+        return acc(`(call $echo_i32 (local.get $acc))`);
       case 'echo64':
         return `(local.set $x (call $echo_i64 (i64.const ${s.value})))\n    ${acc('(i32.xor (i32.add (local.get $acc) (i32.wrap_i64 (local.get $x))) (i32.wrap_i64 (i64.shr_u (local.get $x) (i64.const 32))))')}`;
-      case 'echof64': return acc(`(i32.add (local.get $acc) (i32.trunc_sat_f64_s (call $echo_f64 (f64.const ${f64Literal(s.value)}))))`);
-      case 'sleep': return `(call $sleep (i32.const ${s.ms}))`;
-      case 'yield': return `(call $yield)`;
-      case 'fail': return `(call $fail (i32.const ${s.code}))`;
-      case 'store': return `(i32.store (i32.const ${s.slot * 4}) (local.get $acc))`;
-      case 'load': return acc(`(i32.add (local.get $acc) (i32.load (i32.const ${s.slot * 4})))`);
-      case 'gset': return `(global.set $g (local.get $acc))`;
-      case 'gget': return acc(`(i32.add (local.get $acc) (global.get $g))`);
-      case 'callf': return acc(`(call_indirect (type $unary) (local.get $acc) (i32.const ${s.fn}))`);
+      case 'echof64':
+        return acc(`(i32.add (local.get $acc) (i32.trunc_sat_f64_s (call $echo_f64 (f64.const ${f64Literal(s.value)}))))`);
+      case 'sleep':
+        return `(call $sleep (i32.const ${s.ms}))`;
+      case 'yield':
+        return `(call $yield)`;
+      case 'fail':
+        return `(call $fail (i32.const ${s.code}))`;
+      case 'store':
+        return `(i32.store (i32.const ${s.slot * 4}) (local.get $acc))`;
+      case 'load':
+        return acc(`(i32.add (local.get $acc) (i32.load (i32.const ${s.slot * 4})))`);
+      case 'gset':
+        return `(global.set $g (local.get $acc))`;
+      case 'gget':
+        return acc(`(i32.add (local.get $acc) (global.get $g))`);
+      case 'callf':
+        return acc(`(call_indirect (type $unary) (local.get $acc) (i32.const ${s.fn}))`);
       case 'trap':
         if (s.kind === 'unreachable') return 'unreachable';
         if (s.kind === 'div0') return acc(`(i32.div_s (local.get $acc) (i32.const 0))`);

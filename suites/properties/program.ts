@@ -25,10 +25,14 @@ export type Program = Step[];
 /** One host call: the function and its `start` event's detail (SPEC.md §2.7; absent for yield). */
 export type HostCall = { fn: string; detail?: string | number };
 
-export type Expected = { outcome: { kind: 'ok'; value: number } | { kind: 'trap'; trap: TrapKind } | { kind: 'host-error'; code: number }; hostCalls: HostCall[] };
+export type Expected = {
+  outcome: { kind: 'ok'; value: number } | { kind: 'trap'; trap: TrapKind } | { kind: 'host-error'; code: number };
+  hostCalls: HostCall[];
+};
 
 /** `echo_i32(5)`, `yield()`: a host call as people read it. */
-export const formatHostCall = (c: HostCall): string => `${c.fn}(${c.detail === undefined ? '' : typeof c.detail === 'string' ? JSON.stringify(c.detail) : c.detail})`;
+export const formatHostCall = (c: HostCall): string =>
+  `${c.fn}(${c.detail === undefined ? '' : typeof c.detail === 'string' ? JSON.stringify(c.detail) : c.detail})`;
 
 const i32 = fc.integer({ min: -2147483648, max: 2147483647 });
 
@@ -53,7 +57,10 @@ export const endingStep: fc.Arbitrary<Step> = fc.oneof(
 
 /** A block: plain steps and loops nested up to `depth`. */
 export function block(depth: number): fc.Arbitrary<Step[]> {
-  const loop: fc.Arbitrary<Step> = depth > 0 ? fc.record({ op: fc.constant('loop' as const), times: fc.integer({ min: 1, max: 3 }), body: fc.constant(null).chain(() => block(depth - 1)) }) : plainStep;
+  const loop: fc.Arbitrary<Step> =
+    depth > 0
+      ? fc.record({ op: fc.constant('loop' as const), times: fc.integer({ min: 1, max: 3 }), body: fc.constant(null).chain(() => block(depth - 1)) })
+      : plainStep;
   return fc.array(fc.oneof({ weight: 5, arbitrary: plainStep }, { weight: 1, arbitrary: loop }), { maxLength: 8 });
 }
 
@@ -80,25 +87,52 @@ export function runModel(p: Program): Expected {
   const exec = (steps: Step[]): void => {
     for (const s of steps) {
       switch (s.op) {
-        case 'const': acc = s.value | 0; break;
-        case 'add': acc = (acc + s.value) | 0; break;
-        case 'mul': acc = Math.imul(acc, s.value); break;
-        case 'xor': acc = acc ^ s.value; break;
-        case 'echo32': hostCalls.push({ fn: 'echo_i32', detail: acc }); break;
+        case 'const':
+          acc = s.value | 0;
+          break;
+        case 'add':
+          acc = (acc + s.value) | 0;
+          break;
+        case 'mul':
+          acc = Math.imul(acc, s.value);
+          break;
+        case 'xor':
+          acc = acc ^ s.value;
+          break;
+        case 'echo32':
+          hostCalls.push({ fn: 'echo_i32', detail: acc });
+          break;
         case 'echo64': {
           const x = BigInt.asIntN(64, BigInt(s.value));
           hostCalls.push({ fn: 'echo_i64', detail: x.toString() });
           acc = ((acc + wrap64(x)) | 0) ^ wrap64(BigInt.asUintN(64, x) >> 32n);
           break;
         }
-        case 'echof64': hostCalls.push({ fn: 'echo_f64', detail: floatBits('f64', s.value) }); acc = (acc + truncSat(s.value)) | 0; break;
-        case 'sleep': hostCalls.push({ fn: 'sleep', detail: s.ms }); break;
-        case 'yield': hostCalls.push({ fn: 'yield' }); break;
-        case 'fail': hostCalls.push({ fn: 'fail', detail: s.code }); throw new Stop({ kind: 'host-error', code: s.code });
-        case 'store': mem[s.slot] = acc; break;
-        case 'load': acc = (acc + mem[s.slot]!) | 0; break;
-        case 'gset': g = acc; break;
-        case 'gget': acc = (acc + g) | 0; break;
+        case 'echof64':
+          hostCalls.push({ fn: 'echo_f64', detail: floatBits('f64', s.value) });
+          acc = (acc + truncSat(s.value)) | 0;
+          break;
+        case 'sleep':
+          hostCalls.push({ fn: 'sleep', detail: s.ms });
+          break;
+        case 'yield':
+          hostCalls.push({ fn: 'yield' });
+          break;
+        case 'fail':
+          hostCalls.push({ fn: 'fail', detail: s.code });
+          throw new Stop({ kind: 'host-error', code: s.code });
+        case 'store':
+          mem[s.slot] = acc;
+          break;
+        case 'load':
+          acc = (acc + mem[s.slot]!) | 0;
+          break;
+        case 'gset':
+          g = acc;
+          break;
+        case 'gget':
+          acc = (acc + g) | 0;
+          break;
         case 'callf':
           if (s.fn === 0) acc = (Math.imul(acc, 3) + 1) | 0;
           else {
@@ -106,8 +140,11 @@ export function runModel(p: Program): Expected {
             acc = (acc + 7) | 0;
           }
           break;
-        case 'trap': throw new Stop({ kind: 'trap', trap: TRAPS[s.kind]! });
-        case 'loop': for (let i = 0; i < s.times; i++) exec(s.body); break;
+        case 'trap':
+          throw new Stop({ kind: 'trap', trap: TRAPS[s.kind]! });
+        case 'loop':
+          for (let i = 0; i < s.times; i++) exec(s.body);
+          break;
       }
     }
   };

@@ -25,7 +25,9 @@ export interface SavedRegression {
 function load(): SavedRegression[] {
   let files: string[];
   try {
-    files = readdirSync(REGRESSIONS_DIR).filter((f) => f.endsWith('.json')).sort();
+    files = readdirSync(REGRESSIONS_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
   } catch {
     return [];
   }

@@ -65,7 +65,11 @@ async function replay(flags: ReplayFlags, catalog: Catalog): Promise<number> {
     if (evidence?.wat) process.stdout.write(`\nprogram:\n${evidence.wat}\nmodel expects: ${JSON.stringify(evidence.expected)}\n`);
     if (flags.save) {
       if (!evidence?.program) throw new UsageError('nothing to save: the replay found no single-program counterexample');
-      const saved: SavedRegression = { name: flags.save, program: evidence.program, foundBy: { property: flags.property, adapter: flags.adapter, seed: flags.seed, path: flags.path, message: r.message ?? '' } };
+      const saved: SavedRegression = {
+        name: flags.save,
+        program: evidence.program,
+        foundBy: { property: flags.property, adapter: flags.adapter, seed: flags.seed, path: flags.path, message: r.message ?? '' },
+      };
       const file = join(REGRESSIONS_DIR, `${flags.save}.json`);
       await writeAtomic(file, JSON.stringify(saved, null, 2) + '\n');
       process.stdout.write(`\nsaved as ${file}: it now runs as case properties.regression.${flags.save}\n`);

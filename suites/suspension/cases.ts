@@ -3,7 +3,7 @@ import { badMarkDetail } from '../event-detail.ts';
 import type { HostEvent, Instance } from '../../harness/adapter.ts';
 import type { Case } from '../../harness/case.ts';
 import { all, expectOk, fail, pass } from '../../harness/check.ts';
-import { formatOutcome, type Outcome } from '../../harness/outcome.ts';
+import { formatOutcome } from '../../harness/outcome.ts';
 import { i32, i64 } from '../../harness/values.ts';
 import { waitFor } from '../../harness/wait.ts';
 import { call, defineCase, startCall } from '../define.ts';
@@ -36,7 +36,14 @@ async function gateAwaited(instance: Instance, signal: AbortSignal): Promise<Hos
 const orderTrace = (events: HostEvent[]): string[] =>
   events.filter((e) => e.kind === 'mark' || e.fn === 'gate').map((e) => (e.kind === 'mark' ? `mark ${e.detail}` : `gate ${e.kind}`));
 
-function stateCase(id: string, title: string, requirement: Parameters<typeof defineCase>[0]['requirement'], exported: string, n: number, expected: () => ReturnType<typeof i32>) {
+function stateCase(
+  id: string,
+  title: string,
+  requirement: Parameters<typeof defineCase>[0]['requirement'],
+  exported: string,
+  n: number,
+  expected: () => ReturnType<typeof i32>,
+) {
   return defineCase({
     id,
     title,
@@ -69,7 +76,8 @@ export const suspensionCases: Case[] = [
       if (settledWhileParked) return fail(`the call settled before the gate was opened: ${formatOutcome(flight.outcome!)}`, evidence);
       if (orderTrace(parked).includes('mark 1007')) return fail('the guest ran past gate() before it was opened', evidence);
       const expectedTrace = ['mark 7', 'gate start', 'gate gate-open', 'gate ok', 'mark 1007'];
-      if (JSON.stringify(trace) !== JSON.stringify(expectedTrace)) return fail(`host events out of order: ${trace.join(' → ')}`, { ...evidence, expectedTrace });
+      if (JSON.stringify(trace) !== JSON.stringify(expectedTrace))
+        return fail(`host events out of order: ${trace.join(' → ')}`, { ...evidence, expectedTrace });
       return expectOk(outcome, [i32(42)], evidence);
     },
   }),
@@ -94,7 +102,9 @@ export const suspensionCases: Case[] = [
       return all(expectOk(bOutcome, [i32(21)], evidence), expectOk(aOutcome, [i32(11)]));
     },
   }),
-  stateCase('suspension.state.locals-1000', 'i32, i64 and f64 locals across 1000 echoes and 100 next-turn yields', 'SUSP-LOCALS', 'locals', 1000, () => i64(localsModel(1000))),
+  stateCase('suspension.state.locals-1000', 'i32, i64 and f64 locals across 1000 echoes and 100 next-turn yields', 'SUSP-LOCALS', 'locals', 1000, () =>
+    i64(localsModel(1000)),
+  ),
   defineCase({
     id: 'suspension.state.globals-1000',
     title: 'mutable globals read before and written after 3000 suspensions, and still there on the next call',
@@ -107,8 +117,12 @@ export const suspensionCases: Case[] = [
       return all(during, after);
     },
   }),
-  stateCase('suspension.state.memory-1000', '64 KiB of memory written around 1000 suspensions, checked by FNV-1a', 'SUSP-MEMORY', 'memory_bytes', 1000, () => i32(memoryModel(1000))),
-  stateCase('suspension.state.table-1000', 'call_indirect through a table mutated (table.set) across 1000 suspensions', 'SUSP-TABLE', 'table', 1000, () => i32(tableModel(1000))),
+  stateCase('suspension.state.memory-1000', '64 KiB of memory written around 1000 suspensions, checked by FNV-1a', 'SUSP-MEMORY', 'memory_bytes', 1000, () =>
+    i32(memoryModel(1000)),
+  ),
+  stateCase('suspension.state.table-1000', 'call_indirect through a table mutated (table.set) across 1000 suspensions', 'SUSP-TABLE', 'table', 1000, () =>
+    i32(tableModel(1000)),
+  ),
   stateCase('suspension.state.simd-1000', 'a v128 local across 1000 suspensions', 'SUSP-SIMD', 'simd', 1000, () => i32(simdModel(1000))),
   defineCase({
     id: 'suspension.indirect.call-indirect-import',

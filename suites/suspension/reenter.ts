@@ -23,7 +23,8 @@ export const reentryCases: Case[] = [
       const outcome = await call(instance, 'outer', [i32(5)], ['i32']);
       const state = await instance.inspect();
       const verdict = expectOk(outcome, [i32(1006)], { counters: state.counters });
-      if (verdict.pass && state.counters.pending !== 0) return fail(`${state.counters.pending} host operation(s) still pending after the call`, { counters: state.counters });
+      if (verdict.pass && state.counters.pending !== 0)
+        return fail(`${state.counters.pending} host operation(s) still pending after the call`, { counters: state.counters });
       return verdict;
     },
   }),

@@ -32,20 +32,42 @@ export const turnCases: Case[] = [
       const loop = startCall(looper, 'yields', [i32(YIELD_LOOP)], { results: ['i32'], signal: stop.signal, deadlineMs: 60_000 });
       let gateOpened = false;
       const finished: string[] = [];
-      void loop.promise.then(() => finished.push('loop'), () => undefined);
-      void parked.promise.then(() => finished.push('other'), () => undefined);
+      void loop.promise.then(
+        () => finished.push('loop'),
+        () => undefined,
+      );
+      void parked.promise.then(
+        () => finished.push('other'),
+        () => undefined,
+      );
       try {
         // The loop has entered the host once; then one turn of the harness's own (ready) work.
-        await waitFor('the looping call to start yielding', async () => ((await looper.inspect()).counters.started > 0 || loop.settled ? true : undefined), 10_000, ctx.signal);
+        await waitFor(
+          'the looping call to start yielding',
+          async () => ((await looper.inspect()).counters.started > 0 || loop.settled ? true : undefined),
+          10_000,
+          ctx.signal,
+        );
         await nextTurn();
         const loopDoneBeforeGate = loop.settled;
         await other.openGate(5, 41);
         gateOpened = true;
-        const otherOutcome = await waitFor('the other instance\'s call to complete', () => (parked.settled ? parked.outcome : undefined), 20_000, ctx.signal);
+        const otherOutcome = await waitFor("the other instance's call to complete", () => (parked.settled ? parked.outcome : undefined), 20_000, ctx.signal);
         const loopDoneFirst = finished[0] === 'loop';
-        const evidence = { yields: YIELD_LOOP, loopDoneBeforeGate, finished, other: otherOutcome ? formatOutcome(otherOutcome) : null, loop: loop.settled ? formatOutcome(loop.outcome!) : 'running' };
-        if (loopDoneBeforeGate || loopDoneFirst) return fail(`the looping call finished its ${YIELD_LOOP} yields before other ready work ran (${loopDoneBeforeGate ? 'the harness got no turn to open the gate' : 'the opened gate never resumed the other call'}): yield completed without giving other work its turn`, evidence);
-        if (!otherOutcome || otherOutcome.kind !== 'ok' || otherOutcome.values[0]?.value !== 42) return fail(`the other instance's call gave ${otherOutcome ? formatOutcome(otherOutcome) : 'nothing'}, expected ok(i32:42)`, evidence);
+        const evidence = {
+          yields: YIELD_LOOP,
+          loopDoneBeforeGate,
+          finished,
+          other: otherOutcome ? formatOutcome(otherOutcome) : null,
+          loop: loop.settled ? formatOutcome(loop.outcome!) : 'running',
+        };
+        if (loopDoneBeforeGate || loopDoneFirst)
+          return fail(
+            `the looping call finished its ${YIELD_LOOP} yields before other ready work ran (${loopDoneBeforeGate ? 'the harness got no turn to open the gate' : 'the opened gate never resumed the other call'}): yield completed without giving other work its turn`,
+            evidence,
+          );
+        if (otherOutcome?.kind !== 'ok' || otherOutcome.values[0]?.value !== 42)
+          return fail(`the other instance's call gave ${otherOutcome ? formatOutcome(otherOutcome) : 'nothing'}, expected ok(i32:42)`, evidence);
         return pass(evidence);
       } finally {
         stop.abort();
@@ -73,13 +95,29 @@ export const turnCases: Case[] = [
       const echo = await timed('echoes');
       const ready = await timed('readies');
       const boundMs = READY.factor * echo.ms + READY.slackMs;
-      const evidence = { n: READY.n, echoMs: Math.round(echo.ms), readyMs: Math.round(ready.ms), boundMs: Math.round(boundMs), echo: outcomeToJson(echo.o), ready: outcomeToJson(ready.o) };
-      for (const [name, r] of [['echoes', echo], ['readies', ready]] as const) {
-        if (!(r.o.kind === 'ok' && r.o.values[0]?.value === (sum | 0))) return fail(`${name}(${READY.n}) gave ${formatOutcome(r.o)}, expected ok(i32:${sum | 0})`, evidence);
+      const evidence = {
+        n: READY.n,
+        echoMs: Math.round(echo.ms),
+        readyMs: Math.round(ready.ms),
+        boundMs: Math.round(boundMs),
+        echo: outcomeToJson(echo.o),
+        ready: outcomeToJson(ready.o),
+      };
+      for (const [name, r] of [
+        ['echoes', echo],
+        ['readies', ready],
+      ] as const) {
+        if (!(r.o.kind === 'ok' && r.o.values[0]?.value === (sum | 0)))
+          return fail(`${name}(${READY.n}) gave ${formatOutcome(r.o)}, expected ok(i32:${sum | 0})`, evidence);
       }
       const { counters } = await instance.inspect();
-      if (counters.started < 2 * READY.n + 20) return fail(`the host saw ${counters.started} operations, fewer than the ${2 * READY.n + 20} calls made`, evidence);
-      if (ready.ms > boundMs) return fail(`${READY.n} ready_i32 calls took ${ready.ms.toFixed(0)} ms, over ${READY.factor}× the ${echo.ms.toFixed(0)} ms of as many echo_i32 calls + ${READY.slackMs} ms: ready_i32 waits (a timer?) instead of answering at once`, evidence);
+      if (counters.started < 2 * READY.n + 20)
+        return fail(`the host saw ${counters.started} operations, fewer than the ${2 * READY.n + 20} calls made`, evidence);
+      if (ready.ms > boundMs)
+        return fail(
+          `${READY.n} ready_i32 calls took ${ready.ms.toFixed(0)} ms, over ${READY.factor}× the ${echo.ms.toFixed(0)} ms of as many echo_i32 calls + ${READY.slackMs} ms: ready_i32 waits (a timer?) instead of answering at once`,
+          evidence,
+        );
       return pass(evidence);
     },
   }),

@@ -164,7 +164,10 @@ export function sharesInstances(): Adapter {
       // Module ids of the JS session are "<fixture>#<n>": share across loads of the same fixture.
       const key = module.id.split('#')[0]!;
       let i = cache.get(key);
-      if (!i) cache.set(key, (i = inner.instantiate(module, options)));
+      if (!i) {
+        i = inner.instantiate(module, options);
+        cache.set(key, i);
+      }
       return i;
     },
   });
@@ -182,7 +185,9 @@ const i64OffByOne: Strategy = {
   imports(host, tracker) {
     const imports = jspi.imports(host, tracker);
     const module = imports['awc'] as Record<string, unknown>;
-    module['echo_i64'] = new WebAssembly.Suspending(async (v: bigint) => BigInt.asIntN(64, ((await host.invokeAsync('echo_i64', [v], tracker.current)) as bigint) + 1n));
+    module['echo_i64'] = new WebAssembly.Suspending(async (v: bigint) =>
+      BigInt.asIntN(64, ((await host.invokeAsync('echo_i64', [v], tracker.current)) as bigint) + 1n),
+    );
     return imports;
   },
 };

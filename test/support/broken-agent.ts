@@ -19,7 +19,13 @@ if (!strategy) {
 
 const serve = createServer(
   {
-    hello: { protocolVersion: 1, engine: { name: 'node', version: `${process.versions.node} (broken: ${process.argv[2]})` }, strategy: 'jspi', features: JSPI_FEATURES, flags: [] },
+    hello: {
+      protocolVersion: 1,
+      engine: { name: 'node', version: `${process.versions.node} (broken: ${process.argv[2]})` },
+      strategy: 'jspi',
+      features: JSPI_FEATURES,
+      flags: [],
+    },
     openSession: async () => createJsSession(strategy, nodeIO),
     decodeBase64: (text) => new Uint8Array(Buffer.from(text, 'base64')),
   },

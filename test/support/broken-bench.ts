@@ -22,7 +22,9 @@ function withReady(ready: (base: Record<string, Function>) => Function): Imports
  * the next turn: jco 1.35 waits a setTimeout(0) before it answers an async-lowered call, and a
  * value that came by then is RETURNED at once.)
  */
-export const readyLater = jcoInProcess('bench-ready-later', { imports: withReady((base) => (v: number) => (base['sleep']!(2) as Promise<void>).then(() => v)) });
+export const readyLater = jcoInProcess('bench-ready-later', {
+  imports: withReady((base) => (v: number) => (base['sleep']!(2) as Promise<void>).then(() => v)),
+});
 
 /** ready-s32 returns v + 1: a runtime getting the work wrong. */
 export const readyWrong = jcoInProcess('broken-bench-ready-wrong', { imports: withReady((base) => (v: number) => (base['readyS32']!(v) as number) + 1) });

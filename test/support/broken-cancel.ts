@@ -20,7 +20,11 @@ type Call = Instance['call'];
  * `base` with its description and instances changed. `instance` gets the inner instance and a way
  * to replace it (a runtime that re-instantiates behind the caller's back).
  */
-function wrap(base: Adapter, id: string, over: { features?: Partial<Features>; instance?: (inner: Instance, fresh: () => Promise<Instance>) => Partial<Instance> }): Adapter {
+function wrap(
+  base: Adapter,
+  id: string,
+  over: { features?: Partial<Features>; instance?: (inner: Instance, fresh: () => Promise<Instance>) => Partial<Instance> },
+): Adapter {
   return {
     id,
     async describe(): Promise<AdapterDescription> {
@@ -65,7 +69,14 @@ export const runsCancelledCall = wrap(nodeJspi, 'broken-runs-cancelled-call', {
 function waitTurn(turn: Promise<void>, options: CallOptions, sentAt: number): Promise<Outcome | undefined> {
   return new Promise((resolve) => {
     const remaining = options.deadlineMs === undefined ? undefined : options.deadlineMs - (performance.now() - sentAt);
-    const timer = remaining === undefined ? undefined : setTimeout(() => done({ kind: 'timeout', afterMs: Math.round(performance.now() - sentAt), message: `deadline of ${options.deadlineMs} ms passed while queued` }), Math.max(0, remaining));
+    const timer =
+      remaining === undefined
+        ? undefined
+        : setTimeout(
+            () =>
+              done({ kind: 'timeout', afterMs: Math.round(performance.now() - sentAt), message: `deadline of ${options.deadlineMs} ms passed while queued` }),
+            Math.max(0, remaining),
+          );
     const onAbort = () => done({ kind: 'cancelled', message: 'cancelled while queued' });
     function done(o: Outcome | undefined) {
       clearTimeout(timer);
@@ -212,7 +223,11 @@ async function preempted(inner: Instance, abortedBefore: number | undefined, o: 
   // A disposed instance cannot be asked; it was not preempted then (dispose ends calls as cancelled).
   return stopped && abortedBefore !== undefined && (await abortedCount(inner)) === abortedBefore;
 }
-const abortedCount = (i: Instance): Promise<number | undefined> => i.inspect().then((s) => s.counters.aborted, () => undefined);
+const abortedCount = (i: Instance): Promise<number | undefined> =>
+  i.inspect().then(
+    (s) => s.counters.aborted,
+    () => undefined,
+  );
 
 /**
  * A preemptive row declaring `postPreempt: reusable` whose instance is dead after an

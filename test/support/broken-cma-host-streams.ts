@@ -60,7 +60,15 @@ export const sourceMissesDrop = jcoInProcess('broken-cma-host-source-misses-drop
     source: async (n: number) => {
       const op = host.openOperation('source', tracker.current);
       const inner = produce(op, n >>> 0, sourceBytes)[Symbol.asyncIterator]();
-      return { [Symbol.asyncIterator]: () => ({ next: () => inner.next(), return: async () => (op.ok(), { done: true, value: undefined }) }) };
+      return {
+        [Symbol.asyncIterator]: () => ({
+          next: () => inner.next(),
+          return: async () => {
+            op.ok();
+            return { done: true, value: undefined };
+          },
+        }),
+      };
     },
   })),
 });
@@ -69,7 +77,9 @@ export const sourceMissesDrop = jcoInProcess('broken-cma-host-source-misses-drop
 export const httpIgnoresGrant = jcoInProcess('broken-cma-host-http-ignores-grant', {
   imports: withCma((base) => ({
     httpGet: async (url: string, max: number) => {
-      await fetch(url).then((r) => r.arrayBuffer()).catch(() => undefined);
+      await fetch(url)
+        .then((r) => r.arrayBuffer())
+        .catch(() => undefined);
       return base['httpGet']!(url, max);
     },
   })),

@@ -61,13 +61,14 @@ export const swallowsTraps = wrappedBuiltins(
   Object.fromEntries(
     ['s-read', 's-drop-r', 'f-read', 'f-write', 'f-drop-w'].map((name): [string, Wrap] => [
       name,
-      (original) => (...args) => {
-        try {
-          return original(...args);
-        } catch {
-          return name.includes('drop') ? undefined : COMPLETED;
-        }
-      },
+      (original) =>
+        (...args) => {
+          try {
+            return original(...args);
+          } catch {
+            return name.includes('drop') ? undefined : COMPLETED;
+          }
+        },
     ]),
   ),
 );

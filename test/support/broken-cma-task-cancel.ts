@@ -32,7 +32,12 @@ async function hookedTranspile(bytes: Uint8Array) {
 /** The ComponentInstance's host and call tracker (private fields, reached in this test only). */
 const internals = (inner: Instance) => inner as unknown as { host: Host; tracker: { current: number | null } };
 
-const wrap = (inner: Instance, call: Instance['call']): Instance => ({ call, inspect: () => inner.inspect(), openGate: (g, v) => inner.openGate(g, v), dispose: () => inner.dispose() });
+const wrap = (inner: Instance, call: Instance['call']): Instance => ({
+  call,
+  inspect: () => inner.inspect(),
+  openGate: (g, v) => inner.openGate(g, v),
+  dispose: () => inner.dispose(),
+});
 
 /**
  * The control: the harness's cancel becomes jco's AsyncTask.requestCancellation (delivered to the
@@ -84,6 +89,11 @@ export const taskCancelOverItsHead = jcoInProcess('broken-cma-task-cancel-over-i
       const run = inner.call(name, args, options);
       const { signal } = options;
       if (!signal) return run;
-      return Promise.race([run, new Promise<Outcome>((resolve) => signal.addEventListener('abort', () => resolve({ kind: 'cancelled', message: 'cancelled without telling the task' }), { once: true }))]);
+      return Promise.race([
+        run,
+        new Promise<Outcome>((resolve) =>
+          signal.addEventListener('abort', () => resolve({ kind: 'cancelled', message: 'cancelled without telling the task' }), { once: true }),
+        ),
+      ]);
     }),
 });

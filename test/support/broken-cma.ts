@@ -31,7 +31,15 @@ export function jcoInProcess(id: string, defects: Defects = {}): Adapter {
   return {
     id,
     async describe() {
-      return { id, available: true, engine: { name: 'node', version: process.versions.node }, strategy: 'jco-jspi', features: JCO_FEATURES, flags: [], process: 'in-process' };
+      return {
+        id,
+        available: true,
+        engine: { name: 'node', version: process.versions.node },
+        strategy: 'jco-jspi',
+        features: JCO_FEATURES,
+        flags: [],
+        process: 'in-process',
+      };
     },
     async open() {
       const inner = createJcoSession({
@@ -44,7 +52,12 @@ export function jcoInProcess(id: string, defects: Defects = {}): Adapter {
       });
       if (!defects.instance) return inner;
       const wrap = defects.instance;
-      const session: Session = { load: (w, n) => inner.load(w, n), loadComponent: (c, n) => inner.loadComponent!(c, n), instantiate: async (m, o) => wrap(await inner.instantiate(m, o)), close: () => inner.close() };
+      const session: Session = {
+        load: (w, n) => inner.load(w, n),
+        loadComponent: (c, n) => inner.loadComponent!(c, n),
+        instantiate: async (m, o) => wrap(await inner.instantiate(m, o)),
+        close: () => inner.close(),
+      };
       return session;
     },
   };
@@ -99,10 +112,20 @@ export const fifoGates = jcoInProcess('broken-cma-fifo-gates', {
 export const interleavesSyncLift = jcoInProcess('broken-cma-interleaves-sync-lift', {
   transpile: async (bytes) => {
     const { transpile } = await import('@bytecodealliance/jco');
-    const { files } = await transpile(bytes, { name: 'component', instantiation: 'async', asyncMode: 'jspi', asyncImports: [`${CMA_INTERFACE}#gate`], asyncExports: ['*'] });
+    const { files } = await transpile(bytes, {
+      name: 'component',
+      instantiation: 'async',
+      asyncMode: 'jspi',
+      asyncImports: [`${CMA_INTERFACE}#gate`],
+      asyncExports: ['*'],
+    });
     const coreModules: Record<string, Uint8Array> = {};
     for (const [file, content] of Object.entries(files)) if (file.endsWith('.wasm')) coreModules[file] = content;
-    return { glue: new TextDecoder().decode(files['component.js']!), coreModules, transform: { name: 'jco transpile with asyncExports *', originalBytes: bytes.length, transformedBytes: 0 } };
+    return {
+      glue: new TextDecoder().decode(files['component.js']!),
+      coreModules,
+      transform: { name: 'jco transpile with asyncExports *', originalBytes: bytes.length, transformedBytes: 0 },
+    };
   },
 });
 
@@ -144,16 +167,24 @@ const TASK_RETURN_EXPORTS = ['return-twice', 'no-return', 'return-wrong-type'];
 
 /** A task.return misuse answered with a value (CMA-TASK-RETURN). */
 export const taskReturnValue = jcoInProcess('broken-cma-task-return-value', {
-  instance: (inner) => ({ ...outcomes(inner, (name, o) => (TASK_RETURN_EXPORTS.includes(name) && o.kind !== 'ok' ? { kind: 'ok', values: [{ type: 'i32', value: 9 }] } : o)) }),
+  instance: (inner) => ({
+    ...outcomes(inner, (name, o) => (TASK_RETURN_EXPORTS.includes(name) && o.kind !== 'ok' ? { kind: 'ok', values: [{ type: 'i32', value: 9 }] } : o)),
+  }),
 });
 
 /** The control: jco with its task.return glue errors reported as the traps they stand for; must pass CMA-TASK-RETURN. */
 export const taskReturnTraps = jcoInProcess('control-cma-task-return-traps', {
-  instance: (inner) => outcomes(inner, (name, o) => (TASK_RETURN_EXPORTS.includes(name) && o.kind === 'engine-error' ? { kind: 'trap', trap: 'unknown', message: o.message } : o)),
+  instance: (inner) =>
+    outcomes(inner, (name, o) => (TASK_RETURN_EXPORTS.includes(name) && o.kind === 'engine-error' ? { kind: 'trap', trap: 'unknown', message: o.message } : o)),
 });
 
 function outcomes(inner: Instance, defect: (name: string, o: Outcome) => Outcome): Instance {
-  return { call: async (n, a, o) => defect(n, await inner.call(n, a, o)), inspect: () => inner.inspect(), openGate: (g, v) => inner.openGate(g, v), dispose: () => inner.dispose() };
+  return {
+    call: async (n, a, o) => defect(n, await inner.call(n, a, o)),
+    inspect: () => inner.inspect(),
+    openGate: (g, v) => inner.openGate(g, v),
+    dispose: () => inner.dispose(),
+  };
 }
 
 /**
@@ -205,12 +236,18 @@ export const dropsAllowed = jcoInProcess('broken-cma-drops-allowed', {
 
 /** Every waitable-set.drop traps, an empty set's too (CMA-WAITABLE-SET-DROP: the control call). */
 export const dropsAlwaysTrap = jcoInProcess('broken-cma-drops-always-trap', {
-  instance: (inner) => outcomes(inner, (name, o) => (name === 'drop-empty-set' || (DROP_EXPORTS.includes(name) && o.kind === 'engine-error') ? { kind: 'trap', trap: 'unknown', message: 'waitable-set.drop' } : o)),
+  instance: (inner) =>
+    outcomes(inner, (name, o) =>
+      name === 'drop-empty-set' || (DROP_EXPORTS.includes(name) && o.kind === 'engine-error')
+        ? { kind: 'trap', trap: 'unknown', message: 'waitable-set.drop' }
+        : o,
+    ),
 });
 
 /** The control: jco with its drop-check glue errors reported as the traps they stand for; must pass both drop cases. */
 export const dropTraps = jcoInProcess('control-cma-drop-traps', {
-  instance: (inner) => outcomes(inner, (name, o) => (DROP_EXPORTS.includes(name) && o.kind === 'engine-error' ? { kind: 'trap', trap: 'unknown', message: o.message } : o)),
+  instance: (inner) =>
+    outcomes(inner, (name, o) => (DROP_EXPORTS.includes(name) && o.kind === 'engine-error' ? { kind: 'trap', trap: 'unknown', message: o.message } : o)),
 });
 
 /** jco's glue with its waitableSetPoll patched: `patch` rewrites the NONE branch (CMA-POLL). */
@@ -231,4 +268,7 @@ function patchedPoll(id: string, none: string) {
 /** poll never sees a pending event: always NONE (CMA-POLL). */
 export const pollAlwaysNone = patchedPoll('broken-cma-poll-always-none', 'else if (true) {');
 /** poll with nothing pending makes up a RETURNED event instead of NONE (CMA-POLL). */
-export const pollMadeUpEvent = patchedPoll('broken-cma-poll-made-up-event', 'else if (!wset.hasPendingEvent()) { event = { code: ASYNC_EVENT_CODE.SUBTASK, payload0: 0, payload1: 2 }; } else if (false) {');
+export const pollMadeUpEvent = patchedPoll(
+  'broken-cma-poll-made-up-event',
+  'else if (!wset.hasPendingEvent()) { event = { code: ASYNC_EVENT_CODE.SUBTASK, payload0: 0, payload1: 2 }; } else if (false) {',
+);

@@ -95,7 +95,11 @@ export const hidesRefusals = wrappedInstances('broken-hides-refusals', (inner) =
     const state = await inner.inspect();
     const refused = new Set(state.events.filter((e) => e.kind === 'error' && [1, 3, 4, 5].includes(Number(e.detail))).map((e) => e.op));
     const n = refused.size;
-    return { ...state, events: state.events.filter((e) => e.op === undefined || !refused.has(e.op)), counters: { ...state.counters, started: state.counters.started - n, failed: state.counters.failed - n } };
+    return {
+      ...state,
+      events: state.events.filter((e) => e.op === undefined || !refused.has(e.op)),
+      counters: { ...state.counters, started: state.counters.started - n, failed: state.counters.failed - n },
+    };
   },
 }));
 
@@ -186,8 +190,10 @@ export const decodesLossily = patchedHost('broken-decodes-lossily', (host, h) =>
   const memory: MemoryRef = () => h.memory();
   const text = (fn: string, ptr: Raw, len: Raw) => lossy.decode(readGuest(fn, memory, Number(ptr), Number(len)));
   const generic = h.impls['call']!;
-  h.impls['read_file'] = async ([p, l, b, c], signal) => writeGuest('read_file', memory, Number(b), Number(c), await host.readGrantedFile('read_file', text('read_file', p!, l!), Number(c) >>> 0, signal));
-  h.impls['http_get'] = async ([p, l, b, c], signal) => writeGuest('http_get', memory, Number(b), Number(c), await host.getGrantedUrl('http_get', text('http_get', p!, l!), Number(c) >>> 0, signal));
+  h.impls['read_file'] = async ([p, l, b, c], signal) =>
+    writeGuest('read_file', memory, Number(b), Number(c), await host.readGrantedFile('read_file', text('read_file', p!, l!), Number(c) >>> 0, signal));
+  h.impls['http_get'] = async ([p, l, b, c], signal) =>
+    writeGuest('http_get', memory, Number(b), Number(c), await host.getGrantedUrl('http_get', text('http_get', p!, l!), Number(c) >>> 0, signal));
   h.impls['call'] = async (args, signal, callId) => {
     const decision = h.policy.call(text('call', args[0]!, args[1]!), h.grants);
     if (!decision.granted) throw new DeniedError('call', decision.capability, decision.reason);
@@ -216,7 +222,6 @@ export const gateReplacesWaiter = patchedHost('broken-gate-replaces-waiter', (_h
 export const pendingIgnoresFailures = patchedHost('broken-pending-ignores-failures', (host) => {
   host.sync.pending = () => host.log.counters.started - host.log.counters.succeeded;
 });
-
 
 /** Every argument failure reported as a denial (the old SPEC §2.4 reading): codes 3, 4 and 5 are lost. */
 export const argumentFailuresAsDenied = wrappedInstances('broken-argument-failures-as-denied', (inner) => ({

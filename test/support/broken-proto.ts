@@ -26,7 +26,14 @@ function withStrategy(id: string, strategy: Strategy): Adapter {
 }
 
 /** Wraps node-jspi's sessions: `instance` overrides parts of every instance, `session` parts of the session. */
-function wrapped(id: string, opts: { describe?: (d: AdapterDescription) => AdapterDescription; instantiate?: (inner: Session, m: ModuleHandle, o: InstantiateOptions) => Promise<Instance>; instance?: (inner: Instance) => Partial<Instance> }): Adapter {
+function wrapped(
+  id: string,
+  opts: {
+    describe?: (d: AdapterDescription) => AdapterDescription;
+    instantiate?: (inner: Session, m: ModuleHandle, o: InstantiateOptions) => Promise<Instance>;
+    instance?: (inner: Instance) => Partial<Instance>;
+  },
+): Adapter {
   return {
     id,
     async describe() {
@@ -95,7 +102,10 @@ class ParallelInstance implements Instance {
   }
   call(exportName: string, args: Value[]): Promise<Outcome> {
     return new Promise<Outcome>((resolve) => {
-      const worker = new Worker(CALL_THREAD, { eval: true, workerData: { module: this.module, memory: this.memory, exportName, args: args.map((a) => a.value) } });
+      const worker = new Worker(CALL_THREAD, {
+        eval: true,
+        workerData: { module: this.module, memory: this.memory, exportName, args: args.map((a) => a.value) },
+      });
       worker.once('message', (m: { ok: boolean; value?: number; message?: string }) => {
         resolve(m.ok ? { kind: 'ok', values: [fromJs('i32', m.value)] } : { kind: 'trap', trap: 'unknown', message: m.message ?? 'trap' });
         void worker.terminate();
@@ -104,7 +114,12 @@ class ParallelInstance implements Instance {
     });
   }
   async inspect(): Promise<InstanceState> {
-    return { counters: { started: 0, succeeded: 0, failed: 0, aborted: 0, pending: 0 }, events: [], droppedEvents: 0, memoryBytes: this.memory.buffer.byteLength };
+    return {
+      counters: { started: 0, succeeded: 0, failed: 0, aborted: 0, pending: 0 },
+      events: [],
+      droppedEvents: 0,
+      memoryBytes: this.memory.buffer.byteLength,
+    };
   }
   async openGate(): Promise<void> {
     throw new Error('no gates on this instance');
@@ -175,7 +190,11 @@ export const namesCapabilitiesLoosely = wrapped('broken-names-capabilities-loose
     call: async (name, args, options) => {
       const o = await inner.call(name, args, options);
       if (o.kind !== 'denied') return o;
-      const capability = o.capability.startsWith('http:') ? o.capability.replace(/:\d+$/, '') : o.capability.startsWith('call:') ? o.capability.slice('call:'.length) : o.capability;
+      const capability = o.capability.startsWith('http:')
+        ? o.capability.replace(/:\d+$/, '')
+        : o.capability.startsWith('call:')
+          ? o.capability.slice('call:'.length)
+          : o.capability;
       return { ...o, capability };
     },
   }),
@@ -215,4 +234,12 @@ export const readyTimerStrategy: Strategy = {
 export const readyIsTimer = withStrategy('broken-ready-is-timer', readyTimerStrategy);
 
 /** For `awc run --plugin test/support/broken-proto.ts`. */
-export const adapters: Adapter[] = [runsCallsInParallel, dropsEventDetail, hostSeesTruncatedI64, ignoresUnenforceableLimits, namesCapabilitiesLoosely, yieldIsNoOp, readyIsTimer];
+export const adapters: Adapter[] = [
+  runsCallsInParallel,
+  dropsEventDetail,
+  hostSeesTruncatedI64,
+  ignoresUnenforceableLimits,
+  namesCapabilitiesLoosely,
+  yieldIsNoOp,
+  readyIsTimer,
+];

@@ -15,7 +15,15 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values: opts } = parseArgs({ options: { agent: { type: 'string' }, fault: { type: 'string' }, call: { type: 'string', default: '1' }, state: { type: 'string' }, pids: { type: 'string' } } });
+const { values: opts } = parseArgs({
+  options: {
+    agent: { type: 'string' },
+    fault: { type: 'string' },
+    call: { type: 'string', default: '1' },
+    state: { type: 'string' },
+    pids: { type: 'string' },
+  },
+});
 const fault = opts.fault ?? 'none';
 const faultCall = Number(opts.call);
 const notePid = (pid) => opts.pids && pid && appendFileSync(opts.pids, `${pid}\n`);
@@ -25,7 +33,16 @@ const agent = spawn(process.execPath, [opts.agent, '--strategy', 'jspi'], { stdi
 notePid(agent.pid);
 agent.on('exit', (code, signal) => process.exit(signal ? 70 : (code ?? 70)));
 
-const FEATURES = { strategy: 'jspi', cancellation: 'at-host-call', fuel: false, memoryLimits: false, reentrancy: 'interleave', postCancel: 'reusable', coreModules: true, components: false };
+const FEATURES = {
+  strategy: 'jspi',
+  cancellation: 'at-host-call',
+  fuel: false,
+  memoryLimits: false,
+  reentrancy: 'interleave',
+  postCancel: 'reusable',
+  coreModules: true,
+  components: false,
+};
 const toHarness = (line) => process.stdout.write(line + '\n');
 const send = (message) => toHarness(JSON.stringify(message));
 const log = (text) => process.stderr.write(`fault-adapter: ${text}\n`);
@@ -52,7 +69,8 @@ function shouldFire() {
     if (existsSync(opts.state)) return false;
     writeFileSync(opts.state, `${process.pid}\n`);
   }
-  return (fired = true);
+  fired = true;
+  return true;
 }
 
 /** A child that outlives this process unless the harness finds it. */

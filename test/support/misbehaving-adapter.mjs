@@ -5,13 +5,25 @@ import { createInterface } from 'node:readline';
 
 const mode = process.argv[2];
 const send = (message) => process.stdout.write(JSON.stringify(message) + '\n');
-const features = { strategy: 'jspi', cancellation: 'at-host-call', fuel: false, memoryLimits: false, reentrancy: 'interleave', postCancel: 'reusable', coreModules: true, components: false };
+const features = {
+  strategy: 'jspi',
+  cancellation: 'at-host-call',
+  fuel: false,
+  memoryLimits: false,
+  reentrancy: 'interleave',
+  postCancel: 'reusable',
+  coreModules: true,
+  components: false,
+};
 
 createInterface({ input: process.stdin }).on('line', (line) => {
   const { id, method } = JSON.parse(line);
   switch (method) {
     case 'hello':
-      return send({ id, result: { protocolVersion: mode === 'bad-version' ? 99 : 1, engine: { name: 'misbehaving', version: '0' }, strategy: 'jspi', features, flags: [] } });
+      return send({
+        id,
+        result: { protocolVersion: mode === 'bad-version' ? 99 : 1, engine: { name: 'misbehaving', version: '0' }, strategy: 'jspi', features, flags: [] },
+      });
     case 'load':
       return send({ id, result: { module: 'm1' } });
     case 'instantiate':

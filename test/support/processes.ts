@@ -56,9 +56,16 @@ export interface Spawned {
  * Runs the awc CLI; `during` gets the child while it runs (to send signals). Bounded by
  * `timeoutMs` (then SIGKILL, and the test fails on the exit code).
  */
-export function runAwc(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; during?: (child: ReturnType<typeof spawn>, output: () => string) => void } = {}): Promise<Spawned> {
+export function runAwc(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; during?: (child: ReturnType<typeof spawn>, output: () => string) => void } = {},
+): Promise<Spawned> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [AWC, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [AWC, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -77,7 +84,18 @@ export const FAULT_ADAPTER = join(ROOT, 'test', 'support', 'fault-adapter.mjs');
 
 /** The fault adapter's command line (test/support/fault-adapter.mjs): one fault on call `call`, once per run when `state` is given. */
 export function faultAdapterCommand(o: { agent: string; fault: string; call: number; state?: string; pids?: string }): string {
-  return [process.execPath, FAULT_ADAPTER, '--agent', o.agent, '--fault', o.fault, '--call', String(o.call), ...(o.state ? ['--state', o.state] : []), ...(o.pids ? ['--pids', o.pids] : [])].join(' ');
+  return [
+    process.execPath,
+    FAULT_ADAPTER,
+    '--agent',
+    o.agent,
+    '--fault',
+    o.fault,
+    '--call',
+    String(o.call),
+    ...(o.state ? ['--state', o.state] : []),
+    ...(o.pids ? ['--pids', o.pids] : []),
+  ].join(' ');
 }
 
 /** Resolves once `check` is true (polled every 20 ms), or after `withinMs` anyway. */

@@ -18,16 +18,18 @@ const toHarness = (m) => {
   if (defect === 'no-detail' && m.result && Array.isArray(m.result.events)) m.result.events = m.result.events.map(({ detail, ...rest }) => rest);
   return m;
 };
-createInterface({ input: process.stdin }).on('line', (line) => {
-  let m;
-  try {
-    m = toChild(JSON.parse(line));
-  } catch {
-    child.stdin.write(line + '\n');
-    return;
-  }
-  child.stdin.write(JSON.stringify(m) + '\n');
-}).on('close', () => child.stdin.end());
+createInterface({ input: process.stdin })
+  .on('line', (line) => {
+    let m;
+    try {
+      m = toChild(JSON.parse(line));
+    } catch {
+      child.stdin.write(line + '\n');
+      return;
+    }
+    child.stdin.write(JSON.stringify(m) + '\n');
+  })
+  .on('close', () => child.stdin.end());
 createInterface({ input: child.stdout }).on('line', (line) => {
   const m = toHarness(JSON.parse(line));
   if (m) process.stdout.write(JSON.stringify(m) + '\n');

@@ -6,7 +6,11 @@ import { startLoopbackServer } from '../../harness/env/http-server.ts';
 import type { Expectations } from '../../harness/expectations.ts';
 import { runCases, type RunOutput } from '../../harness/runner.ts';
 
-export async function runInTest(adapters: Adapter[], cases: readonly Case[], opts: { expectations?: Expectations; caseTimeoutMs?: number; shard?: { index: number; count: number } } = {}): Promise<RunOutput> {
+export async function runInTest(
+  adapters: Adapter[],
+  cases: readonly Case[],
+  opts: { expectations?: Expectations; caseTimeoutMs?: number; shard?: { index: number; count: number } } = {},
+): Promise<RunOutput> {
   const [server, data] = await Promise.all([startLoopbackServer(), createDataDir()]);
   try {
     return await runCases({

@@ -28,7 +28,11 @@ const STRATEGIES: Partial<Record<AsyncStrategy, StrategyEntry>> = {
   asyncify: { features: ASYNCIFY_FEATURES, unavailable: () => undefined, open: (ns) => createJsSession(asyncify, nodeIO, undefined, ns) },
   jspi: { features: JSPI_FEATURES, unavailable: () => (jspiAvailable() ? undefined : NO_JSPI), open: (ns) => createJsSession(jspi, nodeIO, undefined, ns) },
   // Components arrive transpiled by the harness (jco runs on Node); this side only runs the glue.
-  'jco-jspi': { features: JCO_FEATURES, unavailable: () => (jspiAvailable() ? undefined : NO_JSPI), open: (ns) => createJcoSession({ io: nodeIO, testSlowdownNs: ns, encodeBase64 }) },
+  'jco-jspi': {
+    features: JCO_FEATURES,
+    unavailable: () => (jspiAvailable() ? undefined : NO_JSPI),
+    open: (ns) => createJcoSession({ io: nodeIO, testSlowdownNs: ns, encodeBase64 }),
+  },
 };
 
 function engine(): { name: string; version: string } {
@@ -55,7 +59,13 @@ if (!entry) {
 
 const serve = createServer(
   {
-    hello: { protocolVersion: 1, engine: toolchain ? { ...engine(), version: `${engine().version} + ${toolchain}` } : engine(), strategy: name!, features: entry.features, flags: [...process.execArgv, ...(testSlowdownNs ? [`--test-slowdown-ns=${testSlowdownNs}`] : [])] },
+    hello: {
+      protocolVersion: 1,
+      engine: toolchain ? { ...engine(), version: `${engine().version} + ${toolchain}` } : engine(),
+      strategy: name!,
+      features: entry.features,
+      flags: [...process.execArgv, ...(testSlowdownNs ? [`--test-slowdown-ns=${testSlowdownNs}`] : [])],
+    },
     ...(entry.unavailable() ? { unavailable: entry.unavailable()! } : {}),
     openSession: async () => entry.open(testSlowdownNs),
     decodeBase64: (text) => new Uint8Array(Buffer.from(text, 'base64')),
@@ -73,8 +83,7 @@ let buffered = '';
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk: string) => {
   buffered += chunk;
-  let nl: number;
-  while ((nl = buffered.indexOf('\n')) !== -1) {
+  for (let nl = buffered.indexOf('\n'); nl !== -1; nl = buffered.indexOf('\n')) {
     const line = buffered.slice(0, nl);
     buffered = buffered.slice(nl + 1);
     if (line.trim() !== '') serve(line);

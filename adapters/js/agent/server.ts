@@ -7,7 +7,16 @@ import type { Instance, ModuleHandle, Session } from '../../../harness/adapter.t
 import { InstantiationFailure, UnknownInstanceError } from '../../../harness/adapter.ts';
 import { outcomeToJson } from '../../../harness/outcome.ts';
 import { fromJsonValue } from '../../../harness/values.ts';
-import { PROTOCOL_VERSION, violation, type ErrorCode, type HelloResult, type Method, type ParamsOf, type Request, type ResultOf } from '../../../harness/protocol/messages.ts';
+import {
+  PROTOCOL_VERSION,
+  violation,
+  type ErrorCode,
+  type HelloResult,
+  type Method,
+  type ParamsOf,
+  type Request,
+  type ResultOf,
+} from '../../../harness/protocol/messages.ts';
 
 class ProtocolError extends Error {
   readonly code: ErrorCode;
@@ -53,7 +62,8 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
   // Each handler gets its method's params as the schema types them (the line was validated first).
   const handlers: { [M in Method]: (params: ParamsOf<M>) => Promise<ResultOf<M>> } = {
     async hello(params) {
-      if (params.protocolVersion !== PROTOCOL_VERSION) throw new ProtocolError('version-mismatch', `this agent speaks protocol ${PROTOCOL_VERSION}, the harness asked for ${params.protocolVersion}`);
+      if (params.protocolVersion !== PROTOCOL_VERSION)
+        throw new ProtocolError('version-mismatch', `this agent speaks protocol ${PROTOCOL_VERSION}, the harness asked for ${params.protocolVersion}`);
       if (options.unavailable) throw new ProtocolError('unsupported', options.unavailable);
       session ??= await options.openSession();
       events = params.events === true;
@@ -66,7 +76,11 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
       if (params.kind === 'component') {
         if (!session.loadComponent) throw new ProtocolError('unsupported', 'this agent loads core modules only');
         const t = params.transpiled;
-        const transpiled = t && { glue: t.glue, transform: t.transform, coreModules: Object.fromEntries(Object.entries(t.coreModules).map(([name, b64]) => [name, options.decodeBase64(b64)])) };
+        const transpiled = t && {
+          glue: t.glue,
+          transform: t.transform,
+          coreModules: Object.fromEntries(Object.entries(t.coreModules).map(([name, b64]) => [name, options.decodeBase64(b64)])),
+        };
         handle = await session.loadComponent(transpiled ? { bytes, transpiled } : { bytes }, params.name);
       } else {
         handle = await session.load(bytes, params.name);
@@ -136,7 +150,12 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
     async bench(params) {
       const target = instance(params.instance);
       if (!target.bench) throw new ProtocolError('unsupported', 'this instance cannot benchmark');
-      const samples = await target.bench(params.export, params.args.map(fromJsonValue), { results: params.results, budgetMs: params.budgetMs, warmupMs: params.warmupMs ?? 0, plain: params.plain ?? false });
+      const samples = await target.bench(params.export, params.args.map(fromJsonValue), {
+        results: params.results,
+        budgetMs: params.budgetMs,
+        warmupMs: params.warmupMs ?? 0,
+        plain: params.plain ?? false,
+      });
       return { samples };
     },
     async 'bench-instantiate'(params) {
@@ -161,7 +180,10 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
     }
     const id = typeof request?.id === 'number' && Number.isInteger(request.id) ? request.id : null;
     const badRequest = violation('request', request);
-    if (badRequest) return reply(id, { error: { code: typeof request?.method === 'string' && !(request.method in handlers) ? 'unknown-method' : 'bad-request', message: badRequest } });
+    if (badRequest)
+      return reply(id, {
+        error: { code: typeof request?.method === 'string' && !(request.method in handlers) ? 'unknown-method' : 'bad-request', message: badRequest },
+      });
     const badParams = violation(`${request.method}Params`, request.params);
     if (badParams) return reply(id, { error: { code: 'bad-request', message: `${request.method} params: ${badParams}` } });
     (handlers[request.method] as (params: unknown) => Promise<object>)(request.params).then(
@@ -170,7 +192,12 @@ export function createServer(options: AgentOptions, io: AgentIO): (line: string)
         if (request.method === 'close') io.exit(0);
       },
       (err: unknown) => {
-        const e = err instanceof ProtocolError ? err : err instanceof UnknownInstanceError ? new ProtocolError('unknown-instance', err.message) : new ProtocolError('internal', String((err as Error)?.stack ?? err));
+        const e =
+          err instanceof ProtocolError
+            ? err
+            : err instanceof UnknownInstanceError
+              ? new ProtocolError('unknown-instance', err.message)
+              : new ProtocolError('internal', String((err as Error)?.stack ?? err));
         reply(id, { error: { code: e.code, message: e.message || e.code } });
       },
     );

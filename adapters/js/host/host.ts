@@ -180,7 +180,8 @@ export class Host {
       if (!decision.granted) throw new DeniedError('call', decision.capability, decision.reason);
       const fn = GENERIC[name];
       if (!fn) throw new HostError('call', ErrorCode.NOT_FOUND, `no generic host function named ${JSON.stringify(name)}`);
-      if (Number(inLen) >>> 0 > MAX_CALL_BYTES) throw new HostError('call', ErrorCode.TOO_LARGE, `input of ${Number(inLen) >>> 0} bytes exceeds ${MAX_CALL_BYTES}`);
+      if (Number(inLen) >>> 0 > MAX_CALL_BYTES)
+        throw new HostError('call', ErrorCode.TOO_LARGE, `input of ${Number(inLen) >>> 0} bytes exceeds ${MAX_CALL_BYTES}`);
       const output = fn(readGuest('call', this.memory, Number(inPtr), Number(inLen)));
       return writeGuest('call', this.memory, Number(outPtr), Number(outCap), output);
     },
@@ -296,7 +297,11 @@ export class Host {
       this.log.record({ op, fn, ...event });
       return true;
     };
-    controller.signal.addEventListener('abort', () => end({ kind: 'abort', detail: String((controller.signal.reason as Error)?.message ?? controller.signal.reason) }), { once: true });
+    controller.signal.addEventListener(
+      'abort',
+      () => end({ kind: 'abort', detail: String((controller.signal.reason as Error)?.message ?? controller.signal.reason) }),
+      { once: true },
+    );
     return {
       signal: controller.signal,
       ok: () => end({ kind: 'ok' }),

@@ -1,5 +1,5 @@
 /** HostIO on Node's fs and fetch (also what Deno's and Bun's Node compatibility provide). */
-import { open, realpath } from 'node:fs/promises';
+import { type FileHandle, open, realpath } from 'node:fs/promises';
 import { IoFailure, type HostIO } from '../host/io.ts';
 
 function classify(err: unknown): IoFailure {
@@ -49,7 +49,7 @@ export const nodeIO: HostIO = {
   },
   async readFile(hostPath, maxBytes, signal) {
     signal.throwIfAborted();
-    let handle;
+    let handle: FileHandle | undefined;
     try {
       handle = await open(hostPath, 'r');
       // Read at most maxBytes + 1 (one more shows the file is too large) in bounded chunks: the

@@ -62,7 +62,8 @@ export function sharedHostFunctions(host: Host, tracker: CallTracker, options: {
         }),
       ),
     gate: (id: number) => op('gate', (signal) => host.gate(id, signal)),
-    readFile: (path: string, max: number) => asErrResult(op('read-file', async (signal) => limited('read-file', await host.readGrantedFile('read-file', path, max >>> 0, signal), max))),
+    readFile: (path: string, max: number) =>
+      asErrResult(op('read-file', async (signal) => limited('read-file', await host.readGrantedFile('read-file', path, max >>> 0, signal), max))),
     mark: (tag: number) => host.sync.mark(tag),
   };
   return { op, echo, functions };
@@ -76,10 +77,15 @@ export function componentImports(host: Host, tracker: CallTracker): Record<strin
       echoF32: echo<number>('echo-f32'),
       echoF64: echo<number>('echo-f64'),
       echoBytes: (b: Uint8Array) => op('echo-bytes', async () => new Uint8Array(b)),
-      httpGet: (url: string, max: number) => asErrResult(op('http-get', async (signal) => limited('http-get', await host.getGrantedUrl('http-get', url, max >>> 0, signal), max))),
+      httpGet: (url: string, max: number) =>
+        asErrResult(op('http-get', async (signal) => limited('http-get', await host.getGrantedUrl('http-get', url, max >>> 0, signal), max))),
       identityS32: (v: number) => host.sync.identity_i32(v),
       // Completes later although the binding is told it is synchronous (COMP-UNDECLARED-ASYNC).
-      lateS32: (v: number) => op('late-s32', async (signal) => (await host.nextTurn(signal), v)),
+      lateS32: (v: number) =>
+        op('late-s32', async (signal) => {
+          await host.nextTurn(signal);
+          return v;
+        }),
     },
   };
 }

@@ -61,7 +61,12 @@ export class ComponentInstance extends HostedInstance implements Instance {
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
     const onCancel = (reason: CancelledError) => {
       graceTimer ??= setTimeout(
-        () => giveUp!({ kind: 'engine-error', name: 'NeverSettled', message: `the call did not settle within ${SETTLE_GRACE_MS} ms after it was ${reason.reason === 'timeout' ? 'past its deadline' : 'cancelled'} (${reason.message})` }),
+        () =>
+          giveUp!({
+            kind: 'engine-error',
+            name: 'NeverSettled',
+            message: `the call did not settle within ${SETTLE_GRACE_MS} ms after it was ${reason.reason === 'timeout' ? 'past its deadline' : 'cancelled'} (${reason.message})`,
+          }),
         SETTLE_GRACE_MS,
       );
     };

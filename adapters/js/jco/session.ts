@@ -15,7 +15,9 @@ import { ComponentInstance } from './instance.ts';
 
 /** How the glue instantiates each core module (jco's third `instantiate` argument). */
 export type InstantiateCore = (module: WebAssembly.Module, imports?: WebAssembly.Imports) => Promise<WebAssembly.Instance>;
-type Glue = { instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: object, instantiateCore?: InstantiateCore): Promise<Record<string, unknown>> };
+type Glue = {
+  instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: object, instantiateCore?: InstantiateCore): Promise<Record<string, unknown>>;
+};
 
 interface Loaded {
   glue: Glue;
@@ -36,7 +38,10 @@ export interface JcoSessionOptions {
 }
 
 /** Both host interfaces: awc:host/host (§13) and awc:cma/host (§14), on one host. */
-export const defaultImports = (host: Host, tracker: CallTracker, own: OwnExports = {}) => ({ ...componentImports(host, tracker), ...cmaImports(host, tracker, own) });
+export const defaultImports = (host: Host, tracker: CallTracker, own: OwnExports = {}) => ({
+  ...componentImports(host, tracker),
+  ...cmaImports(host, tracker, own),
+});
 
 export function createJcoSession(options: JcoSessionOptions): Session {
   const hosted = hostedSession<Loaded>({

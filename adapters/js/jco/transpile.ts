@@ -17,7 +17,20 @@ export const HOST_INTERFACE = 'awc:host/host@0.1.0';
  * Host functions that complete later: every one but `late-s32`, which is left out on purpose
  * (COMP-UNDECLARED-ASYNC checks that a runtime fails loudly when a binding gets this wrong).
  */
-export const ASYNC_HOST_FUNCTIONS = ['sleep', 'yield-turn', 'echo-s32', 'echo-s64', 'echo-f32', 'echo-f64', 'echo-string', 'echo-bytes', 'fail', 'gate', 'read-file', 'http-get'] as const;
+export const ASYNC_HOST_FUNCTIONS = [
+  'sleep',
+  'yield-turn',
+  'echo-s32',
+  'echo-s64',
+  'echo-f32',
+  'echo-f64',
+  'echo-string',
+  'echo-bytes',
+  'fail',
+  'gate',
+  'read-file',
+  'http-get',
+] as const;
 
 const cache = new Map<string, Promise<TranspiledComponent>>();
 
@@ -62,6 +75,10 @@ async function transpileOnce(bytes: Uint8Array, mode: JcoMode): Promise<Transpil
   return {
     glue: new TextDecoder().decode(glue),
     coreModules,
-    transform: { name: `jco ${await jcoVersion()} transpile (--async-mode ${mode}${native ? ', native component async' : ''}): glue JS + core modules`, originalBytes: bytes.length, transformedBytes },
+    transform: {
+      name: `jco ${await jcoVersion()} transpile (--async-mode ${mode}${native ? ', native component async' : ''}): glue JS + core modules`,
+      originalBytes: bytes.length,
+      transformedBytes,
+    },
   };
 }

@@ -93,7 +93,8 @@ function placeholder(name: HostFunctionName): Raw | undefined {
 function allocateBuffer(state: InstanceState): number {
   const reused = state.freeBuffers.pop();
   if (reused !== undefined) return reused;
-  if (state.exports!.asyncify_memory) throw new Error(`Asyncify: more than ${SECONDARY_PAGES / BUFFER_PAGES} calls suspended at once in one instance (one unwind buffer each)`);
+  if (state.exports!.asyncify_memory)
+    throw new Error(`Asyncify: more than ${SECONDARY_PAGES / BUFFER_PAGES} calls suspended at once in one instance (one unwind buffer each)`);
   const memory = guestMemory(state.exports!);
   try {
     return memory.grow(BUFFER_PAGES) * PAGE;
@@ -117,7 +118,18 @@ export const asyncify: Strategy = {
     const module = binaryen.readBinary(wasm);
     // Standardised features only: with Features.All binaryen writes encodings engines reject.
     const F = binaryen.Features;
-    module.setFeatures(F.MutableGlobals | F.NontrappingFPToInt | F.SIMD128 | F.BulkMemory | F.SignExt | F.ReferenceTypes | F.Multivalue | F.TailCall | F.BulkMemoryOpt | F.CallIndirectOverlong);
+    module.setFeatures(
+      F.MutableGlobals |
+        F.NontrappingFPToInt |
+        F.SIMD128 |
+        F.BulkMemory |
+        F.SignExt |
+        F.ReferenceTypes |
+        F.Multivalue |
+        F.TailCall |
+        F.BulkMemoryOpt |
+        F.CallIndirectOverlong,
+    );
     try {
       // A guest without memory gets one, growable, before the pass (which would add a fixed one).
       if (!module.hasMemory()) module.setMemory(1, MAX_ADDED_MEMORY_PAGES, null);
@@ -138,7 +150,11 @@ export const asyncify: Strategy = {
       }
       if (!exported) module.addMemoryExport('0', DRIVER_MEMORY);
       const out = module.emitBinary();
-      const transform: TransformEvidence = { name: secondary ? 'asyncify (buffers in a secondary memory)' : 'asyncify (buffers in the guest memory)', originalBytes: wasm.length, transformedBytes: out.length };
+      const transform: TransformEvidence = {
+        name: secondary ? 'asyncify (buffers in a secondary memory)' : 'asyncify (buffers in the guest memory)',
+        originalBytes: wasm.length,
+        transformedBytes: out.length,
+      };
       return { wasm: out, transform };
     } finally {
       module.dispose();

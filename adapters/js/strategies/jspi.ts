@@ -39,7 +39,10 @@ export const jspi: Strategy = {
   },
   start(exported, args, tracker, callId) {
     let promising = wrappers.get(exported);
-    if (!promising) wrappers.set(exported, (promising = WebAssembly.promising(exported)));
+    if (!promising) {
+      promising = WebAssembly.promising(exported);
+      wrappers.set(exported, promising);
+    }
     const previous = tracker.current;
     tracker.current = callId;
     try {

@@ -5,9 +5,13 @@ import { chartSource, embed } from './html.ts';
 export function renderCompareHtml(base: string, head: string, benchmarks: BenchmarkChange[], conformance: ConformanceChange[]): string {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const rows = benchmarks
-    .map((c) => `<tr class="${c.verdict.replace(' ', '-')}"><td>${esc(c.adapterId)}</td><td>${esc(c.benchmarkId)}</td><td>${c.baseMedian.toFixed(1)}</td><td>${c.headMedian.toFixed(1)}</td><td>${c.ratio.toFixed(3)} [${c.ratioCI95.map((x) => x.toFixed(3)).join(', ')}]</td><td>${c.p.toPrecision(2)}</td><td>${c.verdict}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr class="${c.verdict.replace(' ', '-')}"><td>${esc(c.adapterId)}</td><td>${esc(c.benchmarkId)}</td><td>${c.baseMedian.toFixed(1)}</td><td>${c.headMedian.toFixed(1)}</td><td>${c.ratio.toFixed(3)} [${c.ratioCI95.map((x) => x.toFixed(3)).join(', ')}]</td><td>${c.p.toPrecision(2)}</td><td>${c.verdict}</td></tr>`,
+    )
     .join('\n');
-  const changes = conformance.map((c) => `<li>${c.change}: [${c.level}] ${esc(c.adapterId)} ${esc(c.caseId)} (${c.base} → ${c.head})</li>`).join('\n') || '<li>none</li>';
+  const changes =
+    conformance.map((c) => `<li>${c.change}: [${c.level}] ${esc(c.adapterId)} ${esc(c.caseId)} (${c.base} → ${c.head})</li>`).join('\n') || '<li>none</li>';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>awc compare</title>
 <style>body{font:14px system-ui,sans-serif;margin:1.5rem}td,th{border:1px solid #d0d7de;padding:.3rem .5rem}table{border-collapse:collapse}.regression{color:#cf222e;font-weight:600}.improvement{color:#1a7f37}canvas{max-width:60rem}</style></head><body>
 <h1>awc compare</h1><div>base ${esc(base)} · head ${esc(head)}</div>

@@ -18,7 +18,8 @@ export interface HistoryEntry {
 const require = createRequire(import.meta.url);
 let chartJs: string | undefined;
 // The UMD build is not in chart.js's exports map: find it next to the package's CommonJS entry.
-export const chartSource = (): string => (chartJs ??= readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8').replace(/<\/script/gi, '<\\/script'));
+export const chartSource = (): string =>
+  (chartJs ??= readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8').replace(/<\/script/gi, '<\\/script'));
 
 /** JSON safe inside <script>: no "</script>" or "<!--" can close or confuse the element. */
 export const embed = (data: unknown): string => JSON.stringify(data).replace(/</g, '\\u003c');

@@ -9,7 +9,10 @@ import { limitDepth, xmlText } from './safe.ts';
 const xml = xmlText;
 
 export function renderJUnit(report: Report): string {
-  const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="async-wasm-conformance" tests="${report.results.length}" timestamp="${xml(report.startedAt)}">`];
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="async-wasm-conformance" tests="${report.results.length}" timestamp="${xml(report.startedAt)}">`,
+  ];
   const groups = new Map<string, Report['results']>();
   for (const r of report.results) {
     const key = `${r.adapterId}.${r.suite}`;
@@ -18,11 +21,17 @@ export function renderJUnit(report: Report): string {
   for (const [name, results] of groups) {
     const count = (statuses: string[]) => results.filter((r) => statuses.includes(r.status)).length;
     const time = results.reduce((t, r) => t + r.durationMs, 0) / 1000;
-    out.push(`  <testsuite name="${xml(name)}" tests="${results.length}" failures="${count(['fail', 'timeout', 'unexpected-pass'])}" errors="${count(['error'])}" skipped="${count(['unsupported', 'unavailable', 'skipped'])}" time="${time.toFixed(3)}">`);
+    out.push(
+      `  <testsuite name="${xml(name)}" tests="${results.length}" failures="${count(['fail', 'timeout', 'unexpected-pass'])}" errors="${count(['error'])}" skipped="${count(['unsupported', 'unavailable', 'skipped'])}" time="${time.toFixed(3)}">`,
+    );
     for (const r of results) {
       const open = `    <testcase classname="${xml(name)}" name="${xml(`${r.caseId} [${r.level} ${r.requirement}]`)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
       const message = xml(r.message ?? r.status);
-      const detail = xml([r.message ?? '', r.reproduce ? `rerun: ${r.reproduce}` : '', r.evidence ? JSON.stringify(limitDepth(r.evidence), null, 2) : ''].filter(Boolean).join('\n'));
+      const detail = xml(
+        [r.message ?? '', r.reproduce ? `rerun: ${r.reproduce}` : '', r.evidence ? JSON.stringify(limitDepth(r.evidence), null, 2) : '']
+          .filter(Boolean)
+          .join('\n'),
+      );
       switch (r.status) {
         case 'pass':
           out.push(`${open}/>`);
