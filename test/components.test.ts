@@ -3,71 +3,30 @@
  * component cases pass where jco is right and fail where it is not (so each can fail).
  */
 import { describe, expect, it } from 'vitest';
-import { nodeIO } from '../adapters/js/io/node.ts';
-import { JCO_FEATURES } from '../adapters/js/jco/features.ts';
-import { createJcoSession } from '../adapters/js/jco/session.ts';
 import { ASYNC_HOST_FUNCTIONS, transpileComponent } from '../adapters/js/jco/transpile.ts';
-import type { Adapter, Instance, Session } from '../harness/adapter.ts';
+import type { Adapter, Instance, } from '../harness/adapter.ts';
 import { jcoVersion, loadComponentFixture } from '../harness/components.ts';
 import type { Outcome } from '../harness/outcome.ts';
 import { ALL_CASES } from '../suites/index.ts';
 import { wasmtimeComponentRow } from '../adapters/wasmtime/row.ts';
 import { smoke } from '../harness/protocol/smoke.ts';
-import type { CapabilityPolicy } from '../adapters/js/host/capabilities.ts';
 import { anyOrigin, laxPaths } from './support/broken-adapters.ts';
+import { jcoInProcess } from './support/broken-cma.ts';
 import { runInTest } from './support/run.ts';
 import { needInCI } from './support/ci.ts';
 
-/** jco in this process; `policy` swaps the capability checks (to inject a defect). */
-function jcoAdapter(id: string, policy?: CapabilityPolicy): Adapter {
-  return {
-    id,
-    async describe() {
-      return {
-        id,
-        available: true,
-        engine: { name: 'node', version: process.versions.node },
-        strategy: 'jco-jspi',
-        features: JCO_FEATURES,
-        flags: [],
-        process: 'in-process',
-      };
-    },
-    async open() {
-      return createJcoSession({
-        io: nodeIO,
-        ...(policy ? { policy } : {}),
-        transpile: (bytes, bindings) => transpileComponent(bytes, bindings === 'sync' ? 'sync' : 'jspi'),
-        encodeBase64: (t) => Buffer.from(t).toString('base64'),
-      });
-    },
-  };
-}
-
-const inProcessJco = jcoAdapter('test-jco-jspi');
+const inProcessJco = jcoInProcess('test-jco-jspi');
 
 /** The in-process jco adapter with every call outcome passed through `defect`. */
 function broken(id: string, defect: (name: string, o: Outcome) => Outcome): Adapter {
-  return {
-    id,
-    describe: async () => ({ ...(await inProcessJco.describe()), id }),
-    async open(env) {
-      const inner = await inProcessJco.open(env);
-      const wrap = (i: Instance): Instance => ({
-        call: async (n, a, o) => defect(n, await i.call(n, a, o)),
-        inspect: () => i.inspect(),
-        openGate: (g, v) => i.openGate(g, v),
-        dispose: () => i.dispose(),
-      });
-      const session: Session = {
-        load: (w, n) => inner.load(w, n),
-        loadComponent: (c, n) => inner.loadComponent!(c, n),
-        instantiate: async (m, o) => wrap(await inner.instantiate(m, o)),
-        close: () => inner.close(),
-      };
-      return session;
-    },
-  };
+  return jcoInProcess(id, {
+    instance: (i: Instance): Instance => ({
+      call: async (n, a, o) => defect(n, await i.call(n, a, o)),
+      inspect: () => i.inspect(),
+      openGate: (g, v) => i.openGate(g, v),
+      dispose: () => i.dispose(),
+    }),
+  });
 }
 
 const componentCases = ALL_CASES.filter((c) => c.requires.includes('components'));
@@ -134,7 +93,10 @@ describe('components', () => {
 
   it('catches a host that lets .. out of the mount or fetches ungranted origins through a component', async () => {
     const capabilityCases = componentCases.filter((c) => c.id.startsWith('capabilities.component.'));
-    const out = await runInTest([jcoAdapter('broken-lax-paths', laxPaths), jcoAdapter('broken-any-origin', anyOrigin)], capabilityCases);
+    const out = await runInTest(
+      [jcoInProcess('broken-lax-paths', { policy: laxPaths }), jcoInProcess('broken-any-origin', { policy: anyOrigin })],
+      capabilityCases,
+    );
     const failing = (id: string) =>
       out.results
         .filter((r) => r.adapterId === id && r.status !== 'pass')
