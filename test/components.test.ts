@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ASYNC_HOST_FUNCTIONS, transpileComponent } from '../adapters/js/jco/transpile.ts';
-import type { Adapter, Instance, } from '../harness/adapter.ts';
+import type { Adapter, Instance } from '../harness/adapter.ts';
 import { jcoVersion, loadComponentFixture } from '../harness/components.ts';
 import type { Outcome } from '../harness/outcome.ts';
 import { ALL_CASES } from '../suites/index.ts';
