@@ -3,21 +3,15 @@
  * they must rerun that case as printed, for an adapter from --adapter-cmd, --config or --plugin
  * too, from a shell, whatever the paths contain.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fileTempDir } from './support/temp-dir.ts';
 import { ROOT } from '../harness/paths.ts';
 import { awc, shell } from './support/awc.ts';
 
 // A space and a quote in the directory: the printed line must quote them for the shell.
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "awc repro 'q' "));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = await fileTempDir("awc repro 'q' ");
 
 const MISBEHAVING = join(ROOT, 'test', 'support', 'misbehaving-adapter.mjs');
 

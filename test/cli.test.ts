@@ -1,10 +1,10 @@
 /** The awc command line end to end: exit codes, report files, error messages. */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fileTempDir } from './support/temp-dir.ts';
 import { ROOT } from '../harness/paths.ts';
 import { validateReport } from '../harness/report/validate.ts';
 
@@ -22,13 +22,7 @@ async function awc(...args: string[]): Promise<{ code: number; stdout: string; s
   }
 }
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'awc-cli-test-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = await fileTempDir('awc-cli-test-');
 
 describe('awc run', () => {
   it('exits 0 and writes a valid report when every MUST case passes', async () => {

@@ -6,10 +6,10 @@
  * stderr tail, every other case passes, no temporary directory and no process is left.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fileTempDir } from './support/temp-dir.ts';
 import { agentBundle } from '../harness/protocol/agent-bundle.ts';
 import { faultAdapterCommand, leftover, runAwc } from './support/processes.ts';
 
@@ -25,15 +25,8 @@ const ECHO_CASES = [
 const SHORT_DEADLINE = '{propagation.echo.i32.zero,cancellation.deadline.awaiting-gate,capabilities.deny.no-grants}';
 const SHORT_DEADLINE_CASES = ['propagation.echo.i32.zero', 'cancellation.deadline.awaiting-gate', 'capabilities.deny.no-grants'];
 
-let dir: string;
-let agent: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'awc-faults-'));
-  agent = await agentBundle();
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = await fileTempDir('awc-faults-');
+const agent = await agentBundle();
 
 interface FaultRun {
   code: number | null;

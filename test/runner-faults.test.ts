@@ -17,13 +17,11 @@ import { startLoopbackServer } from '../harness/env/http-server.ts';
 import { plainEvidence, runCases } from '../harness/runner.ts';
 import { agentBundle } from '../harness/protocol/agent-bundle.ts';
 import { processAdapter } from '../harness/protocol/process-adapter.ts';
-import { buildReport } from '../harness/report/build.ts';
-import { validateReport } from '../harness/report/validate.ts';
 import { i32 } from '../harness/values.ts';
 import { call, defineCase, delay } from '../suites/define.ts';
 import { ALL_CASES } from '../suites/index.ts';
 import { faultAdapterCommand } from './support/processes.ts';
-import { runInTest } from './support/run.ts';
+import { reportErrors, runInTest } from './support/run.ts';
 
 let escaped: unknown[] = [];
 const spy = (reason: unknown) => escaped.push(reason);
@@ -42,16 +40,6 @@ const faulty = async (fault: string, call: number) => {
   const [program = '', ...args] = faultAdapterCommand({ agent: await agentBundle(), fault, call, state: join(dir, 'fired') }).split(' ');
   return processAdapter({ id: `fault-${fault}`, resolve: async () => ({ command: [program, ...args] }) });
 };
-const validReport = (out: Awaited<ReturnType<typeof runInTest>>) => {
-  const report = buildReport({
-    startedAt: new Date(),
-    finishedAt: new Date(),
-    invocation: { argv: [], filters: { adapters: out.adapters.map((a) => a.id), suites: [], case: null } },
-    ...out,
-  });
-  const check = validateReport(JSON.parse(JSON.stringify(report)));
-  return check.valid ? [] : check.errors;
-};
 
 describe('an adapter process that dies with two calls in flight', () => {
   it('concurrency.reentrancy.declared-policy: error for the case, a valid report, no rejection escapes', async () => {
@@ -60,7 +48,7 @@ describe('an adapter process that dies with two calls in flight', () => {
     const out = await runInTest([await faulty('exit-two-in-flight', 1)], [reentrancy, after]);
     expect(out.results.map((r) => r.status)).toEqual(['error', 'pass']);
     expect(out.results[0]!.message).toMatch(/adapter exited \(code 3\) with 2 request\(s\) in flight \(call\)/);
-    expect(validReport(out)).toEqual([]);
+    expect(reportErrors(out)).toEqual([]);
     // Rejections surface after the turn that caused them.
     await delay(700);
     expect(escaped).toEqual([]);

@@ -6,10 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fileTempDir } from './support/temp-dir.ts';
 import { agentBundle } from '../harness/protocol/agent-bundle.ts';
 import { faultAdapterCommand, leftover, runAwc, until, type Spawned } from './support/processes.ts';
 
@@ -22,15 +22,8 @@ const ECHO_CASES = [
   'propagation.echo.i32.min',
 ];
 
-let dir: string;
-let agent: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'awc-signals-'));
-  agent = await agentBundle();
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = await fileTempDir('awc-signals-');
+const agent = await agentBundle();
 
 interface Interrupted {
   run: Spawned;

@@ -5,25 +5,18 @@
  * with one fault from the first `call` on.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { fileTempDir } from './support/temp-dir.ts';
 import { agentBundle } from '../harness/protocol/agent-bundle.ts';
 import { faultAdapterCommand, leftover, runAwc } from './support/processes.ts';
 
 /** hello, 2 × errors, load, 4 × call, gate, cancel, deadline, dispose, close, version-mismatch. */
 const STEPS = 16;
 
-let dir: string;
-let agent: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'awc-smoke-faults-'));
-  agent = await agentBundle();
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = await fileTempDir('awc-smoke-faults-');
+const agent = await agentBundle();
 
 describe('awc smoke on a misbehaving adapter', () => {
   it.each([

@@ -9,9 +9,7 @@ import { UNAVAILABLE_FEATURES } from '../harness/adapter.ts';
 import type { Case } from '../harness/case.ts';
 import { pass } from '../harness/check.ts';
 import { processAdapter } from '../harness/protocol/process-adapter.ts';
-import { buildReport } from '../harness/report/build.ts';
-import { validateReport } from '../harness/report/validate.ts';
-import { runInTest } from './support/run.ts';
+import { reportErrors, runInTest } from './support/run.ts';
 
 const trivial: Case = {
   id: 'test.unavailable.trivial',
@@ -33,26 +31,13 @@ describe('the features of an unavailable adapter', () => {
       ['exploding', 'missing', 'ghost'].map((id) => [id, false, { name: 'unknown', version: 'unknown' }, UNAVAILABLE_FEATURES.strategy, UNAVAILABLE_FEATURES]),
     );
     expect(out.results.map((r) => r.status)).toEqual(['unavailable', 'unavailable', 'unavailable']);
-    const report = buildReport({
-      startedAt: new Date(),
-      finishedAt: new Date(),
-      invocation: { argv: [], filters: { adapters: out.adapters.map((a) => a.id), suites: [], case: null } },
-      ...out,
-    });
-    const check = validateReport(JSON.parse(JSON.stringify(report)));
-    expect(check.valid ? [] : check.errors).toEqual([]);
+    expect(reportErrors(out)).toEqual([]);
   });
 
   it('declare nothing a case could require', () => {
-    expect(UNAVAILABLE_FEATURES).toEqual({
-      strategy: 'native-async',
-      cancellation: 'none',
-      fuel: false,
-      memoryLimits: false,
-      reentrancy: 'reject',
-      postCancel: 'refused',
-      coreModules: false,
-      components: false,
-    });
+    // Every capability flag off, nothing interruptible, no optional feature present.
+    const { strategy: _strategy, cancellation, ...rest } = UNAVAILABLE_FEATURES;
+    expect(cancellation).toBe('none');
+    expect(Object.entries(rest).filter(([, v]) => v !== false && v !== 'reject' && v !== 'refused')).toEqual([]);
   });
 });

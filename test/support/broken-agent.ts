@@ -5,6 +5,7 @@
  */
 import process from 'node:process';
 import { createServer } from '../../adapters/js/agent/server.ts';
+import { serveStdinLines } from '../../adapters/js/agent/stdin-lines.ts';
 import { nodeIO } from '../../adapters/js/io/node.ts';
 import { createJsSession } from '../../adapters/js/session.ts';
 import { JSPI_FEATURES } from '../../adapters/js/strategies/jspi.ts';
@@ -31,14 +32,4 @@ const serve = createServer(
   },
   { write: (line) => process.stdout.write(line + '\n'), exit: (code) => process.stdout.write('', () => process.exit(code)) },
 );
-let buffered = '';
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk: string) => {
-  buffered += chunk;
-  for (let nl = buffered.indexOf('\n'); nl !== -1; nl = buffered.indexOf('\n')) {
-    const line = buffered.slice(0, nl);
-    buffered = buffered.slice(nl + 1);
-    if (line.trim() !== '') serve(line);
-  }
-});
-process.stdin.on('end', () => process.exit(0));
+serveStdinLines(serve);

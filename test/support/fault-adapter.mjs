@@ -11,6 +11,8 @@
 // --pids F   every process this adapter starts (itself, the agent, grandchildren) is appended
 //            to F, one pid a line, so the test can check that none is left.
 // Each fault writes "fault-adapter: injecting NAME on call ID" to stderr first.
+// The features a JSPI agent declares (the same for both test adapters).
+import FEATURES from './jspi-features.json' with { type: 'json' };
 import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -33,16 +35,6 @@ const agent = spawn(process.execPath, [opts.agent, '--strategy', 'jspi'], { stdi
 notePid(agent.pid);
 agent.on('exit', (code, signal) => process.exit(signal ? 70 : (code ?? 70)));
 
-const FEATURES = {
-  strategy: 'jspi',
-  cancellation: 'at-host-call',
-  fuel: false,
-  memoryLimits: false,
-  reentrancy: 'interleave',
-  postCancel: 'reusable',
-  coreModules: true,
-  components: false,
-};
 const toHarness = (line) => process.stdout.write(line + '\n');
 const send = (message) => toHarness(JSON.stringify(message));
 const log = (text) => process.stderr.write(`fault-adapter: ${text}\n`);

@@ -1,20 +1,12 @@
 #!/usr/bin/env node
 // An adapter that speaks the protocol correctly until the first `call`, then misbehaves in the
 // way named by argv[2]. Used by test/protocol-isolation.test.ts.
+// The features a JSPI agent declares (the same for both test adapters).
+import features from './jspi-features.json' with { type: 'json' };
 import { createInterface } from 'node:readline';
 
 const mode = process.argv[2];
 const send = (message) => process.stdout.write(JSON.stringify(message) + '\n');
-const features = {
-  strategy: 'jspi',
-  cancellation: 'at-host-call',
-  fuel: false,
-  memoryLimits: false,
-  reentrancy: 'interleave',
-  postCancel: 'reusable',
-  coreModules: true,
-  components: false,
-};
 
 createInterface({ input: process.stdin }).on('line', (line) => {
   const { id, method } = JSON.parse(line);

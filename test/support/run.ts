@@ -4,6 +4,8 @@ import type { Case } from '../../harness/case.ts';
 import { createDataDir } from '../../harness/env/data-dir.ts';
 import { startLoopbackServer } from '../../harness/env/http-server.ts';
 import type { Expectations } from '../../harness/expectations.ts';
+import { buildReport } from '../../harness/report/build.ts';
+import { validateReport } from '../../harness/report/validate.ts';
 import { runCases, type RunOutput } from '../../harness/runner.ts';
 
 export async function runInTest(
@@ -25,4 +27,16 @@ export async function runInTest(
   } finally {
     await Promise.all([server.close(), data.remove()]);
   }
+}
+
+/** The schema errors of the report `awc run` would write for `out` ([] when valid). */
+export function reportErrors(out: RunOutput): unknown[] {
+  const report = buildReport({
+    startedAt: new Date(),
+    finishedAt: new Date(),
+    invocation: { argv: [], filters: { adapters: out.adapters.map((a) => a.id), suites: [], case: null } },
+    ...out,
+  });
+  const check = validateReport(JSON.parse(JSON.stringify(report)));
+  return check.valid ? [] : check.errors;
 }

@@ -6,7 +6,6 @@
 import process from 'node:process';
 import { Buffer } from 'node:buffer';
 import type { AsyncStrategy, Features } from '../../../harness/adapter.ts';
-import { MAX_LINE_BYTES } from '../../../harness/protocol/messages.ts';
 import { nodeIO } from '../io/node.ts';
 import { createJsSession } from '../session.ts';
 import { ASYNCIFY_FEATURES, asyncify } from '../strategies/asyncify.ts';
@@ -15,6 +14,7 @@ import type { Session } from '../../../harness/adapter.ts';
 import { JCO_FEATURES } from '../jco/features.ts';
 import { createJcoSession } from '../jco/session.ts';
 import { createServer } from './server.ts';
+import { serveStdinLines } from './stdin-lines.ts';
 
 interface StrategyEntry {
   features: Features;
@@ -79,18 +79,4 @@ const serve = createServer(
   },
 );
 
-let buffered = '';
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk: string) => {
-  buffered += chunk;
-  for (let nl = buffered.indexOf('\n'); nl !== -1; nl = buffered.indexOf('\n')) {
-    const line = buffered.slice(0, nl);
-    buffered = buffered.slice(nl + 1);
-    if (line.trim() !== '') serve(line);
-  }
-  if (buffered.length > MAX_LINE_BYTES) {
-    process.stderr.write(`agent: request line longer than ${MAX_LINE_BYTES} bytes; exiting\n`);
-    process.exit(1);
-  }
-});
-process.stdin.on('end', () => process.exit(0));
+serveStdinLines(serve);
