@@ -11,16 +11,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileTempDir } from './support/temp-dir.ts';
 import { agentBundle } from '../harness/protocol/agent-bundle.ts';
-import { faultAdapterCommand, leftover, runAwc } from './support/processes.ts';
+import { ECHO, ECHO_CASES, faultAdapterCommand, leftover, runAwc } from './support/processes.ts';
 
-const ECHO = 'propagation.echo.i32.*';
-const ECHO_CASES = [
-  'propagation.echo.i32.zero',
-  'propagation.echo.i32.one',
-  'propagation.echo.i32.minus-one',
-  'propagation.echo.i32.max',
-  'propagation.echo.i32.min',
-];
 // The second case calls with deadline 100 ms, so a hang is noticed at 100 ms + 3 s.
 const SHORT_DEADLINE = '{propagation.echo.i32.zero,cancellation.deadline.awaiting-gate,capabilities.deny.no-grants}';
 const SHORT_DEADLINE_CASES = ['propagation.echo.i32.zero', 'cancellation.deadline.awaiting-gate', 'capabilities.deny.no-grants'];

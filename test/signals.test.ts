@@ -11,16 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileTempDir } from './support/temp-dir.ts';
 import { agentBundle } from '../harness/protocol/agent-bundle.ts';
-import { faultAdapterCommand, leftover, runAwc, until, type Spawned } from './support/processes.ts';
-
-const ECHO = 'propagation.echo.i32.*';
-const ECHO_CASES = [
-  'propagation.echo.i32.zero',
-  'propagation.echo.i32.one',
-  'propagation.echo.i32.minus-one',
-  'propagation.echo.i32.max',
-  'propagation.echo.i32.min',
-];
+import { ECHO, ECHO_CASES, faultAdapterCommand, leftover, runAwc, until, type Spawned } from './support/processes.ts';
 
 const dir = await fileTempDir('awc-signals-');
 const agent = await agentBundle();

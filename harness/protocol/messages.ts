@@ -17,20 +17,22 @@ export type Method = (typeof METHODS)[number];
 // The message shapes are generated from protocol.schema.json (schema.generated.ts); the names
 // below are the ones the harness and the JS agent use. schema-agreement.ts checks METHODS.
 export type ErrorCode = Wire.ErrorResponse['error']['code'];
-export type Request = Wire.Request;
 export type Response = Wire.Response | Wire.ErrorResponse;
-export type Notification = Wire.Notification;
-export type AdapterMessage = Wire.AdapterMessage;
-export type HelloResult = Wire.HelloResult;
-export type LoadParams = Wire.LoadParams;
-export type LoadResult = Wire.LoadResult;
-export type InstantiateParams = Wire.InstantiateParams;
-export type CallParams = Wire.CallParams;
-export type BenchParams = Wire.BenchParams;
-export type CallResult = Wire.CallResult;
-export type BenchResult = Wire.BenchResult;
-export type InspectResult = Wire.InspectResult;
-export type HostEventParams = Wire.HostEventParams;
+export type {
+  Request,
+  Notification,
+  AdapterMessage,
+  HelloResult,
+  LoadParams,
+  LoadResult,
+  InstantiateParams,
+  CallParams,
+  BenchParams,
+  CallResult,
+  BenchResult,
+  InspectResult,
+  HostEventParams,
+} from './schema.generated.ts';
 
 /** Each method's params and result ($defs/<method>Params and $defs/<method>Result). */
 export interface Exchanges {

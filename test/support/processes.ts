@@ -103,3 +103,13 @@ export async function until(check: () => boolean, withinMs = 30_000): Promise<vo
   const end = performance.now() + withinMs;
   while (!check() && performance.now() < end) await new Promise((r) => setTimeout(r, 20));
 }
+
+/** The five i32 echo cases: quick, and every row passes them. */
+export const ECHO = 'propagation.echo.i32.*';
+export const ECHO_CASES = [
+  'propagation.echo.i32.zero',
+  'propagation.echo.i32.one',
+  'propagation.echo.i32.minus-one',
+  'propagation.echo.i32.max',
+  'propagation.echo.i32.min',
+];
