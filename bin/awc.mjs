@@ -9,4 +9,6 @@ if (major < 24 || (major === 24 && minor < 20) || typeof WebAssembly.Suspending 
   );
   process.exit(2);
 }
-await import('./main.ts');
+// Installed (below node_modules), Node will not strip types: run the bundle `npm pack` made.
+const installed = new URL(import.meta.url).pathname.split('/').includes('node_modules');
+await import(installed ? '../dist/main.mjs' : './main.ts');

@@ -10,13 +10,15 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheDir } from './cache.ts';
 import { FixtureError, memoised, writeCacheFile } from './fixtures.ts';
-import { FIXTURES_DIR, ROOT } from './paths.ts';
+import { FIXTURES_DIR, packageDir } from './paths.ts';
 
 const WIT_DIR = join(FIXTURES_DIR, 'wit');
 
 /** The jco the project pins (package.json), for provenance and cache keys. */
 export async function jcoVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(join(ROOT, 'node_modules', '@bytecodealliance', 'jco', 'package.json'), 'utf8')) as { version: string };
+  const dir = packageDir('@bytecodealliance/jco');
+  if (!dir) throw new Error('@bytecodealliance/jco is not installed');
+  const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 

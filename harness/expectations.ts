@@ -3,8 +3,8 @@
  * fails is `expected-fail` (still shown, with the reason); one that passes is `unexpected-pass`,
  * which counts as a failure so stale entries get noticed.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { EXPECTATIONS_DIR } from './paths.ts';
 
@@ -67,4 +67,20 @@ export async function loadExpectations(adapterId: string, dir = EXPECTATIONS_DIR
 
 export function findKnownFailure(expectations: Expectations, caseId: string): KnownFailure | undefined {
   return expectations.knownFailures.find((k) => picomatch.isMatch(caseId, k.case));
+}
+
+/**
+ * Expectations kept outside this package (`awc run --expectations DIR`): DIR/<adapter-id>.json,
+ * when present, replaces the built-in file for that adapter; other adapters keep theirs. The
+ * files of the selected adapters are read and checked before any case runs.
+ */
+export async function expectationsFrom(dir: string, adapterIds: readonly string[]): Promise<(adapterId: string) => Promise<Expectations>> {
+  const st = await stat(dir).catch(() => undefined);
+  if (!st?.isDirectory()) throw new ExpectationsError(`--expectations ${dir}: not a directory`);
+  const own = new Map<string, Expectations>();
+  for (const id of adapterIds) {
+    const found = await stat(join(dir, `${id}.json`)).catch(() => undefined);
+    if (found) own.set(id, await loadExpectations(id, resolve(dir)));
+  }
+  return async (id) => own.get(id) ?? loadExpectations(id);
 }

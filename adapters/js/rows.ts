@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Adapter, AsyncStrategy } from '../../harness/adapter.ts';
-import { ROOT } from '../../harness/paths.ts';
+import { packageDir, ROOT } from '../../harness/paths.ts';
 import { agentBundle } from '../../harness/protocol/agent-bundle.ts';
 import { processAdapter, type CommandResolution } from '../../harness/protocol/process-adapter.ts';
 import { jcoVersion } from '../../harness/components.ts';
@@ -34,6 +34,13 @@ const inProject = (relative: string, installHint: string) => () => {
   return executable(binary) ? { binary } : { unavailable: `${relative} is missing (${installHint})` };
 };
 
+/** A binary inside an npm package, wherever npm installed it (hoisted when awc is a dependency). */
+const inPackage = (name: string, relative: string, installHint: string) => () => {
+  const dir = packageDir(name);
+  const binary = dir && join(dir, relative);
+  return binary && executable(binary) ? { binary } : { unavailable: `${name}/${relative} is missing (${installHint})` };
+};
+
 /** The machine's own `node` of the given major version, looked up on PATH outside node_modules. */
 const systemNode = (major: number) => () => {
   for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
@@ -53,7 +60,7 @@ const systemNode = (major: number) => () => {
 
 const NPM_HINT = 'an optionalDependency of package.json: `npm ci` installs it on Linux x64';
 export const ENGINES = {
-  node24: { name: 'node24', locate: inProject('node_modules/node/bin/node', 'the pinned node devDependency: run `npm ci`'), args: (s: string) => [s] },
+  node24: { name: 'node24', locate: inPackage('node', 'bin/node', 'the pinned node dependency: run `npm ci`'), args: (s: string) => [s] },
   node26: {
     name: 'node26',
     locate: inProject(
@@ -66,11 +73,11 @@ export const ENGINES = {
   node20: { name: 'node20', locate: systemNode(20), args: (s: string) => [s] },
   deno: {
     name: 'deno',
-    locate: inProject('node_modules/@deno/linux-x64-glibc/deno', NPM_HINT),
+    locate: inPackage('@deno/linux-x64-glibc', 'deno', NPM_HINT),
     // Reads: the agent bundle, fixtures' data files, binaryen in node_modules. Network: loopback only.
     args: (s: string) => ['run', '--quiet', '--no-prompt', '--allow-read', '--allow-env', '--allow-net=127.0.0.1', s],
   },
-  bun: { name: 'bun', locate: inProject('node_modules/@oven/bun-linux-x64/bin/bun', NPM_HINT), args: (s: string) => [s] },
+  bun: { name: 'bun', locate: inPackage('@oven/bun-linux-x64', 'bin/bun', NPM_HINT), args: (s: string) => [s] },
 } satisfies Record<string, Engine>;
 
 function agentRow(id: string, engine: Engine, strategy: AsyncStrategy): Adapter {

@@ -12,6 +12,7 @@ import { compareCommand } from './compare.ts';
 import { DEFAULT_HISTORY, historyAddCommand, mergeCommand, reportCommand } from './report.ts';
 import * as num from './numbers.ts';
 import type { Catalog } from '../catalog.ts';
+import { agentBundle } from '../protocol/agent-bundle.ts';
 
 export const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -64,6 +65,7 @@ export async function runCli(catalog: Catalog, argv: string[] = process.argv): P
       .addOption(new Option('--runs <n>', 'generated programs per property case').argParser(num.runs).default(DEFAULT_PROPERTY_RUNS))
       .addOption(new Option('--seed <n>', 'seed of the property cases, a 32-bit integer (default: random, printed and recorded)').argParser(num.seed))
       .option('-f, --format <list>', 'also write html, md and/or junit beside the JSON report, e.g. html,md,junit')
+      .option('--expectations <dir>', 'known failures kept outside this package: <dir>/<adapter-id>.json replaces the built-in file for that adapter')
       .addOption(new Option('--shard <i/n>', 'run only shard i of n of the (adapter, case) pairs; merge shards with awc merge').argParser(num.shard)),
   ).action(async (flags) => {
     process.exitCode = await runCommand(flags, argv.slice(2), catalog);
@@ -161,6 +163,15 @@ export async function runCli(catalog: Catalog, argv: string[] = process.argv): P
   ).action(async (flags) => {
     process.exitCode = await smokeCommand(flags, catalog);
   });
+
+  program
+    .command('agent')
+    .description(
+      'print the path of the JS agent, one ESM file that speaks the protocol: run it on another JS engine with --adapter-cmd "mine=<engine> <path> --strategy jspi" (or asyncify)',
+    )
+    .action(async () => {
+      process.stdout.write(`${await agentBundle()}\n`);
+    });
 
   program
     .command('validate')

@@ -1,5 +1,5 @@
 /** `awc run`: select, set up the host environment, run, write a validated report, summarise. */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Catalog } from '../catalog.ts';
 import { createDataDir } from '../env/data-dir.ts';
 import { startLoopbackServer } from '../env/http-server.ts';
@@ -8,7 +8,8 @@ import { buildReport, serialiseReport, writeReport } from '../report/build.ts';
 import { failingMust } from '../report/summary.ts';
 import { InvalidReportError, validator } from '../report/validate.ts';
 import { DEFAULT_CASE_TIMEOUT_MS, insideCase, runCases } from '../runner.ts';
-import { selectAdapters, selectCases } from '../selection.ts';
+import { selectAdapters, selectCases, UsageError } from '../selection.ts';
+import { type Expectations, ExpectationsError, expectationsFrom } from '../expectations.ts';
 import { cacheRoot } from '../cache.ts';
 import { adapterSources, type AdapterSourceFlags } from './adapter-options.ts';
 import { adapterLine, progressLine, summaryText } from './format.ts';
@@ -30,6 +31,8 @@ export interface RunFlags extends AdapterSourceFlags {
   runs: number;
   seed?: number;
   format?: string;
+  /** A directory of <adapter-id>.json expectations that replace the built-in ones. */
+  expectations?: string;
   /** Parsed by numbers.ts. */
   shard?: { index: number; count: number };
 }
@@ -72,6 +75,17 @@ export async function runCommand(flags: RunFlags, argv: string[], catalog: Catal
   const outPath = flags.out !== undefined ? await checkOutput(flags.out, '--out') : await defaultOutput(defaultOutPath(startedAt), log);
   const sideFiles = formatPaths(outPath, formats);
   for (const f of sideFiles) await checkOutput(f.path, `the ${f.format} file of --format`);
+  let expectationsFor: ((id: string) => Promise<Expectations>) | undefined;
+  try {
+    if (flags.expectations !== undefined)
+      expectationsFor = await expectationsFrom(
+        flags.expectations,
+        adapters.map((a) => a.id),
+      );
+  } catch (err) {
+    if (err instanceof ExpectationsError) throw new UsageError(err.message);
+    throw err;
+  }
   const cacheNote = cacheRoot().note;
   if (cacheNote) log(cacheNote);
 
@@ -97,9 +111,11 @@ export async function runCommand(flags: RunFlags, argv: string[], catalog: Catal
       jobs: flags.jobs,
       properties: { runs: flags.runs, seed, rerunFlags: sources.rerunFlags },
       ...(shard ? { shard } : {}),
+      ...(expectationsFor ? { expectationsFor } : {}),
       reproduce: (adapterId, caseId) => {
         const extra = [
           ...sources.rerunFlags(adapterId),
+          ...(flags.expectations !== undefined ? ['--expectations', resolve(flags.expectations)] : []),
           ...(flags.timeout !== DEFAULT_CASE_TIMEOUT_MS ? ['--timeout', String(flags.timeout)] : []),
           ...(seeded.has(caseId) ? ['--seed', String(seed), '--runs', String(flags.runs)] : []),
         ];

@@ -6,12 +6,26 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { build, type Plugin } from 'esbuild';
 import { cacheDir } from '../cache.ts';
 import { writeAtomic } from '../files.ts';
-import { ROOT } from '../paths.ts';
+import { packageDir, ROOT } from '../paths.ts';
 
 const ENTRY = join(ROOT, 'adapters', 'js', 'agent', 'main.ts');
+
+const binaryenByUrl: Plugin = {
+  name: 'binaryen-by-url',
+  setup(b) {
+    b.onResolve({ filter: /^binaryen$/ }, () => {
+      const dir = packageDir('binaryen');
+      if (!dir) return { errors: [{ text: 'binaryen is not installed (run `npm ci`)' }] };
+      const main = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { main?: string }).main ?? 'index.js';
+      return { path: pathToFileURL(join(dir, main)).href, external: true };
+    });
+  },
+};
 
 let built: Promise<string> | undefined;
 
@@ -29,8 +43,9 @@ async function buildAgent(): Promise<string> {
     format: 'esm',
     platform: 'node',
     target: 'es2022',
-    // binaryen is large and loaded lazily by the Asyncify strategy: resolve it from node_modules at run time.
-    external: ['binaryen'],
+    // binaryen is large and loaded lazily by the Asyncify strategy: left out of the bundle and
+    // imported by absolute file URL, so the bundle runs from any cache directory.
+    plugins: [binaryenByUrl],
     // Bundled CommonJS (ajv, picomatch) calls require() for Node built-ins; give ESM a require.
     banner: { js: "import { createRequire as __awcCreateRequire } from 'node:module'; const require = __awcCreateRequire(import.meta.url);" },
     logLevel: 'silent',
