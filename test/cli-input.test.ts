@@ -2,7 +2,7 @@
  * Bad input to every command: exit 2 with one line, before any work (issue 14, defects 6, 7, 8,
  * 11, 12 and the same class elsewhere). Each check here failed on the code before the fix.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -187,5 +187,24 @@ describe('reports as input (defect 12)', () => {
     const o = await awc(['validate', orphanFile]);
     expect(o.code).toBe(2);
     expect(o.stderr).toContain('/results/0/adapterId');
+  });
+});
+
+describe('--expectations DIR', () => {
+  it('replaces the built-in list for an adapter with a file there; the reproduce line carries it; a missing DIR is a usage error', async () => {
+    const own = join(dir, 'own-expectations');
+    await mkdir(own);
+    // A case node-jspi passes, listed as a known failure: it must come out unexpected-pass.
+    await writeFile(
+      join(own, 'node-jspi.json'),
+      JSON.stringify({ adapter: 'node-jspi', knownFailures: [{ case: 'propagation.echo.i32.zero', reason: 'test: stale on purpose' }] }),
+    );
+    const out = join(dir, 'own-expectations.json');
+    const r = await awc(['run', '--case', 'propagation.echo.i32.zero', '--expectations', own, '--out', out]);
+    expect(r.code, r.stderr).toBe(1);
+    const [result] = JSON.parse(await readFile(out, 'utf8')).results;
+    expect(result).toMatchObject({ caseId: 'propagation.echo.i32.zero', status: 'unexpected-pass' });
+    expect(result.reproduce).toContain(`--expectations ${own}`);
+    expectUsageError(await awc(['run', '--case', 'propagation.echo.i32.zero', '--expectations', join(dir, 'nowhere')]), '--expectations');
   });
 });
