@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const FIXTURES_DIR = join(ROOT, 'fixtures');
 export const SCHEMA_PATH = join(ROOT, 'reports', 'report.schema.json');
+export const SUMMARY_SCHEMA_PATH = join(ROOT, 'reports', 'summary.schema.json');
 export const EXPECTATIONS_DIR = join(ROOT, 'adapters', 'expectations');
 
 /**

@@ -9,7 +9,7 @@ import { EXIT, runCommand } from './run.ts';
 import { smokeCommand } from './smoke.ts';
 import { benchCommand } from './bench.ts';
 import { compareCommand } from './compare.ts';
-import { DEFAULT_HISTORY, historyAddCommand, mergeCommand, reportCommand } from './report.ts';
+import { badgeCommand, DEFAULT_HISTORY, historyAddCommand, mergeCommand, reportCommand } from './report.ts';
 import * as num from './numbers.ts';
 import type { Catalog } from '../catalog.ts';
 import { agentBundle } from '../protocol/agent-bundle.ts';
@@ -163,6 +163,18 @@ export async function runCli(catalog: Catalog, argv: string[] = process.argv): P
   ).action(async (flags) => {
     process.exitCode = await smokeCommand(flags, catalog);
   });
+
+  program
+    .command('badge')
+    .description(
+      "write one adapter's MUST results in a report as a self-contained SVG badge (green all pass, yellow only known failures, red a failure, grey unavailable)",
+    )
+    .argument('<report>', 'report JSON')
+    .requiredOption('-a, --adapter <id>', 'the adapter')
+    .requiredOption('-o, --out <file>', 'the SVG file to write')
+    .action(async (file: string, flags) => {
+      process.exitCode = await badgeCommand(file, flags);
+    });
 
   program
     .command('agent')

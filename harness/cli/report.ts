@@ -5,6 +5,8 @@ import type { Catalog } from '../catalog.ts';
 import { writeReport } from '../report/build.ts';
 import { MergeError, mergeReports } from '../report/merge.ts';
 import { renderHtml, type HistoryEntry } from '../report/render/html.ts';
+import { renderBadge } from '../report/render/badge.ts';
+import { renderJsonSummary } from '../report/render/json-summary.ts';
 import { renderJUnit } from '../report/render/junit.ts';
 import { renderMarkdown } from '../report/render/markdown.ts';
 import { summarise } from '../report/summary.ts';
@@ -14,9 +16,9 @@ import { UsageError } from '../selection.ts';
 import { checkOutput, refuseOverwrite, writeAtomic } from './output.ts';
 import { EXIT } from './run.ts';
 
-export const FORMATS = ['html', 'md', 'junit'] as const;
+export const FORMATS = ['html', 'md', 'junit', 'json-summary'] as const;
 export type Format = (typeof FORMATS)[number];
-const EXTENSION: Record<Format, string> = { html: '.html', md: '.md', junit: '.junit.xml' };
+const EXTENSION: Record<Format, string> = { html: '.html', md: '.md', junit: '.junit.xml', 'json-summary': '.summary.json' };
 export const DEFAULT_HISTORY = 'reports/history.jsonl';
 
 /** A comma-separated format list; given but empty (or with an empty item) is an error, not "no format". */
@@ -74,7 +76,16 @@ async function loadHistory(file: string | undefined): Promise<HistoryEntry[]> {
 }
 
 export function render(report: Report, format: Format, history: HistoryEntry[] = []): string {
-  return format === 'html' ? renderHtml(report, history) : format === 'md' ? renderMarkdown(report) : renderJUnit(report);
+  switch (format) {
+    case 'html':
+      return renderHtml(report, history);
+    case 'md':
+      return renderMarkdown(report);
+    case 'junit':
+      return renderJUnit(report);
+    case 'json-summary':
+      return renderJsonSummary(report);
+  }
 }
 
 /** Where each format goes beside `jsonPath` (same base name). */
@@ -136,5 +147,17 @@ export async function historyAddCommand(file: string, flags: { file: string }): 
   const entry: HistoryEntry = { at: report.startedAt, commit: report.tool.commit, counts };
   await appendFile(target, JSON.stringify(entry) + '\n');
   process.stderr.write(`appended ${report.startedAt} to ${flags.file}\n`);
+  return EXIT.OK;
+}
+
+/** `awc badge REPORT --adapter ID --out FILE.svg`: one adapter's MUST results as an SVG badge. */
+export async function badgeCommand(file: string, flags: { adapter: string; out: string }): Promise<number> {
+  const out = await checkOutput(flags.out, '--out');
+  await refuseOverwrite(out, [file], '--out');
+  const report = await loadReport(file);
+  if (!report.adapters.some((a) => a.id === flags.adapter))
+    throw new UsageError(`adapter ${flags.adapter} is not in ${file} (it has: ${report.adapters.map((a) => a.id).join(', ')})`);
+  await writeAtomic(out, renderBadge(report, flags.adapter));
+  process.stderr.write(`wrote ${out}\n`);
   return EXIT.OK;
 }

@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { SCHEMA_PATH } from '../paths.ts';
+import { SCHEMA_PATH, SUMMARY_SCHEMA_PATH } from '../paths.ts';
+
+const REPORT_SCHEMA_ID = 'urn:async-wasm-conformance:report:0.1.0';
 import { summarise } from './summary.ts';
 import type { Report } from './types.ts';
 
@@ -10,15 +12,21 @@ import type { Report } from './types.ts';
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 
 let compiled: ValidateFunction | undefined;
+let ajvInstance: Ajv2020 | undefined;
+
+function ajv(): Ajv2020 {
+  if (!ajvInstance) {
+    // strictRequired would reject the schema's if/then "required" of properties declared elsewhere.
+    ajvInstance = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+    (addFormats as unknown as (a: Ajv2020) => void)(ajvInstance);
+    ajvInstance.addSchema(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
+  }
+  return ajvInstance;
+}
 
 /** Compiles the schema once; called early by `awc run` so a broken schema fails before any case runs. */
 export function validator(): ValidateFunction {
-  if (!compiled) {
-    // strictRequired would reject the schema's if/then "required" of properties declared elsewhere.
-    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-    compiled = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
-  }
+  compiled ??= ajv().getSchema(REPORT_SCHEMA_ID)!;
   return compiled;
 }
 
@@ -72,4 +80,12 @@ export class InvalidReportError extends Error {
     super(`the report does not match reports/report.schema.json:\n  ${errors.join('\n  ')}`);
     this.errors = errors;
   }
+}
+
+/** Schema errors of an `awc report --format json-summary` document (reports/summary.schema.json); [] when valid. */
+let summaryValidator: ValidateFunction | undefined;
+export function summaryErrors(data: unknown): string[] {
+  summaryValidator ??= ajv().compile(JSON.parse(readFileSync(SUMMARY_SCHEMA_PATH, 'utf8')));
+  const validate = summaryValidator;
+  return validate(data) ? [] : describeErrors(validate.errors);
 }
