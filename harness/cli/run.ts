@@ -18,6 +18,7 @@ import { formatPaths, parseFormats, render } from './report.ts';
 import { writeAtomic } from '../files.ts';
 import { shellLine } from '../shell.ts';
 import { handleInterrupts } from './signals.ts';
+import { ProgressBar } from './progress-bar.ts';
 
 export interface RunFlags extends AdapterSourceFlags {
   adapter: string[];
@@ -71,7 +72,9 @@ export async function runCommand(flags: RunFlags, argv: string[], catalog: Catal
   validator();
   const startedAt = new Date();
   // Every output is checked before the first case: a run's results must never be lost to a bad path.
-  const log = (line: string) => process.stderr.write(line + '\n');
+  // On a terminal a live progress bar stands in for the per-case pass lines (progress-bar.ts).
+  const bar = ProgressBar.forTerminal();
+  const log = (line: string) => (bar ? bar.log(line) : process.stderr.write(line + '\n'));
   const outPath = flags.out !== undefined ? await checkOutput(flags.out, '--out') : await defaultOutput(defaultOutPath(startedAt), log);
   const sideFiles = formatPaths(outPath, formats);
   for (const f of sideFiles) await checkOutput(f.path, `the ${f.format} file of --format`);
@@ -125,10 +128,12 @@ export async function runCommand(flags: RunFlags, argv: string[], catalog: Catal
       cut: interrupts.cut,
       onAdapter: (d) => log(adapterLine(d)),
       onResult: (r, i, n) => {
-        if (!flags.quiet || r.status !== 'pass') log(progressLine(r, i, n));
+        if ((!flags.quiet && !bar) || r.status !== 'pass') log(progressLine(r, i, n));
+        bar?.update(r, i, n);
       },
     });
   } finally {
+    bar?.finish();
     await Promise.all([server.close(), data.remove()]);
   }
 
