@@ -67,7 +67,7 @@ try {
   process.stdout.write(`installed into ${user}\n`);
 
   const steps: [string, () => Promise<unknown>][] = [
-    ['awc run (default row)', () => inUser`npx awc run --suite propagation --suite capabilities --quiet --out run.json`],
+    ['awc run (default row, every suite)', () => inUser`npx awc run --quiet --out run.json`],
     ['awc validate', () => inUser`npx awc validate run.json`],
     ['awc report', () => inUser`npx awc report run.json --format html,md`],
     ['awc bench', () => inUser`npx awc bench --adapter node-jspi --benchmark async-ready --time-budget 0.2 --repeat 1 --out bench.json`],
