@@ -167,6 +167,26 @@ describe.skipIf(!available)('HTML report in headless Chromium', () => {
     });
   });
 
+  it('keeps hostile strings from the report as text: no element, no script runs', async () => {
+    const { report } = syntheticReport(await nodeJspi.describe(), { rows: 3, componentRows: 1, seed: 5 });
+    const hostile = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>\u0000\u001b[31m</td></tr>';
+    report.adapters[1]!.engine = { name: hostile, version: hostile };
+    report.adapters[1]!.flags = [hostile];
+    const failing = report.results.find((r) => r.adapterId === report.adapters[1]!.id && r.status !== 'pass' && r.status !== 'unsupported')!;
+    Object.assign(failing, { message: hostile, reproduce: hostile, evidence: { text: hostile } });
+    await openInChromium(renderHtml(report), async (tab) => {
+      await tab.locator(`#differences tr.diff[data-requirement="${failing.requirement}"]`).click();
+      await tab.locator(`details.runtime[data-adapter="${report.adapters[1]!.id}"]`).evaluate((d: HTMLDetailsElement) => {
+        d.open = true;
+      });
+      expect(
+        await tab.evaluate(() => ({ pwned: (window as unknown as { pwned?: number }).pwned ?? 0, imgs: document.querySelectorAll('img').length })),
+      ).toEqual({ pwned: 0, imgs: 0 });
+      expect(await tab.locator('tr.diff-details').textContent()).toContain('onerror="window.pwned=1"');
+      expect(await tab.locator('#runtimes-slot').textContent()).toContain('<script>window.pwned=2</script>');
+    });
+  });
+
   it('at 15 rows × every case: differences exact, no wall of unsupported, charts drawn, render time measured', async () => {
     const { report, history } = syntheticReport(await nodeJspi.describe(), { rows: 15, componentRows: 4, seed: 11 });
     const ids = report.adapters.map((a) => a.id);

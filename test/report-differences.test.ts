@@ -8,6 +8,7 @@ import { nodeJspi } from '../adapters/node-jspi/adapter.ts';
 import { differences } from '../harness/report/differences.ts';
 import { renderMarkdown } from '../harness/report/render/markdown.ts';
 import type { CaseResult, Status } from '../harness/report/types.ts';
+import { validateReport } from '../harness/report/validate.ts';
 import { syntheticReport } from './support/dashboard-report.ts';
 import { disagreedRequirements } from './support/disagreements.ts';
 
@@ -82,6 +83,7 @@ describe('which requirements rows disagree on', () => {
   it('on a made-up 15-row report, every requirement the oracle finds is listed and nothing else, in the page order', async () => {
     const { report } = syntheticReport(await nodeJspi.describe(), { rows: 15, componentRows: 4, seed: 7 });
     const ids = report.adapters.map((a) => a.id);
+    expect(validateReport(JSON.parse(JSON.stringify(report))).valid).toBe(true);
     const listed = differences(report.results, ids);
     expect(listed.map((d) => d.requirement).sort()).toEqual(disagreedRequirements(report.results, ids));
     expect(listed.length).toBeGreaterThan(5);
