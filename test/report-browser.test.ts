@@ -209,6 +209,17 @@ describe.skipIf(!available)('HTML report in headless Chromium', () => {
           expect(await blank.getAttribute('class')).toContain('na');
         const [r, g] = await heat(tab, 'row-01', core.requirement);
         expect(g!).toBeGreaterThan(r!);
+        // A heat map cell filters the result list to its row and requirement.
+        await tab.locator(`#heatmap td.heat[data-adapter="row-01"][data-requirement="${core.requirement}"]`).click();
+        const listed = await tab
+          .locator('#results tr.result')
+          .evaluateAll((rows) => rows.map((r) => r.children[1]!.textContent + ' ' + r.getAttribute('data-case')));
+        expect(listed.sort()).toEqual(
+          report.results
+            .filter((x) => x.adapterId === 'row-01' && x.requirement === core.requirement)
+            .map((x) => `${x.adapterId} ${x.caseId}`)
+            .sort(),
+        );
         expect(await drawnPixels(tab, 'bench-chart')).toBeGreaterThan(500);
         expect(await drawnPixels(tab, 'trend-chart')).toBeGreaterThan(500);
         await tab.locator('details.runtime[data-adapter="row-02"]').evaluate((d: HTMLDetailsElement) => {
