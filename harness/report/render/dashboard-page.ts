@@ -37,7 +37,6 @@ const byCell = new Map();
 for (const r of report.results) { const k = r.adapterId + '\\u0000' + r.requirement; let l = byCell.get(k); if (!l) byCell.set(k, l = []); l.push(r); }
 const cellResults = (a, req) => byCell.get(a + '\\u0000' + req) || [];
 const selected = new Set(report.adapters.map(a => a.id));
-const selectedIds = () => report.adapters.map(a => a.id).filter(id => selected.has(id));
 // Core-module rows and component rows are separate column groups (a row with both is a core row).
 const coreRows = report.adapters.filter(a => a.features.coreModules).map(a => a.id);
 const componentRows = report.adapters.filter(a => !a.features.coreModules).map(a => a.id);
@@ -78,12 +77,14 @@ function caseDetails(req, ids) {
   return el('tr', { class: 'diff-details' }, box);
 }
 function renderDifferences() {
-  const ids = selectedIds();
+  // Core-module rows first, then component rows, as in the heat map.
+  const ids = [...coreRows, ...componentRows].filter(a => selected.has(a));
+  const gap = new Set(coreRows.some(a => selected.has(a)) ? componentRows.filter(a => selected.has(a)).slice(0, 1) : []);
   const diffs = differences(report.results, ids);
-  const t = el('table', { id: 'differences' }, el('tr', {}, el('th', {}, 'requirement'), el('th', {}, 'level'), el('th', {}, 'suite'), ...ids.map(a => el('th', { class: 'rot' }, a))));
+  const t = el('table', { id: 'differences' }, el('tr', {}, el('th', {}, 'requirement'), el('th', {}, 'level'), el('th', {}, 'suite'), ...ids.map(a => el('th', { class: gap.has(a) ? 'rot gap' : 'rot' }, a))));
   for (const d of diffs) {
-    const row = el('tr', { class: 'diff', 'data-requirement': d.requirement }, el('td', { class: 'req' }, d.requirement), el('td', {}, d.level), el('td', {}, d.suite));
-    for (const c of d.cells) { const l = cellLabel(c); row.append(el('td', { class: 'o o-' + c.outcome, 'data-adapter': c.adapterId, title: l.title }, l.text)); }
+    const row = el('tr', { class: 'diff', 'data-requirement': d.requirement }, el('td', { class: 'req' }, d.requirement), el('td', { class: 'req' }, d.level), el('td', { class: 'req' }, d.suite));
+    for (const c of d.cells) { const l = cellLabel(c); row.append(el('td', { class: 'o o-' + c.outcome + (gap.has(c.adapterId) ? ' gap' : ''), 'data-adapter': c.adapterId, title: l.title }, l.text)); }
     row.onclick = () => { const next = row.nextSibling; if (next && next.classList && next.classList.contains('diff-details')) next.remove(); else row.after(caseDetails(d.requirement, ids)); };
     t.append(row);
   }
