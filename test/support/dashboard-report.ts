@@ -7,19 +7,11 @@ import type { AdapterDescription } from '../../harness/adapter.ts';
 import type { HistoryEntry } from '../../harness/report/render/html.ts';
 import { buildReport } from '../../harness/report/build.ts';
 import type { BenchmarkResult, CaseResult, Report, Status } from '../../harness/report/types.ts';
+import { prng } from '../../harness/bench/statistics.ts';
 import { ALL_CASES } from '../../suites/index.ts';
 
-/** mulberry32: a small seeded generator, so the report is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32 (harness/bench/statistics.ts), seeded: the report is the same on every run.
+const seeded = prng;
 
 const isComponentCase = (id: string) => id.includes('component');
 
