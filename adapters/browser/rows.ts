@@ -15,7 +15,7 @@ import { pageBundle } from './bundle.ts';
 
 const BRIDGE = join(ROOT, 'adapters', 'browser', 'bridge.ts');
 
-function browserRow(id: string, browser: BrowserName, strategy: AsyncStrategy): Adapter {
+export function browserRow(id: string, browser: BrowserName, strategy: AsyncStrategy): Adapter {
   return processAdapter({
     id,
     async resolve(): Promise<CommandResolution> {
