@@ -10,7 +10,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,8 +25,11 @@ import { BROWSERS, type BrowserName, browserVersion, locateBrowser } from './bro
 import type { FromPage, IoAnswer, IoRequest, ToPage } from './link.ts';
 import { webSocketServer, type WebSocketLike } from './ws.ts';
 
-/** The page must connect within this (the harness waits 30 s for hello). */
-const CONNECT_TIMEOUT_MS = 25_000;
+/**
+ * The page must connect within this: just under the harness's 30 s bound for hello, since a
+ * cold browser start on a loaded machine is slow (Firefox took 26 s at load average 11 here).
+ */
+const CONNECT_TIMEOUT_MS = 28_000;
 
 const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => {
@@ -47,7 +50,20 @@ if (!browser || !strategy || !pagePath) {
 
 let child: ChildProcess | undefined;
 const treeMark = newTreeMark();
-const profile = mkdtempSync(join(tmpdir(), `awc-${browser.name}-`));
+/** Profiles of bridges that were SIGKILLed (no cleanup ran): named by the bridge's pid, removed once it is gone. */
+function removeOrphanProfiles(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const owner = new RegExp(`^awc-${browser!.name}-(\\d+)-`).exec(name)?.[1];
+    if (owner === undefined || Number(owner) === process.pid) continue;
+    try {
+      process.kill(Number(owner), 0);
+    } catch {
+      rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    }
+  }
+}
+removeOrphanProfiles();
+const profile = mkdtempSync(join(tmpdir(), `awc-${browser.name}-${process.pid}-`));
 let leaving = false;
 
 /** Kills the browser's whole tree and removes its profile; synchronous, so it runs in 'exit' too. */
