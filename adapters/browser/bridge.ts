@@ -6,7 +6,8 @@
  * takes the browser's whole process tree down with it. A browser that dies or drops the page
  * ends the bridge (exit 1): the harness reports the case in flight as error and starts afresh.
  *
- * Usage: node bridge.ts --browser chromium|firefox --strategy jspi|asyncify|jco-jspi --page <page.js> [--toolchain "jco 1.35.0"]
+ * Usage: node bridge.ts --browser chromium|firefox --strategy jspi|asyncify|jco-jspi --page <page.js>
+ *        [--browser-version "Chromium 156.0.8078.114"] [--toolchain "jco 1.35.0"]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,11 +26,8 @@ import { BROWSERS, type BrowserName, browserVersion, locateBrowser } from './bro
 import type { FromPage, IoAnswer, IoRequest, ToPage } from './link.ts';
 import { webSocketServer, type WebSocketLike } from './ws.ts';
 
-/**
- * The page must connect within this: just under the harness's 30 s bound for hello, since a
- * cold browser start on a loaded machine is slow (Firefox took 26 s at load average 11 here).
- */
-const CONNECT_TIMEOUT_MS = 28_000;
+/** The page must connect within this: just under the row's 90 s bound on hello (./rows.ts). */
+const CONNECT_TIMEOUT_MS = 85_000;
 
 const args = process.argv.slice(2);
 const arg = (name: string): string | undefined => {
@@ -165,7 +163,7 @@ http.on('upgrade', (req, socket, head) => {
     ws.on('message', (data) => fromPage(JSON.parse(data.toString('utf8')) as FromPage));
     ws.on('close', () => leave(1, 'the page closed its connection (browser crashed or was killed)'));
     ws.on('error', (err) => leave(1, `page connection failed: ${err.message}`));
-    const version = 'binary' in located ? browserVersion(located.binary) : 'unknown';
+    const version = arg('--browser-version') ?? ('binary' in located ? browserVersion(located.binary) : 'unknown');
     toPage({
       t: 'config',
       strategy: strategy!,

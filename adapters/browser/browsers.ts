@@ -46,6 +46,14 @@ export const BROWSERS: Record<BrowserName, Browser> = {
       '--no-default-browser-check',
       '--disable-gpu',
       '--disable-extensions',
+      // Less start-up work: no background services (the usual headless-automation defaults).
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-breakpad',
+      '--no-service-autorun',
+      '--password-store=basic',
+      '--mute-audio',
       // The page is the only tab and must never be treated as hidden (timers throttled to 1 s).
       '--disable-background-timer-throttling',
       '--disable-renderer-backgrounding',
@@ -72,6 +80,17 @@ export const BROWSERS: Record<BrowserName, Browser> = {
         'browser.tabs.warnOnClose': false,
         'dom.max_script_run_time': 0,
         'dom.min_background_timeout_value': 0,
+        // Less start-up work: no network services, safe browsing, session restore or new-tab page.
+        'browser.safebrowsing.malware.enabled': false,
+        'browser.safebrowsing.phishing.enabled': false,
+        'extensions.update.enabled': false,
+        'browser.newtabpage.enabled': false,
+        'browser.startup.page': 0,
+        'network.captive-portal-service.enabled': false,
+        'network.connectivity-service.enabled': false,
+        'browser.sessionstore.resume_from_crash': false,
+        'toolkit.telemetry.enabled': false,
+        'datareporting.healthreport.uploadEnabled': false,
       };
       const text = Object.entries(prefs)
         .map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`)

@@ -10,14 +10,28 @@ import { ROOT } from '../../harness/paths.ts';
 import { type CommandResolution, processAdapter } from '../../harness/protocol/process-adapter.ts';
 import { transpileComponent } from '../js/jco/transpile.ts';
 import { ENGINES } from '../js/rows.ts';
-import { BROWSERS, type BrowserName, locateBrowser } from './browsers.ts';
+import { BROWSERS, type BrowserName, browserVersion, locateBrowser } from './browsers.ts';
 import { pageBundle } from './bundle.ts';
 
 const BRIDGE = join(ROOT, 'adapters', 'browser', 'bridge.ts');
+/**
+ * hello waits for the browser to start and its page to connect: seconds alone, but beyond the
+ * usual 30 s when every row starts at once on a loaded machine (all six plus the other rows
+ * under `awc adapters` at load average 10 here). The bridge gives up on the page at 85 s.
+ */
+const HELLO_TIMEOUT_MS = 90_000;
+
+/** `<binary> --version`, asked once per binary and process (Debian's chromium script takes up to seconds). */
+const versions = new Map<string, string>();
+const versionOf = (binary: string): string => {
+  if (!versions.has(binary)) versions.set(binary, browserVersion(binary));
+  return versions.get(binary)!;
+};
 
 export function browserRow(id: string, browser: BrowserName, strategy: AsyncStrategy): Adapter {
   return processAdapter({
     id,
+    helloTimeoutMs: HELLO_TIMEOUT_MS,
     async resolve(): Promise<CommandResolution> {
       const located = locateBrowser(BROWSERS[browser]);
       if ('unavailable' in located) return located;
@@ -31,8 +45,18 @@ export function browserRow(id: string, browser: BrowserName, strategy: AsyncStra
           return { unavailable: `@bytecodealliance/jco is not installed (run \`npm ci\`): ${(err as Error).message}` };
         }
       }
+      let version: string;
+      try {
+        version = versionOf(located.binary);
+      } catch (err) {
+        return { unavailable: `${located.binary} --version failed: ${(err as Error).message}` };
+      }
       const page = await pageBundle();
-      return { command: [node.binary, BRIDGE, '--browser', browser, '--strategy', strategy, '--page', page, ...toolchain] };
+      return {
+        command: [node.binary, BRIDGE, '--browser', browser, '--strategy', strategy, '--page', page, '--browser-version', version, ...toolchain],
+        // The bridge starts the very binary that was asked for its version.
+        env: { ...process.env, [BROWSERS[browser].envOverride]: located.binary },
+      };
     },
     ...(strategy === 'jco-jspi'
       ? { prepareComponent: (bytes: Uint8Array, bindings: 'async' | 'sync') => transpileComponent(bytes, bindings === 'sync' ? 'sync' : 'jspi') }
