@@ -55,6 +55,13 @@ export function hostedSession<E>(config: HostedSessionConfig<E>): HostedSession<
     async instantiate(handle, options) {
       const instance = await link(entryOf(handle), options);
       instances.add(instance);
+      // Forgotten once disposed: a run creates thousands of instances in one session, and a
+      // retained one keeps its memory (Chromium's V8 sandbox runs out of room for new memories).
+      const dispose = instance.dispose.bind(instance);
+      instance.dispose = () => {
+        instances.delete(instance);
+        return dispose();
+      };
       return instance;
     },
     async benchInstantiate(handle, options) {

@@ -3,7 +3,7 @@ import type { Outcome, TrapCandidates, TrapKind } from '../../harness/outcome.ts
 import { CancelledError, DeniedError, HostError } from './host/errors.ts';
 
 /**
- * RuntimeError messages of V8 and JavaScriptCore. The JS API exposes nothing but the message,
+ * RuntimeError messages of V8, JavaScriptCore and SpiderMonkey. The JS API exposes nothing but the message,
  * so this table is the only way to classify traps in JS engines; some V8 messages cover two kinds.
  */
 const TRAP_MESSAGES: [RegExp, [TrapKind] | TrapCandidates][] = [
@@ -20,6 +20,10 @@ const TRAP_MESSAGES: [RegExp, [TrapKind] | TrapCandidates][] = [
   // V8 >= 15 says just "null function".
   [/call_indirect to a null table entry|null table entry|^null function$/i, ['indirect-call-null']],
   [/signature mismatch|call_indirect to a signature that does not match/i, ['indirect-call-type']],
+  // SpiderMonkey (js.msg): one message for every out-of-bounds index, memory and table alike.
+  [/^unreachable executed$/i, ['unreachable']],
+  [/^index out of bounds$/i, ['out-of-bounds-memory', 'out-of-bounds-table']],
+  [/^indirect call to null$/i, ['indirect-call-null']],
 ];
 
 export function classifyTrap(message: string): { trap: TrapKind; candidates?: TrapCandidates } {
@@ -37,6 +41,9 @@ export function normaliseError(err: unknown, elapsedMs: number): Outcome {
   if (err instanceof HostError) return { kind: 'host-error', function: err.fn, code: err.code, message: err.message };
   if (err instanceof WebAssembly.RuntimeError) return { kind: 'trap', ...classifyTrap(err.message), message: err.message };
   if (err instanceof RangeError && /call stack/i.test(err.message)) return { kind: 'trap', trap: 'stack-overflow', message: err.message };
+  // SpiderMonkey's stack overflow is an InternalError (a non-standard error type of its own).
+  if ((err as Error)?.name === 'InternalError' && /too much recursion/i.test((err as Error).message))
+    return { kind: 'trap', trap: 'stack-overflow', message: (err as Error).message };
   const e = err as Error | undefined;
   return { kind: 'engine-error', name: e?.name ?? typeof err, message: String(e?.message ?? err) };
 }

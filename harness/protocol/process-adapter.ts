@@ -40,13 +40,19 @@ export interface ProcessAdapterConfig {
   resolve(): Promise<CommandResolution>;
   /** Done in the harness before a component is sent (jco rows transpile here: jco runs on Node). */
   prepareComponent?(bytes: Uint8Array, bindings: 'async' | 'sync'): Promise<TranspiledComponent>;
+  /** The bound on hello when it is not 30 s: a built-in row that starts slowly (a browser, cold) says so here. */
+  helloTimeoutMs?: number;
 }
 
 /** Opens a client and performs the handshake; throws with the reason on any mismatch. */
-async function handshake(command: string[], env: NodeJS.ProcessEnv | undefined): Promise<{ client: ProtocolClient; hello: HelloResult }> {
+async function handshake(
+  command: string[],
+  env: NodeJS.ProcessEnv | undefined,
+  helloTimeoutMs = HELLO_TIMEOUT_MS,
+): Promise<{ client: ProtocolClient; hello: HelloResult }> {
   const client = new ProtocolClient(command, env ? { env } : {});
   try {
-    const hello = await client.request('hello', { protocolVersion: PROTOCOL_VERSION, harness: 'async-wasm-conformance' }, HELLO_TIMEOUT_MS);
+    const hello = await client.request('hello', { protocolVersion: PROTOCOL_VERSION, harness: 'async-wasm-conformance' }, helloTimeoutMs);
     if (hello.protocolVersion !== PROTOCOL_VERSION)
       throw new Error(`protocol version mismatch: the harness speaks ${PROTOCOL_VERSION}, the adapter ${hello.protocolVersion}`);
     return { client, hello };
@@ -82,7 +88,7 @@ export function processAdapter(config: ProcessAdapterConfig): ProcessAdapter {
     const resolved = await config.resolve();
     if ('unavailable' in resolved) return unavailable(resolved.unavailable);
     try {
-      const { client, hello } = await handshake(resolved.command, resolved.env);
+      const { client, hello } = await handshake(resolved.command, resolved.env, config.helloTimeoutMs);
       await client.close();
       return {
         id: config.id,
@@ -106,7 +112,7 @@ export function processAdapter(config: ProcessAdapterConfig): ProcessAdapter {
     async open(): Promise<Session> {
       const resolved = await config.resolve();
       if ('unavailable' in resolved) throw new Error(resolved.unavailable);
-      const { client } = await handshake(resolved.command, resolved.env);
+      const { client } = await handshake(resolved.command, resolved.env, config.helloTimeoutMs);
       return new ProcessSession(client, config.prepareComponent);
     },
   };
