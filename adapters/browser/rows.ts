@@ -6,14 +6,15 @@
 import { join } from 'node:path';
 import type { Adapter, AsyncStrategy } from '../../harness/adapter.ts';
 import { jcoVersion } from '../../harness/components.ts';
-import { ROOT } from '../../harness/paths.ts';
+import { IS_INSTALLED, ROOT } from '../../harness/paths.ts';
 import { type CommandResolution, processAdapter } from '../../harness/protocol/process-adapter.ts';
 import { transpileComponent } from '../js/jco/transpile.ts';
 import { ENGINES } from '../js/rows.ts';
 import { BROWSERS, type BrowserName, browserVersion, locateBrowser } from './browsers.ts';
 import { pageBundle } from './bundle.ts';
 
-const BRIDGE = join(ROOT, 'adapters', 'browser', 'bridge.ts');
+// An installed package runs the bundle `npm pack` made (Node strips no types below node_modules).
+const BRIDGE = IS_INSTALLED ? join(ROOT, 'dist', 'bridge.mjs') : join(ROOT, 'adapters', 'browser', 'bridge.ts');
 /**
  * hello waits for the browser to start and its page to connect: seconds alone, but beyond the
  * usual 30 s when every row starts at once on a loaded machine (all six plus the other rows
