@@ -25,7 +25,7 @@ const REPRESENTATIVE = [
   'propagation.echo.i64.min',
   'propagation.echo.f64.nan-payload',
   'propagation.host-error.code-42',
-  'suspension.sleep.at-least',
+  'cancellation.cancel.awaiting-sleep',
   'suspension.order.gate',
   'suspension.reenter.async',
   'cancellation.cancel.awaiting-gate',

@@ -321,7 +321,7 @@ fn start_instance(engine: Engine, module: Module, shared: Arc<Shared>, grants: G
             // Ends when the Entry (the sender) is gone: dispose, or the adapter closing.
             while let Some(work) = rx.recv().await {
                 let (store, instance) = (StoreAsync::clone_of(&store), instance.clone());
-                tokio::task::spawn_local(serve(store, instance, work));
+                tokio::task::spawn_local(serve(store, instance, shared.clone(), work));
             }
         });
     });
@@ -337,7 +337,7 @@ impl CloneOf for StoreAsync {
     }
 }
 
-async fn serve(store: StoreAsync, instance: Instance, work: Work) {
+async fn serve(store: StoreAsync, instance: Instance, shared: Arc<Shared>, work: Work) {
     match work {
         Work::Call { export, args, reply, stop, ended } => {
             let prepared = {
@@ -353,9 +353,18 @@ async fn serve(store: StoreAsync, instance: Instance, work: Work) {
                 }
             };
             let call = func.call_async(&store, args);
-            tokio::select! {
-                result = call => { let _ = reply.send(outcome_of(result)); }
-                _ = stop => {}
+            let outcome = tokio::select! {
+                result = call => Some(outcome_of(result)),
+                _ = stop => None,
+            };
+            // inspect's memoryBytes: the memory as the call left it (growth included).
+            if let Ok(memory) = instance.exports.get_memory("memory") {
+                use wasmer::AsStoreAsync;
+                let lock = store.read_lock().await;
+                shared.memory_bytes.store(memory.view(&lock).data_size() as i64, std::sync::atomic::Ordering::Relaxed);
+            }
+            if let Some(outcome) = outcome {
+                let _ = reply.send(outcome);
             }
             drop(ended);
         }
