@@ -36,6 +36,7 @@ async function passes(row: Adapter) {
   const cases = ALL_CASES.filter((c) => REPRESENTATIVE.includes(c.id));
   expect(cases.map((c) => c.id).sort()).toEqual([...REPRESENTATIVE].sort());
   const out = await runInTest([row], cases);
+  expect(out.results).toHaveLength(REPRESENTATIVE.length);
   for (const r of out.results) expect(`${r.caseId}: ${r.status} ${r.message ?? ''}`).toBe(`${r.caseId}: pass `);
   return out;
 }
@@ -63,6 +64,17 @@ describe('the wasmi row', () => {
     'passes the representative cases',
     async () => {
       await passes(wasmiRow);
+    },
+    60_000,
+  );
+  it.skipIf(!haveWasmi)(
+    'stops a guest that never calls the host (fuel slices) and enforces a fuel limit',
+    async () => {
+      const ids = ['cancellation.preempt.cancel-spin', 'cancellation.preempt.deadline-spin', 'limits.fuel.exhaustion'];
+      const cases = ALL_CASES.filter((c) => ids.includes(c.id));
+      expect(cases.map((c) => c.id).sort()).toEqual([...ids].sort());
+      const out = await runInTest([wasmiRow], cases);
+      expect(out.results.map((r) => `${r.caseId}: ${r.status}`).sort()).toEqual(ids.map((id) => `${id}: pass`).sort());
     },
     60_000,
   );
