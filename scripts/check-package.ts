@@ -72,6 +72,8 @@ try {
     ['awc report', () => inUser`npx awc report run.json --format html,md`],
     ['awc bench', () => inUser`npx awc bench --adapter node-jspi --benchmark async-ready --time-budget 0.2 --repeat 1 --out bench.json`],
   ];
+  // A browser row: its bridge runs from the package's dist/ (bin/awc.mjs's reason, for a second process).
+  steps.push(['awc run on chromium-jspi', () => inUser`npx awc run --adapter chromium-jspi --case ${'propagation.echo.i32.*'} --quiet --out browser.json`]);
   const other = systemNode();
   if (other) {
     const agent = (await inUser`npx awc agent`).stdout.trim();

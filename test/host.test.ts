@@ -7,7 +7,7 @@ import { classifyTrap } from '../adapters/js/normalise.ts';
 import type { Grants } from '../harness/adapter.ts';
 import { FIXTURES_DIR } from '../harness/paths.ts';
 
-/** The shared vectors: the same file drives the Rust host's `cargo test` (adapters/wasmtime/src/caps.rs). */
+/** The shared vectors: the same file drives the Rust host's `cargo test` (adapters/rust-host/src/caps.rs). */
 interface Vectors {
   grantSets: Record<string, Grants>;
   file: { grants: string; path: string; granted: boolean; hostPath?: string; hostRoot?: string; reason?: string }[];

@@ -2,7 +2,7 @@
  * In-runtime timing for JS: tinybench runs batches of calls inside the engine under test; each
  * batch is one raw sample. Batches are sized so a sample lasts well above timer resolution. Used
  * by every JS adapter (in the engine under test) and by the harness itself for the protocol
- * round trip; the Rust sampler (adapters/wasmtime/src/main.rs, `sample!`) follows the same rule
+ * round trip; the Rust sampler (adapters/rust-host/src/lib.rs, `sample!`) follows the same rule
  * (a batch lasts at least MIN_SAMPLE_MS and holds at most MAX_BATCH calls; PROTOCOL.md `bench`).
  */
 import { Bench } from 'tinybench';

@@ -10,7 +10,8 @@
 //! it waits on never completes, so the task never resumes. A guest's own `subtask.cancel` drops
 //! the host future (wasmtime aborts it), which records `abort` the same way.
 use crate::component_host::{as_error_result, limited};
-use crate::host::{host_err, read_granted_file, HostState};
+use crate::host::{host_err, read_granted_file, Finish, HostState};
+use awc_host::sample;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::future::Future;
@@ -168,7 +169,7 @@ pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     })?;
     concurrent_op!(host, "gate", detail = None, |acc, (id,): (u32,)| {
         let shared = acc.with(|mut a| a.data_mut().shared.clone());
-        shared.await_gate(id as i32).await.map(|v| (v as u32,))
+        shared.await_gate(id as i32).await.map(|v| (v as u32,)).map_err(wasmtime::Error::new)
     });
     host.func_wrap_concurrent("read-file", |acc: &Accessor<HostState>, (path, max): (String, u32)| {
         Box::pin(async move {

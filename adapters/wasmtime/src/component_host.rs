@@ -2,7 +2,7 @@
 //! on the component-model linker, with the same event log, gates and cancellation as the core
 //! host ABI (host.rs): every async function is a host operation whose guard records `abort`
 //! when a cancel or deadline drops the call.
-use crate::host::{get_granted_url, host_err, read_granted_file, HostError, HostState, TOO_LARGE};
+use crate::host::{get_granted_url, host_err, read_granted_file, Finish, HostError, HostState, TOO_LARGE};
 use serde_json::json;
 use std::time::Duration;
 use wasmtime::component::{ComponentType, Lift, Linker, Lower};
@@ -80,7 +80,7 @@ pub fn link(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     })?;
     async_op!(host, "gate", |store, (id,): (u32,)| {
         let shared = store.data().shared.clone();
-        shared.await_gate(id as i32).await.map(|v| (v as u32,))
+        shared.await_gate(id as i32).await.map(|v| (v as u32,)).map_err(wasmtime::Error::new)
     });
     host.func_wrap_async("read-file", |store: StoreContextMut<'_, HostState>, (path, max): (String, u32)| {
         Box::new(async move {

@@ -10,7 +10,7 @@
 //! dropped when the guest drops its writable end: that is how the host learns the stream ended.
 use crate::component_async::{operation, signal_of, CallCtl, Live};
 use crate::component_host::{as_error_result, limited};
-use crate::host::{get_granted_url, host_err, HostState, OpGuard, IO};
+use crate::host::{get_granted_url, host_err, Finish, HostState, OpGuard, IO};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};

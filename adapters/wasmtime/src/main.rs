@@ -12,33 +12,6 @@
 //! rejects — compile on a second engine with concurrency support and run concurrently, one
 //! driver task per instance (component_async.rs); sync components keep the path above unchanged.
 
-/// The sampler: warm up, size batches so one lasts >= 1 ms, then collect raw batch times.
-/// A macro rather than a function over an async closure: such closures are not `Send` here.
-macro_rules! sample {
-    ($budget_ms:expr, $warmup_ms:expr, $once:expr) => {{
-        let warmup = std::time::Duration::from_millis(($warmup_ms).max(50));
-        let warm_until = std::time::Instant::now() + warmup;
-        let mut calls = 0u64;
-        while std::time::Instant::now() < warm_until {
-            $once.await?;
-            calls += 1;
-        }
-        let per_call = warmup.as_nanos() as f64 / calls.max(1) as f64;
-        let batch = ((1_000_000f64 / per_call).ceil() as u64).clamp(1, 1 << 20);
-        let end = std::time::Instant::now() + std::time::Duration::from_millis($budget_ms);
-        let mut samples = Vec::new();
-        while std::time::Instant::now() < end {
-            let t0 = std::time::Instant::now();
-            for _ in 0..batch {
-                $once.await?;
-            }
-            samples.push(serde_json::json!({ "iterations": batch, "totalNs": t0.elapsed().as_nanos() as f64 }));
-        }
-        Ok(serde_json::json!({ "samples": samples }))
-    }};
-}
-
-mod caps;
 mod component_async;
 mod component_host;
 mod component_streams;
@@ -48,19 +21,19 @@ mod host;
 mod traps;
 
 use base64::Engine as _;
-use caps::Grants;
+use awc_host::caps::Grants;
+use awc_host::protocol::{self, bad, params, CallSlot, Calls, Queue, Refusal, Reply};
+use awc_host::sample;
 use host::{HostError, HostState, Shared};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
 use wasmtime::component::{self, Component};
 use wasmtime::{Config, Engine, Instance, Linker, Module, Store, StoreLimitsBuilder, Val};
 
-const PROTOCOL_VERSION: u64 = 1;
 const WASMTIME_VERSION: &str = "48.0.8";
 const NO_FUEL_LIMIT: u64 = u64::MAX / 2;
 
@@ -88,47 +61,14 @@ struct Entry {
     /// An async component's call was stopped (cancel, deadline): its guest task could not be
     /// cancelled and was abandoned, so the instance refuses every later call (postCancel refused).
     abandoned: std::sync::atomic::AtomicBool,
-    /// The end of this instance's call queue: the latest call's turn (see `Turn`).
-    last_turn: Mutex<Option<oneshot::Receiver<()>>>,
-}
-
-/// A call's place in its instance's queue, taken when its request is read, so calls into one
-/// instance enter in the order they were sent (request tasks start in any order). A call waits
-/// until the previous call's sender is gone: dropped when that call ends or is cancelled.
-struct Turn {
-    previous: Option<oneshot::Receiver<()>>,
-    mine: oneshot::Sender<()>,
-}
-
-impl Entry {
-    fn take_turn(&self) -> Turn {
-        let (mine, next) = oneshot::channel();
-        Turn { previous: self.last_turn.lock().unwrap().replace(next), mine }
-    }
-}
-
-/// What is fixed when a call's request is read: its cancel channel, its turn, when its deadline
-/// starts counting, and the release that lets it enter the guest once the reader has handled
-/// the request lines that arrived with it (a cancel sent together with its call wins).
-struct CallSlot {
-    cancel: oneshot::Receiver<&'static str>,
-    turn: Option<Turn>,
-    read_at: Instant,
-    start: oneshot::Receiver<()>,
-}
-
-/// A call in flight (read, not yet answered): its instance and the sender that cancels it
-/// with a message.
-struct InFlight {
-    instance: String,
-    cancel: oneshot::Sender<&'static str>,
+    /// This instance's call queue (calls enter in the order they were read).
+    queue: Queue,
 }
 
 #[derive(Default)]
 struct State {
     modules: HashMap<String, Loaded>,
     instances: HashMap<String, Arc<Entry>>,
-    calls: HashMap<String, InFlight>,
     next: u64,
 }
 
@@ -144,21 +84,10 @@ struct Adapter {
     components: bool,
     http: reqwest::Client,
     state: Mutex<State>,
+    calls: Calls,
     /// hello asked for host-event notifications; `out` is stdout's queue (weak: close still drains it).
     events: std::sync::atomic::AtomicBool,
     out: Mutex<Option<mpsc::WeakUnboundedSender<String>>>,
-}
-
-/// A request that cannot be served: becomes an error response.
-struct Refusal(&'static str, String);
-type Reply = Result<Value, Refusal>;
-
-fn bad(message: impl Into<String>) -> Refusal {
-    Refusal("bad-request", message.into())
-}
-
-fn params<T: for<'de> Deserialize<'de>>(value: Value) -> Result<T, Refusal> {
-    serde_json::from_value(value).map_err(|e| bad(format!("params: {e}")))
 }
 
 /// Records the size of a core instance's exported memory (inspect's memoryBytes).
@@ -258,8 +187,8 @@ impl Adapter {
         host::link(&mut linker)?;
         let mut component_linker = component::Linker::new(&engine);
         component_host::link(&mut component_linker)?;
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).no_proxy().build()?;
-        Ok(Adapter { engine, linker, component_linker, async_engine, async_linker, components, http, state: Mutex::new(State::default()), events: std::sync::atomic::AtomicBool::new(false), out: Mutex::new(None) })
+        let http = awc_host::abi::http_client();
+        Ok(Adapter { engine, linker, component_linker, async_engine, async_linker, components, http, state: Mutex::new(State::default()), calls: Calls::default(), events: std::sync::atomic::AtomicBool::new(false), out: Mutex::new(None) })
     }
 
     /// A Store with the instance's grants and limits, yielding to Tokio at every epoch tick so
@@ -286,11 +215,8 @@ impl Adapter {
     }
 
     fn hello(&self, p: Value) -> Reply {
-        let version = p["protocolVersion"].as_u64().ok_or_else(|| bad("protocolVersion"))?;
-        if version != PROTOCOL_VERSION {
-            return Err(Refusal("version-mismatch", format!("this adapter speaks protocol {PROTOCOL_VERSION}, the harness asked for {version}")));
-        }
-        self.events.store(p["events"].as_bool() == Some(true), std::sync::atomic::Ordering::Relaxed);
+        let events = protocol::check_hello(&p)?;
+        self.events.store(events, std::sync::atomic::Ordering::Relaxed);
         // A dropped (cancelled) call unwinds the guest like a trap; wasmtime then marks the store
         // trapped, and a component instance refuses every later call ("cannot enter component
         // instance"). Core instances take calls again.
@@ -304,7 +230,7 @@ impl Adapter {
             flags.push("concurrency_support (async components)");
         }
         Ok(json!({
-            "protocolVersion": PROTOCOL_VERSION,
+            "protocolVersion": protocol::PROTOCOL_VERSION,
             "engine": { "name": "wasmtime", "version": WASMTIME_VERSION },
             "strategy": "native-async",
             "features": { "strategy": "native-async", "cancellation": "preemptive", "fuel": true, "memoryLimits": true, "reentrancy": "serialise", "postCancel": post_cancel, "postPreempt": post_preempt, "coreModules": !self.components, "components": self.components, "componentAsync": self.components },
@@ -378,30 +304,19 @@ impl Adapter {
                 shared.notify_to(id.clone(), out);
             }
         }
-        state.instances.insert(id.clone(), Arc::new(Entry { store: store.map(tokio::sync::Mutex::new), exports, shared, abandoned: Default::default(), last_turn: Mutex::new(None) }));
+        state.instances.insert(id.clone(), Arc::new(Entry { store: store.map(tokio::sync::Mutex::new), exports, shared, abandoned: Default::default(), queue: Queue::default() }));
         Ok(json!({ "instance": id }))
     }
 
-    /// Registers a call's cancel channel and takes its turn when its request is read, before any
-    /// later request (its cancel, the next call) is handled: tasks run in any order, requests must not.
-    /// `start` is released by the reader (see `main`). None: a duplicate id, or no such instance.
+    /// Registers a call and takes its turn when its request is read, before any later request
+    /// (its cancel, the next call) is handled: tasks run in any order, requests must not.
+    /// `start` is released by the reader. None: a duplicate id, or no such instance.
     fn register_call(&self, p: &Value, start: oneshot::Receiver<()>) -> Option<CallSlot> {
-        let id = p["call"].as_str()?.to_string();
-        let instance = p["instance"].as_str()?.to_string();
-        let (tx, rx) = oneshot::channel();
-        let mut state = self.state.lock().unwrap();
-        if state.calls.contains_key(&id) {
-            return None;
-        }
-        let turn = state.instances.get(&instance)?.take_turn();
-        state.calls.insert(id, InFlight { instance, cancel: tx });
-        Some(CallSlot { cancel: rx, turn: Some(turn), read_at: Instant::now(), start })
+        self.calls.register(p, start, |instance| Some(self.state.lock().unwrap().instances.get(instance)?.queue.take_turn()))
     }
 
     async fn call(&self, p: Value, slot: Option<CallSlot>) -> Reply {
-        #[derive(Deserialize)]
-        struct P { instance: String, call: String, export: String, args: Vec<Value>, #[serde(rename = "deadlineMs")] deadline_ms: Option<u64> }
-        let p: P = params(p)?;
+        let p: protocol::CallParams = params(p)?;
         let Some(CallSlot { cancel: cancel_rx, turn, read_at: started, start }) = slot else {
             // Not registered: the instance was unknown when the request was read, or the id is in use.
             self.entry(&p.instance)?;
@@ -410,7 +325,7 @@ impl Adapter {
         let entry = match self.entry(&p.instance) {
             Ok(entry) => entry,
             Err(refusal) => {
-                self.state.lock().unwrap().calls.remove(&p.call);
+                self.calls.remove(&p.call);
                 return Err(refusal);
             }
         };
@@ -422,10 +337,10 @@ impl Adapter {
             // Not before the reader has handled the lines read with this call (its cancel among them).
             let _ = start.await;
             // `_mine` is held until this call ends or is dropped; then the next call may enter.
-            let (previous, _mine) = turn.map_or((None, None), |t| (t.previous, Some(t.mine)));
-            if let Some(previous) = previous {
-                let _ = previous.await;
-            }
+            let _mine = match turn {
+                Some(turn) => Some(turn.wait().await),
+                None => None,
+            };
             if let Exports::Async(driver, _) = &entry.exports {
                 if entry.abandoned.load(std::sync::atomic::Ordering::SeqCst) {
                     // An abandoned task may hold the instance (a sync-lowered import blocks it for every other task).
@@ -446,19 +361,7 @@ impl Adapter {
             }
         };
         // The deadline counts from when the request was read, a wait for the call's turn included.
-        let deadline = async {
-            match p.deadline_ms {
-                Some(ms) => tokio::time::sleep_until(tokio::time::Instant::from_std(started + Duration::from_millis(ms))).await,
-                None => std::future::pending().await,
-            }
-        };
-        // Whichever finishes first wins; the others are dropped (a dropped call unwinds the guest).
-        let outcome = tokio::select! {
-            biased;
-            Ok(why) = cancel_rx => Ok(json!({ "kind": "cancelled", "message": why })),
-            _ = deadline => Ok(json!({ "kind": "timeout", "afterMs": started.elapsed().as_millis() as u64, "message": format!("deadline of {} ms passed", p.deadline_ms.unwrap_or(0)) })),
-            outcome = run => outcome,
-        };
+        let outcome = protocol::race(cancel_rx, p.deadline_ms, started, run).await;
         let stopped = matches!(&outcome, Ok(o) if o["kind"] == "cancelled" || o["kind"] == "timeout");
         if let (true, Exports::Async(_, instance_stopped)) = (stopped, &entry.exports) {
             // wasmtime cannot cancel the guest task: its host operations are aborted instead
@@ -473,16 +376,13 @@ impl Adapter {
             entry.abandoned.store(true, std::sync::atomic::Ordering::SeqCst);
             let _ = tokio::time::timeout(Duration::from_secs(2), live.wait_for(|n| *n == 0)).await;
         }
-        self.state.lock().unwrap().calls.remove(&p.call);
-        let outcome = outcome?;
-        Ok(json!({ "outcome": outcome, "elapsedMs": started.elapsed().as_secs_f64() * 1000.0 }))
+        self.calls.remove(&p.call);
+        Ok(protocol::call_result(outcome?, started))
     }
 
     /// Calls an export in batches timed inside this process; a batch lasts at least MIN_SAMPLE.
     async fn bench(&self, p: Value) -> Reply {
-        #[derive(Deserialize)]
-        struct P { instance: String, export: String, args: Vec<Value>, #[serde(rename = "budgetMs")] budget_ms: u64, #[serde(rename = "warmupMs", default)] warmup_ms: u64, #[serde(default)] plain: bool }
-        let p: P = params(p)?;
+        let p: protocol::BenchParams = params(p)?;
         if p.plain {
             // A store that uses async host functions cannot make synchronous calls at all.
             return Err(Refusal("unsupported", "no plain (synchronous) call path on an async store".into()));
@@ -523,9 +423,7 @@ impl Adapter {
 
     /// Instantiates a module (no grants) in batches timed inside this process.
     async fn bench_instantiate(&self, p: Value) -> Reply {
-        #[derive(Deserialize)]
-        struct P { module: String, #[serde(rename = "budgetMs")] budget_ms: u64, #[serde(rename = "warmupMs", default)] warmup_ms: u64 }
-        let p: P = params(p)?;
+        let p: protocol::BenchInstantiateParams = params(p)?;
         let loaded = self.loaded(&p.module)?;
         let failed = |e: wasmtime::Error| Refusal("instantiation-failed", format!("{e:#}"));
         sample!(p.budget_ms, p.warmup_ms, async {
@@ -539,28 +437,14 @@ impl Adapter {
         })
     }
 
-    /// `found`: the call was in flight (read, not answered: waiting to start, queued or running).
-    fn cancel(&self, p: Value) -> Reply {
-        let call = p["call"].as_str().ok_or_else(|| bad("call"))?;
-        let in_flight = self.state.lock().unwrap().calls.remove(call);
-        let found = in_flight.map(|c| c.cancel.send("call cancelled by the harness").is_ok()).unwrap_or(false);
-        Ok(json!({ "found": found }))
-    }
-
     /// Forgets the instance (later requests: unknown-instance) and cancels its calls in flight.
     fn dispose(&self, p: Value) -> Reply {
         let id = p["instance"].as_str().ok_or_else(|| bad("instance"))?;
-        let mut state = self.state.lock().unwrap();
-        let entry = state.instances.remove(id).ok_or_else(|| Refusal("unknown-instance", format!("no instance {id:?}")))?;
+        let entry = self.state.lock().unwrap().instances.remove(id).ok_or_else(|| Refusal("unknown-instance", format!("no instance {id:?}")))?;
         if let Exports::Async(_, stopped) = &entry.exports {
             stopped.store(true, std::sync::atomic::Ordering::SeqCst);
         }
-        let calls: Vec<String> = state.calls.iter().filter(|(_, c)| c.instance == id).map(|(call, _)| call.clone()).collect();
-        for call in calls {
-            if let Some(c) = state.calls.remove(&call) {
-                let _ = c.cancel.send("instance disposed");
-            }
-        }
+        self.calls.cancel_instance(id, "instance disposed");
         Ok(json!({}))
     }
 
@@ -570,7 +454,7 @@ impl Adapter {
             "load" => self.load(p),
             "instantiate" => self.instantiate(p).await,
             "call" => self.call(p, slot).await,
-            "cancel" => self.cancel(p),
+            "cancel" => self.calls.cancel(&p),
             "inspect" => Ok(self.entry(p["instance"].as_str().ok_or_else(|| bad("instance"))?)?.shared.snapshot()),
             "open-gate" => {
                 let entry = self.entry(p["instance"].as_str().ok_or_else(|| bad("instance"))?)?;
@@ -587,51 +471,22 @@ impl Adapter {
     }
 }
 
-/// Serves one request line: cancel and dispose at once (in read order), everything else on its
-/// own task. A call is held (see `main`) until the `arrived_with` lines read with it are handled.
-/// Returns the task of a `close`, which ends the loop once it is answered.
-async fn serve_line(adapter: &Arc<Adapter>, out_tx: &mpsc::UnboundedSender<String>, line: &str, arrived_with: usize, held: &mut Vec<(usize, oneshot::Sender<()>)>) -> Option<tokio::task::JoinHandle<()>> {
-    if line.trim().is_empty() {
-        return None;
-    }
-    let request: Value = match serde_json::from_str(line) {
-        Ok(v) => v,
-        Err(_) => {
-            let _ = out_tx.send(json!({ "id": null, "error": { "code": "bad-request", "message": "the line is not JSON" } }).to_string());
-            return None;
+/// The shared framing (awc_host::protocol) serves this adapter: request tasks are Tokio tasks.
+struct Server(Arc<Adapter>);
+
+impl protocol::Serve for Server {
+    fn now(&self, method: &str, p: Value) -> Reply {
+        match method {
+            "cancel" => self.0.calls.cancel(&p),
+            _ => self.0.dispose(p),
         }
-    };
-    let id = request["id"].as_u64().map(Value::from).unwrap_or(Value::Null);
-    let method = request["method"].as_str().unwrap_or("").to_string();
-    let params = request.get("params").cloned().unwrap_or(Value::Null);
-    if id.is_null() || !params.is_object() {
-        let _ = out_tx.send(json!({ "id": id, "error": { "code": "bad-request", "message": "a request needs an integer id, a method and params" } }).to_string());
-        return None;
     }
-    let (adapter, out) = (adapter.clone(), out_tx.clone());
-    let answer = move |reply: Reply| {
-        let body = match reply {
-            Ok(result) => json!({ "id": id, "result": result }),
-            Err(Refusal(code, message)) => json!({ "id": id, "error": { "code": code, "message": if message.is_empty() { code.to_string() } else { message } } }),
-        };
-        let _ = out.send(body.to_string());
-    };
-    if method == "cancel" || method == "dispose" {
-        answer(adapter.handle(&method, params, None).await);
-        return None;
+
+    fn spawn(&self, method: String, p: Value, start: Option<oneshot::Receiver<()>>, answer: protocol::Answer) -> tokio::task::JoinHandle<()> {
+        let slot = start.and_then(|start| self.0.register_call(&p, start));
+        let adapter = self.0.clone();
+        tokio::spawn(async move { answer(adapter.handle(&method, p, slot).await) })
     }
-    let slot = if method == "call" {
-        let (release, start) = oneshot::channel();
-        if arrived_with > 0 {
-            held.push((arrived_with, release));
-        }
-        adapter.register_call(&params, start)
-    } else {
-        None
-    };
-    let closing = method == "close";
-    let task = tokio::spawn(async move { answer(adapter.handle(&method, params, slot).await) });
-    closing.then_some(task)
 }
 
 #[tokio::main]
@@ -653,43 +508,8 @@ async fn main() -> wasmtime::Result<()> {
         engine.increment_epoch();
         async_engine.increment_epoch();
     });
-    let (out_tx, mut out_rx) = mpsc::unbounded_channel::<String>();
+    let (out_tx, out_rx) = mpsc::unbounded_channel::<String>();
     *adapter.out.lock().unwrap() = Some(out_tx.downgrade());
-    let writer = tokio::spawn(async move {
-        let mut stdout = tokio::io::stdout();
-        while let Some(line) = out_rx.recv().await {
-            if stdout.write_all(line.as_bytes()).await.is_err() || stdout.write_all(b"\n").await.is_err() {
-                break;
-            }
-            let _ = stdout.flush().await;
-        }
-    });
-    let mut reader = BufReader::new(tokio::io::stdin());
-    let mut line = String::new();
-    // Calls read but not yet let into the guest, each with the number of request lines that had
-    // (at least partly) arrived with it: it is released (its sender dropped) once those are
-    // handled, so a cancel written together with its call is handled first (PROTOCOL.md,
-    // Cancellation). Cancel and dispose are handled right here, in read order, for that reason.
-    let mut held: Vec<(usize, oneshot::Sender<()>)> = Vec::new();
-    loop {
-        line.clear();
-        if reader.read_line(&mut line).await? == 0 {
-            break;
-        }
-        let earlier = std::mem::take(&mut held);
-        let arrived_with = {
-            let buffered = reader.buffer();
-            buffered.iter().filter(|&&b| b == b'\n').count() + usize::from(buffered.last().is_some_and(|&b| b != b'\n'))
-        };
-        let closing = serve_line(&adapter, &out_tx, &line, arrived_with, &mut held).await;
-        // This line is handled: one fewer for every call read before it (0: released).
-        held.extend(earlier.into_iter().filter(|(left, _)| *left > 1).map(|(left, release)| (left - 1, release)));
-        if let Some(task) = closing {
-            let _ = task.await;
-            break;
-        }
-    }
-    drop(out_tx);
-    let _ = writer.await;
+    protocol::run(&Server(adapter), out_tx, out_rx).await?;
     std::process::exit(0);
 }
