@@ -19,6 +19,11 @@ export interface KnownFailure {
    * stays `pass` (with the note) instead of `unexpected-pass`.
    */
   intermittent?: boolean;
+  /**
+   * The defect surfaces as `error`, not `fail`: the runtime cannot compile or instantiate what
+   * the case needs (a fixture feature it lacks, a resource cap). Only then is an error covered.
+   */
+  error?: boolean;
 }
 
 export interface Expectations {
@@ -46,6 +51,7 @@ export function parseExpectations(text: string, source: string): Expectations {
     }
     if (k.intermittent !== undefined && typeof k.intermittent !== 'boolean')
       throw new ExpectationsError(`${source}: knownFailures[${i}].intermittent must be true or false`);
+    if (k.error !== undefined && typeof k.error !== 'boolean') throw new ExpectationsError(`${source}: knownFailures[${i}].error must be true or false`);
   });
   return e as Expectations;
 }

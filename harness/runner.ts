@@ -355,7 +355,7 @@ function applyExpectations(result: Omit<CaseResult, 'reproduce'>, expectations: 
   const known = findKnownFailure(expectations, result.caseId);
   if (!known) return result;
   const note = `known failure: ${known.reason}${known.link ? ` (${known.link})` : ''}`;
-  if (result.status === 'fail' || result.status === 'timeout') {
+  if (result.status === 'fail' || result.status === 'timeout' || (result.status === 'error' && known.error)) {
     return { ...result, status: 'expected-fail', message: `${note} — ${result.message ?? result.status}` };
   }
   if (result.status === 'pass' && known.intermittent)

@@ -77,6 +77,15 @@ describe('runner', () => {
     expect(out.results[1]!.message).toContain('a race');
   });
 
+  it('an error is a known failure only for an entry that says "error": true', async () => {
+    const plain = { adapter: 'node-jspi', knownFailures: [{ case: 't.throws', reason: 'cannot compile' }] };
+    expect((await runInTest([nodeJspi], [throwing], { expectations: plain })).results[0]!.status).toBe('error');
+    const covering = { adapter: 'node-jspi', knownFailures: [{ case: 't.throws', reason: 'cannot compile', error: true }] };
+    const out = await runInTest([nodeJspi], [throwing], { expectations: covering });
+    expect(out.results[0]!.status).toBe('expected-fail');
+    expect(out.results[0]!.message).toContain('cannot compile');
+  });
+
   it('reports an adapter whose describe() throws as unavailable', async () => {
     const exploding = { id: 'exploding', describe: async () => Promise.reject(new Error('no binary')), open: nodeJspi.open };
     const out = await runInTest([exploding], [passing]);
