@@ -1,5 +1,5 @@
 /** Writing files so that a reader never sees half of one and a failure leaves no temporary behind. */
-import { mkdirSync, type Stats, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, type Stats, statSync } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -57,5 +57,15 @@ export async function writeAtomic(path: string, data: string | Uint8Array): Prom
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
+  }
+}
+
+/** Whether `path` is a file this process may execute (how rows find their runtime binaries). */
+export function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -5,7 +5,8 @@
  * point at another build, or at nothing to check that case).
  */
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, writeFileSync } from 'node:fs';
+import { isExecutable } from '../../harness/files.ts';
+import { writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 export type BrowserName = 'chromium' | 'firefox';
@@ -22,15 +23,6 @@ export interface Browser {
   /** Writes what the profile needs before the first start (Firefox: preferences). */
   prepareProfile?(profile: string): void;
 }
-
-const executable = (path: string): boolean => {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 export const BROWSERS: Record<BrowserName, Browser> = {
   chromium: {
@@ -104,11 +96,11 @@ export const BROWSERS: Record<BrowserName, Browser> = {
 export function locateBrowser(browser: Browser): { binary: string } | { unavailable: string } {
   const override = process.env[browser.envOverride];
   if (override !== undefined) {
-    return executable(override) ? { binary: override } : { unavailable: `${browser.envOverride}=${override} is not an executable file` };
+    return isExecutable(override) ? { binary: override } : { unavailable: `${browser.envOverride}=${override} is not an executable file` };
   }
   for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
     for (const name of browser.binaries) {
-      if (dir && executable(join(dir, name))) return { binary: join(dir, name) };
+      if (dir && isExecutable(join(dir, name))) return { binary: join(dir, name) };
     }
   }
   return { unavailable: `no ${browser.binaries.join(' or ')} on PATH (Debian: apt-get install -y ${browser.name === 'firefox' ? 'firefox-esr' : 'chromium'})` };

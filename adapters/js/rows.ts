@@ -4,7 +4,7 @@
  * machine's own. A missing binary makes its row unavailable with the reason, never a pass.
  */
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { isExecutable } from '../../harness/files.ts';
 import { delimiter, join } from 'node:path';
 import type { Adapter, AsyncStrategy } from '../../harness/adapter.ts';
 import { packageDir, ROOT } from '../../harness/paths.ts';
@@ -12,15 +12,6 @@ import { agentBundle } from '../../harness/protocol/agent-bundle.ts';
 import { processAdapter, type CommandResolution } from '../../harness/protocol/process-adapter.ts';
 import { jcoVersion } from '../../harness/components.ts';
 import { transpileComponent } from './jco/transpile.ts';
-
-const executable = (path: string): boolean => {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** An engine: where its binary is and the arguments that make it run a script. */
 interface Engine {
@@ -31,14 +22,14 @@ interface Engine {
 
 const inProject = (relative: string, installHint: string) => () => {
   const binary = join(ROOT, relative);
-  return executable(binary) ? { binary } : { unavailable: `${relative} is missing (${installHint})` };
+  return isExecutable(binary) ? { binary } : { unavailable: `${relative} is missing (${installHint})` };
 };
 
 /** A binary inside an npm package, wherever npm installed it (hoisted when awc is a dependency). */
 const inPackage = (name: string, relative: string, installHint: string) => () => {
   const dir = packageDir(name);
   const binary = dir && join(dir, relative);
-  return binary && executable(binary) ? { binary } : { unavailable: `${name}/${relative} is missing (${installHint})` };
+  return binary && isExecutable(binary) ? { binary } : { unavailable: `${name}/${relative} is missing (${installHint})` };
 };
 
 /** The machine's own `node` of the given major version, looked up on PATH outside node_modules. */
@@ -46,7 +37,7 @@ const systemNode = (major: number) => () => {
   for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
     if (!dir || dir.includes('node_modules')) continue;
     const binary = join(dir, 'node');
-    if (!executable(binary)) continue;
+    if (!isExecutable(binary)) continue;
     try {
       const version = execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim();
       if (version.startsWith(`v${major}.`)) return { binary };
