@@ -6,6 +6,7 @@ import { startLoopbackServer } from '../env/http-server.ts';
 import { DEFAULT_OUT_DIR } from '../paths.ts';
 import { buildReport, serialiseReport, writeReport } from '../report/build.ts';
 import { failingMust } from '../report/summary.ts';
+import type { CaseResult } from '../report/types.ts';
 import { InvalidReportError, validator } from '../report/validate.ts';
 import { DEFAULT_CASE_TIMEOUT_MS, insideCase, runCases } from '../runner.ts';
 import { selectAdapters, selectCases, UsageError } from '../selection.ts';
@@ -179,7 +180,9 @@ export async function runCommand(flags: RunFlags, argv: string[], catalog: Catal
   const failing = failingMust(report.results);
   const unavailable = report.adapters.filter((a) => !a.available);
   if (failing.length > 0) {
-    log(`\n${failing.length} MUST case(s) failed.`);
+    // Listed last so a log that keeps only its tail (CI) still names them.
+    log(`\n${failing.length} MUST case(s) failed:`);
+    for (const r of failing) log(failingLine(r));
     return EXIT.FAILURES;
   }
   if (unavailable.length > 0 && !flags.allowUnavailable) {
@@ -187,4 +190,11 @@ export async function runCommand(flags: RunFlags, argv: string[], catalog: Catal
     return EXIT.FAILURES;
   }
   return EXIT.OK;
+}
+
+/** One line per failing MUST result: where, what, and how to rerun it. */
+function failingLine(r: CaseResult): string {
+  const message = (r.message ?? '').replace(/\s+/g, ' ');
+  const short = message.length > 240 ? `${message.slice(0, 240)}…` : message;
+  return `  ${r.status} ${r.adapterId} ${r.caseId}: ${short}${r.reproduce ? `\n    rerun: ${r.reproduce}` : ''}`;
 }
